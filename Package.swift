@@ -1,0 +1,76 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+  .enableUpcomingFeature("ExistentialAny")
+]
+
+let package = Package(
+  name: "scansh",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "scansh", targets: ["scansh"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    // Already in Hummingbird's graph; named so the simulator can import them directly.
+    .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+  ],
+  targets: [
+    // C shim over libedit: fixed-arity wrappers for its variadic functions.
+    .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+    .target(
+      name: "ScanAPI",
+      dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+      swiftSettings: strict
+    ),
+    .target(name: "QueryLanguage", swiftSettings: strict),
+    .target(name: "QueryEngine", dependencies: ["QueryLanguage", "ScanAPI"], swiftSettings: strict),
+    .target(name: "Formatters", dependencies: ["ScanAPI"], swiftSettings: strict),
+    .target(
+      name: "Simulator",
+      dependencies: [
+        "ScanAPI",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+      ],
+      swiftSettings: strict
+    ),
+    .target(
+      name: "Shell",
+      dependencies: ["QueryEngine", "Formatters", "CEditLine"],
+      swiftSettings: strict
+    ),
+    .executableTarget(
+      name: "scansh",
+      dependencies: [
+        "Shell", "Simulator",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strict
+    ),
+    // Test support: a pseudo-terminal spawner (C) and helpers that start the simulator.
+    .target(name: "CPseudoTerminal"),
+    .target(
+      name: "TestSupport",
+      dependencies: ["CPseudoTerminal", "Simulator", "ScanAPI"],
+      path: "Tests/TestSupport",
+      swiftSettings: strict
+    ),
+    .testTarget(
+      name: "ScanAPITests", dependencies: ["ScanAPI", "TestSupport"], resources: [.copy("Fixtures")],
+      swiftSettings: strict),
+    .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], swiftSettings: strict),
+    .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "FormattersTests", dependencies: ["Formatters"], swiftSettings: strict),
+    .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+  ]
+)

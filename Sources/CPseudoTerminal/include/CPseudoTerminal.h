@@ -1,0 +1,1 @@
+int scansh_pty_placeholder(void);

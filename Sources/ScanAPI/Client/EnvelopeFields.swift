@@ -1,0 +1,55 @@
+/// What a response body said, gathered from either envelope shape before it is judged a page.
+struct EnvelopeFields {
+  static let pagingKeys: Set<String> = ["totalcount", "pagecount", "pagesize", "currentpage", "count"]
+
+  var requestId: String?
+  var hostId: String?
+  var code: String?
+  var message: String?
+  var recommend: String?
+  var success: Bool?
+  var paging: [String: Int] = [:]
+  var scans: [Scan]?
+
+  mutating func appendList(_ list: [Scan]) {
+    scans = (scans ?? []) + list
+  }
+
+  /// Paging fields must be non-negative integers; numeric strings are accepted as the API is loose.
+  mutating func setPaging(_ key: String, raw: String) throws {
+    let trimmed = raw.trimming(" ")
+    guard let value = Int(trimmed) ?? Double(trimmed).flatMap({ $0.rounded() == $0 && abs($0) < 1e15 ? Int($0) : nil })
+    else {
+      let shown = raw.count > 40 ? String(raw.prefix(40)) + "…" : raw
+      throw ScanAPIError.malformedResponse("'\(key)' is \"\(shown)\", expected a non-negative integer")
+    }
+    guard value >= 0 else {
+      throw ScanAPIError.malformedResponse("'\(key)' is \(value), expected a non-negative integer")
+    }
+    paging[key.lowercased()] = value
+  }
+
+  func page() throws -> ScanPage {
+    guard let scans else {
+      if let code, code != "200" {
+        throw ScanAPIError.api(
+          APIError(
+            httpStatus: 200, code: code, message: message ?? "", requestId: requestId, hostId: hostId,
+            recommend: recommend), attempts: 1)
+      }
+      throw ScanAPIError.malformedResponse("the response has no 'List' of scans")
+    }
+    if success == false {
+      throw ScanAPIError.api(
+        APIError(
+          httpStatus: 200, code: code ?? "Unsuccessful", message: message ?? "the response says success: false",
+          requestId: requestId), attempts: 1)
+    }
+    if paging["pagesize"] == 0 {
+      throw ScanAPIError.malformedResponse("'PageSize' is 0, expected at least 1")
+    }
+    return ScanPage(
+      requestId: requestId, totalCount: paging["totalcount"], pageCount: paging["pagecount"],
+      pageSize: paging["pagesize"], currentPage: paging["currentpage"], count: paging["count"], scans: scans)
+  }
+}

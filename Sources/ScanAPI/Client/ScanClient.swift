@@ -1,0 +1,216 @@
+import Foundation
+
+/// Calls DescribeScans: builds and signs the request (a fresh nonce and timestamp per attempt),
+/// sends it, decodes the answer, and retries what is worth retrying.
+public struct ScanClient: Sendable {
+  public enum Method: String, Sendable {
+    /// As the official SDK: common parameters in the query, operation parameters in a form body.
+    case post = "POST"
+    /// Everything in the query, as the reference's examples show.
+    case get = "GET"
+  }
+
+  public struct Configuration: Sendable {
+    public var endpoint: Endpoint
+    public var credentials: Credentials
+    public var method: Method
+    public var format: ResponseFormat
+    public var retry: RetryPolicy
+
+    public init(
+      endpoint: Endpoint, credentials: Credentials, method: Method = .post, format: ResponseFormat = .json,
+      retry: RetryPolicy = .standard
+    ) {
+      self.endpoint = endpoint
+      self.credentials = credentials
+      self.method = method
+      self.format = format
+      self.retry = retry
+    }
+  }
+
+  /// A page and how hard it was to get.
+  public struct PageResult: Sendable {
+    public var page: ScanPage
+    public var attempts: Int
+    /// True when the API throttled at least one attempt.
+    public var wasThrottled: Bool
+  }
+
+  public static let action = "DescribeScans"
+  public static let version = "2017-11-29"
+
+  public let configuration: Configuration
+  let transport: any HTTPTransport
+  let clock: any ClientClock
+  let events: ClientEventSink
+
+  public init(
+    configuration: Configuration, transport: any HTTPTransport, clock: any ClientClock = SystemClock(),
+    events: @escaping ClientEventSink = { _ in }
+  ) {
+    self.configuration = configuration
+    self.transport = transport
+    self.clock = clock
+    self.events = events
+  }
+
+  public func describeScans(_ request: DescribeScansRequest, wanted: FieldSet = .all) async throws -> PageResult {
+    let policy = configuration.retry
+    let started = clock.monotonic()
+    var attempt = 0
+    var timeouts = 0
+    var wasThrottled = false
+    while true {
+      attempt += 1
+      let failure: ScanAPIError
+      var retryAfter: Duration?
+      do {
+        let page = try await attemptOnce(request, attempt: attempt, wanted: wanted)
+        return PageResult(page: page, attempts: attempt, wasThrottled: wasThrottled)
+      } catch let error as AttemptFailure {
+        failure = error.error
+        retryAfter = error.retryAfter
+        if case .api(let api, _) = failure, api.isThrottling { wasThrottled = true }
+        if error.timedOut { timeouts += 1 }
+        guard error.retryable, attempt < policy.maxAttempts, timeouts < policy.maxTimeoutAttempts || !error.timedOut
+        else { throw Self.withAttempts(failure, attempt) }
+      }
+      let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter)
+      guard clock.monotonic() - started + delay <= policy.budget else { throw Self.withAttempts(failure, attempt) }
+      events(.retry(page: request.currentPage, attempt: attempt, delay: delay, reason: Self.reason(failure)))
+      try await clock.sleep(for: delay)
+    }
+  }
+
+  private struct AttemptFailure: Error {
+    var error: ScanAPIError
+    var retryable: Bool
+    var retryAfter: Duration? = nil
+    var timedOut = false
+  }
+
+  private func attemptOnce(_ request: DescribeScansRequest, attempt: Int, wanted: FieldSet) async throws -> ScanPage {
+    let httpRequest = signedRequest(request)
+    let started = clock.monotonic()
+    let response: HTTPResponse
+    do {
+      response = try await transport.send(httpRequest)
+    } catch let error as TransportError {
+      try Task.checkCancellation()
+      report(request, status: nil, code: nil, attempt: attempt, since: started)
+      let endpoint = configuration.endpoint.description
+      switch error {
+      case .bodyTooLarge:
+        throw AttemptFailure(error: .malformedResponse(error.reason), retryable: false)
+      case .timedOut:
+        throw AttemptFailure(error: .network(endpoint: endpoint, reason: error.reason), retryable: true, timedOut: true)
+      default:
+        throw AttemptFailure(error: .network(endpoint: endpoint, reason: error.reason), retryable: true)
+      }
+    }
+    if (200..<300).contains(response.status) {
+      report(request, status: response.status, code: nil, attempt: attempt, since: started)
+      do {
+        return try ResponseDecoder.page(from: response.body, format: configuration.format, wanted: wanted)
+      } catch let error as ScanAPIError {
+        throw AttemptFailure(error: error, retryable: false)
+      }
+    }
+    let apiError =
+      ResponseDecoder.apiError(from: response.body, httpStatus: response.status)
+      ?? APIError(
+        httpStatus: response.status, code: "HTTP\(response.status)",
+        message: "the server answered HTTP \(response.status) with a body that is not an API error: "
+          + response.body.withUnsafeBytes { ResponseDecoder.excerpt($0.bindMemory(to: UInt8.self)) })
+    report(request, status: response.status, code: apiError.code, attempt: attempt, since: started)
+    let retryAfter = response.headers["x-acs-retry-after"].flatMap(Int.init).map { Duration.milliseconds($0) }
+    throw AttemptFailure(
+      error: .api(redacted(apiError), attempts: attempt), retryable: apiError.isRetryable, retryAfter: retryAfter)
+  }
+
+  /// The signed HTTP request for one attempt.
+  func signedRequest(_ request: DescribeScansRequest) -> HTTPRequest {
+    let credentials = configuration.credentials
+    var common: [(String, String)] = [
+      ("Action", Self.action),
+      ("Version", Self.version),
+      ("Format", configuration.format.rawValue),
+      ("AccessKeyId", credentials.accessKeyId),
+      ("SignatureMethod", "HMAC-SHA1"),
+      ("SignatureVersion", "1.0"),
+      ("SignatureNonce", UUID().uuidString),
+      ("Timestamp", Self.timestamp(clock.now())),
+    ]
+    if let token = credentials.securityToken { common.append(("SecurityToken", token)) }
+    let operation = request.parameters
+    let method = configuration.method.rawValue
+    let signature = Signer.signature(
+      method: method, parameters: common + operation, secret: credentials.accessKeySecret)
+    let query: [(String, String)]
+    var body: Data?
+    var headers = ["Accept": "application/json, text/xml", "User-Agent": "scansh/\(ScanAPIInfo.version)"]
+    switch configuration.method {
+    case .post:
+      query = common + [("Signature", signature)]
+      body = Data(
+        operation.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }
+          .joined(separator: "&").utf8)
+      headers["Content-Type"] = "application/x-www-form-urlencoded"
+    case .get:
+      query = common + operation + [("Signature", signature)]
+    }
+    let queryText = query.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }
+      .joined(separator: "&")
+    let url = URL(string: configuration.endpoint.url.absoluteString + "?" + queryText)!
+    return HTTPRequest(method: method, url: url, headers: headers, body: body)
+  }
+
+  private func report(
+    _ request: DescribeScansRequest, status: Int?, code: String?, attempt: Int, since started: Duration
+  ) {
+    events(
+      .exchange(
+        .init(
+          method: configuration.method.rawValue, action: Self.action, page: request.currentPage,
+          parameters: request.parameters.map { "\($0.0)=\($0.1)" }, status: status, code: code, attempt: attempt,
+          elapsed: clock.monotonic() - started)))
+  }
+
+  /// A server may echo what it was sent; never let a secret through in what it says.
+  private func redacted(_ error: APIError) -> APIError {
+    var error = error
+    for secret in configuration.credentials.secrets where !secret.isEmpty {
+      error.message = error.message.replacingAll(secret, with: "****")
+      error.recommend = error.recommend?.replacingAll(secret, with: "****")
+    }
+    return error
+  }
+
+  private static func withAttempts(_ error: ScanAPIError, _ attempts: Int) -> ScanAPIError {
+    if case .api(let api, _) = error { return .api(api, attempts: attempts) }
+    return error
+  }
+
+  private static func reason(_ error: ScanAPIError) -> String {
+    switch error {
+    case .api(let api, _): "\(api.code) (HTTP \(api.httpStatus))"
+    case .network(_, let reason): reason
+    default: error.description
+    }
+  }
+
+  /// `yyyy-MM-ddTHH:mm:ssZ` in UTC.
+  public static func timestamp(_ date: Date) -> String {
+    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+    var parts = tm()
+    gmtime_r(&seconds, &parts)
+    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
+      + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
+  }
+}
+
+public enum ScanAPIInfo {
+  public static let version = "0.1.0"
+}

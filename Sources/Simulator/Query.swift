@@ -1,0 +1,47 @@
+import ScanAPI
+
+/// DescribeScans' operation parameters, validated, and the filter they make.
+struct Query: Sendable {
+  struct Invalid: Error {
+    var name: String
+  }
+
+  var currentPage = 1
+  var pageSize = 20
+  var statuses: Set<String> = []
+  var scanType: String?
+  var triggerType: String?
+  var scanId: String?
+  /// Lower-cased.
+  var search: String?
+
+  static func parse(_ parameters: [String: String], maxPageSize: Int) -> Result<Query, Invalid> {
+    var query = Query()
+    for name in ["CurrentPage", "PageSize"] {
+      guard let text = parameters[name] else { continue }
+      guard let value = Int(text), value >= 1 else { return .failure(Invalid(name: name)) }
+      if name == "CurrentPage" { query.currentPage = value } else { query.pageSize = min(value, maxPageSize) }
+    }
+    if let lang = parameters["Lang"], lang != "zh", lang != "en" { return .failure(Invalid(name: "Lang")) }
+    for (key, value) in parameters where key.hasPrefix("StatusList.") {
+      guard let index = Int(key.dropFirst("StatusList.".count)), index >= 1 else { return .failure(Invalid(name: key)) }
+      query.statuses.insert(value)
+    }
+    query.scanType = parameters["ScanType"].flatMap { $0.isEmpty ? nil : $0 }
+    query.triggerType = parameters["TriggerType"].flatMap { $0.isEmpty ? nil : $0 }
+    query.scanId = parameters["ScanId"].flatMap { $0.isEmpty ? nil : $0 }
+    query.search = parameters["Search"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
+    // Pages past Int32 are refused, as the real API's integer parameters are.
+    if query.currentPage > Int(Int32.max) / max(1, query.pageSize) { return .failure(Invalid(name: "CurrentPage")) }
+    return .success(query)
+  }
+
+  func matches(_ scan: SimScan) -> Bool {
+    if !statuses.isEmpty, !statuses.contains(scan.status) { return false }
+    if let scanType, scan.base[.scanType]?.text != scanType { return false }
+    if let triggerType, scan.base[.triggerType]?.text != triggerType { return false }
+    if let scanId, scan.id != scanId { return false }
+    if let search, !scan.searchText.contains(where: { $0.contains(search) }) { return false }
+    return true
+  }
+}

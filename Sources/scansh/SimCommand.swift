@@ -1,0 +1,101 @@
+import ArgumentParser
+import Foundation
+import ScanAPI
+import Simulator
+
+/// `scansh sim`: the local DescribeScans server.
+struct SimCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "sim",
+    abstract: "Run a faithful local DescribeScans server (loopback by default).",
+    discussion: """
+      Serves DescribeScans (GET and POST) at /, with signature v1 verification, timestamp and nonce \
+      checks, filters, paging, JSON (wrapped or --flat) and XML, and the real error codes. Prints \
+      'listening on http://HOST:PORT' as its first line.
+
+      Control API (loopback clients only):
+        GET  /_sim/stats                            counters and simulated time
+        GET  /_sim/log                              request log (no signatures or nonces)
+        POST /_sim/log/clear                        empty the log
+        POST /_sim/advance?by=10m                   move simulated time forward
+        POST /_sim/reset                            regenerate data; clear counters, log, faults
+        POST /_sim/throttle?next=N[&retryAfter=MS]  throttle the next N calls
+        POST /_sim/fail?next=N                      answer the next N calls with 503
+        POST /_sim/insert?count=N                   insert N new running scans
+      """
+  )
+
+  @Option(help: "Address to listen on.") var host = "127.0.0.1"
+  @Option(help: "Port to listen on; 0 picks a free one.") var port = 8_765
+  @Option(help: "Seed of the generated data.") var seed: UInt64 = 1
+  @Option(help: "Number of scans to generate.") var scans = 200
+  @Option(help: "Serve the scans of this ndjson file instead of generated ones.") var dataset: String?
+  @Option(help: "Simulated time the data is generated around (epoch ms or yyyy-MM-ddTHH:mm:ssZ); default now.")
+  var epoch: String?
+  @Option(help: "Simulated seconds per real second (600: a scan finishes within seconds; 0 freezes time).")
+  var clockSpeed = 1.0
+  @Option(help: "Delay before each DescribeScans answer, e.g. 25ms.") var latency = "0ms"
+  @Option(help: "Random extra delay up to this much, e.g. 10ms.") var jitter = "0ms"
+  @Option(help: "Fraction of calls answered with Throttling.User (about half with x-acs-retry-after).")
+  var throttleRate = 0.0
+  @Option(help: "Fraction of calls answered with 503 ServiceUnavailable.") var errorRate = 0.0
+  @Option(help: "New scans inserted after each answer, so listings change while they are read.") var drift = 0
+  @Option(help: "Largest PageSize served; larger requests are capped and the cap echoed.") var maxPageSize = 100
+  @Option(help: "AccessKey ID the server accepts.") var accessKeyId = "testid"
+  @Option(help: "AccessKey secret the server verifies signatures with (a test secret, not a real one).")
+  var accessKeySecret = "testsecret"
+  @Flag(help: "Answer JSON in the SDK's flat PascalCase shape instead of the reference's wrapped one.")
+  var flat = false
+
+  func validate() throws {
+    guard DurationText.parse(latency) != nil else {
+      throw ValidationError("--latency: expected a duration such as 25ms")
+    }
+    guard DurationText.parse(jitter) != nil else { throw ValidationError("--jitter: expected a duration such as 10ms") }
+    guard (0...1).contains(throttleRate), (0...1).contains(errorRate) else {
+      throw ValidationError("--throttle-rate and --error-rate take a fraction from 0 to 1")
+    }
+    guard maxPageSize >= 1 else { throw ValidationError("--max-page-size must be at least 1") }
+    guard clockSpeed >= 0 else { throw ValidationError("--clock-speed must not be negative") }
+    if let epoch, Self.parseEpoch(epoch) == nil {
+      throw ValidationError("--epoch: expected epoch milliseconds or yyyy-MM-ddTHH:mm:ssZ")
+    }
+  }
+
+  static func parseEpoch(_ text: String) -> Date? {
+    if let milliseconds = Int64(text) { return Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    return ISO8601DateFormatter().date(from: text)
+  }
+
+  func run() throws {
+    var configuration = SimulatorConfiguration()
+    configuration.host = host
+    configuration.port = port
+    configuration.seed = seed
+    configuration.scanCount = scans
+    configuration.epoch = epoch.flatMap(Self.parseEpoch)
+    configuration.clockSpeed = clockSpeed
+    configuration.latency = DurationText.parse(latency)!
+    configuration.jitter = DurationText.parse(jitter)!
+    configuration.throttleRate = throttleRate
+    configuration.errorRate = errorRate
+    configuration.drift = drift
+    configuration.maxPageSize = maxPageSize
+    configuration.accessKeyId = accessKeyId
+    configuration.accessKeySecret = accessKeySecret
+    configuration.flat = flat
+    if let dataset {
+      var reader = try ScanFileReader(path: dataset)
+      var scans: [Scan] = []
+      while let scan = try reader.next() { scans.append(scan) }
+      configuration.dataset = scans
+    }
+    let server = SimulatorServer(configuration: configuration)
+    let host = host
+    try runBlocking {
+      try await server.run { port in
+        StandardOutput.write("listening on http://\(host):\(port)\n")
+      }
+    }
+  }
+}
