@@ -1,0 +1,123 @@
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+
+@testable import ScanAPI
+
+/// The paging engine against the real simulator over loopback.
+struct ListingTests {
+  static func collect(_ listing: ScanListing) async throws -> [Scan] {
+    var scans: [Scan] = []
+    for try await scan in listing { scans.append(scan) }
+    return scans
+  }
+
+  /// The expected order: one page after another, one request per page, no concurrency.
+  static func sequential(_ client: ScanClient, _ request: DescribeScansRequest = .init()) async throws -> [Scan] {
+    var scans: [Scan] = []
+    var page = 1
+    while true {
+      var pageRequest = request
+      pageRequest.currentPage = page
+      pageRequest.pageSize = 7
+      let result = try await client.describeScans(pageRequest)
+      scans += result.page.scans
+      if result.page.scans.isEmpty { return scans }
+      page += 1
+    }
+  }
+
+  @Test func everyRowOnceAndInOrder() async throws {
+    try await TestSimulator.with({ $0.scanCount = 1_234 }) { simulator in
+      let probe = ConcurrencyProbe(URLSessionTransport())
+      let client = try simulator.client(transport: probe)
+      let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(concurrency: 4)))
+      #expect(scans.count == 1_234)
+      #expect(Set(scans.compactMap(\.scanId)).count == 1_234)
+      #expect(scans == (try await Self.sequential(try simulator.client())))
+      #expect(probe.total == 13)
+      #expect(probe.peak <= 4)
+      #expect(probe.peak > 1)
+    }
+  }
+
+  @Test func honoursTheServersSmallerPageSize() async throws {
+    try await TestSimulator.with({ $0.scanCount = 120; $0.maxPageSize = 50 }) { simulator in
+      let scans = try await Self.collect(ScanListing(client: try simulator.client(), request: .init()))
+      #expect(scans.count == 120)
+      let pages = try await simulator.loggedParameters().map { $0["PageSize"] }
+      #expect(pages == ["100", "50", "50"])
+    }
+  }
+
+  @Test func filtersAndLimitStopEarly() async throws {
+    try await TestSimulator.with({ $0.scanCount = 500 }) { simulator in
+      let request = DescribeScansRequest(statusList: ["finished"])
+      let scans = try await Self.collect(
+        ScanListing(client: try simulator.client(), request: request, options: .init(limit: 10)))
+      #expect(scans.count == 10)
+      #expect(scans.allSatisfy { $0[.status] == .string("finished") })
+      #expect(try await simulator.loggedParameters() == [["CurrentPage": "1", "PageSize": "10", "StatusList.1": "finished"]])
+    }
+  }
+
+  @Test func driftIsWarnedAboutAndNothingRepeats() async throws {
+    try await TestSimulator.with({ $0.scanCount = 300; $0.drift = 3 }) { simulator in
+      let events = EventRecorder()
+      let client = try simulator.client(events: events.sink)
+      let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(pageSize: 50, concurrency: 1)))
+      #expect(Set(scans.compactMap(\.scanId)).count == scans.count)
+      #expect(scans.count >= 300)
+      #expect(events.warnings.count == 1)
+      #expect(events.warnings.first?.hasPrefix("the scan list changed while it was read: read ") == true)
+      #expect(events.warnings.first?.contains("TotalCount said 300 at first") == true)
+    }
+  }
+
+  @Test func injectedThrottlingAndOutagesLoseNothing() async throws {
+    try await TestSimulator.with({ $0.scanCount = 800; $0.throttleRate = 0.3; $0.errorRate = 0.1; $0.jitter = .milliseconds(3) }) {
+      simulator in
+      let events = EventRecorder()
+      let client = try simulator.client(retry: RetryPolicy(maxAttempts: 30, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10)), events: events.sink)
+      let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(pageSize: 40)))
+      #expect(scans.count == 800)
+      #expect(Set(scans.compactMap(\.scanId)).count == 800)
+      #expect(events.retries > 0)
+    }
+  }
+
+  @Test func aServerRepeatingOnePageIsStopped() async throws {
+    let page = #"{"TotalCount":1000000000,"PageSize":2,"CurrentPage":1,"List":[{"ScanId":"a"},{"ScanId":"b"}]}"#
+    let server = try HostileServer { _ in .json(200, page) }
+    defer { server.stop() }
+    let client = ScanClient(
+      configuration: .init(endpoint: try Endpoint(server.endpoint), credentials: Credentials(accessKeyId: "i", accessKeySecret: "s")),
+      transport: URLSessionTransport())
+    var seen: [String] = []
+    do {
+      for try await scan in ScanListing(client: client, request: .init(), options: .init(concurrency: 2)) {
+        seen.append(scan.scanId ?? "")
+      }
+      Issue.record("expected an error")
+    } catch let error as ScanAPIError {
+      #expect(
+        error.description
+          == "malformed response: page 2 repeated rows already read and added none, though TotalCount promises 1000000000 scans; stopped instead of reading the same rows again")
+    }
+    #expect(seen == ["a", "b"])
+  }
+
+  @Test func cancellingTheConsumerCancelsInFlightRequests() async throws {
+    try await TestSimulator.with({ $0.scanCount = 1_000; $0.latency = .seconds(30) }) { simulator in
+      let client = try simulator.client()
+      let task = Task { try await Self.collect(ScanListing(client: client, request: .init())) }
+      try await Task.sleep(for: .milliseconds(200))
+      task.cancel()
+      let started = ContinuousClock.now
+      let result = await task.result
+      #expect(ContinuousClock.now - started < .seconds(10))
+      #expect(throws: CancellationError.self) { try result.get() }
+    }
+  }
+}

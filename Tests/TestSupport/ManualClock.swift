@@ -1,0 +1,49 @@
+import Foundation
+import ScanAPI
+import Synchronization
+
+/// A clock for unit tests: time moves only when the code under test sleeps, and every sleep is
+/// recorded instead of waited for.
+public final class ManualClock: ClientClock, Sendable {
+  private let state = Mutex<(now: Duration, sleeps: [Duration])>((.zero, []))
+  private let wallStart: Date
+
+  public init(wallStart: Date = Date(timeIntervalSince1970: 1_793_610_000)) {
+    self.wallStart = wallStart
+  }
+
+  public func now() -> Date {
+    wallStart.addingTimeInterval(Double(state.withLock { $0.now } / .milliseconds(1)) / 1000)
+  }
+
+  public func monotonic() -> Duration { state.withLock { $0.now } }
+
+  public func sleep(for duration: Duration) async throws {
+    try Task.checkCancellation()
+    state.withLock {
+      $0.now += duration
+      $0.sleeps.append(duration)
+    }
+  }
+
+  public var sleeps: [Duration] { state.withLock { $0.sleeps } }
+}
+
+/// Collects what a client reports.
+public final class EventRecorder: Sendable {
+  private let events = Mutex<[ClientEvent]>([])
+
+  public init() {}
+
+  public var sink: ClientEventSink { { event in self.events.withLock { $0.append(event) } } }
+
+  public var all: [ClientEvent] { events.withLock { $0 } }
+
+  public var warnings: [String] {
+    all.compactMap { if case .warning(let text) = $0 { text } else { nil } }
+  }
+
+  public var retries: Int {
+    all.filter { if case .retry = $0 { true } else { false } }.count
+  }
+}
