@@ -22,8 +22,12 @@ public enum TestSimulator {
   }
 
   /// Runs `body` with a started simulator and stops it afterwards, whatever happens.
+  public static func with<T>(_ body: (RunningSimulator) async throws -> T) async throws -> T {
+    try await with({ _ in }, body)
+  }
+
   public static func with<T>(
-    _ configure: (inout SimulatorConfiguration) -> Void = { _ in },
+    _ configure: (inout SimulatorConfiguration) -> Void,
     _ body: (RunningSimulator) async throws -> T
   ) async throws -> T {
     let simulator = try await start(configure)
