@@ -154,12 +154,13 @@ struct DatasetGenerator {
   }
 
   private mutating func targets() -> [String] {
-    (0..<random.weighted([(1, 6), (2, 3), (3, 1)])).map { _ in
+    var seen = Set<String>()
+    return (0..<random.weighted([(1, 6), (2, 3), (3, 1)])).map { _ -> String in
       if random.chance(0.3) {
         return "\(random.pick(["203.0.113", "198.51.100", "192.0.2"])).\(Int.random(in: 1...254, using: &random))"
       }
       return "\(random.pick(Self.apps)).\(random.pick(Self.domains))"
-    }
+    }.filter { seen.insert($0).inserted }
   }
 
   private mutating func reportUrl() -> String {

@@ -1,16 +1,62 @@
 import ArgumentParser
+import Foundation
+import QueryLanguage
 import ScanAPI
+import Shell
 
 @main
 struct ScanshCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "scansh",
     abstract: "A shell for Alibaba Cloud's Cloud Security Scanner scan tasks (DescribeScans).",
+    discussion: """
+      With no arguments on a terminal, starts the interactive shell; otherwise runs the statements \
+      of -c, of the FILEs, or of stdin. With no credentials and no --endpoint, runs in demo mode \
+      against a built-in simulator.
+
+      Examples:
+        scansh -c 'scans where status = running | sort RunPercent desc | first 10'
+        scansh -c 'scans | group status' --format csv
+        scansh ci-gate.scansh                 # exit 1 when an expect fails
+        echo 'scans | count' | scansh
+
+      Exit codes: 0 success, 1 expect/watch condition failed, 2 usage or parse error,
+      3 API error, 4 network error, 130 interrupted.
+      """,
     version: ScanAPIInfo.version,
-    subcommands: [SimCommand.self]
+    subcommands: [SimCommand.self, RunCommand.self]
   )
 
+  @OptionGroup var options: GlobalOptions
+  @Option(name: .customShort("c"), help: "Run these statements (newline- or ';'-separated) and exit.")
+  var command: String?
+  @Argument(help: "Script files to run in order.") var files: [String] = []
+
   func run() throws {
-    print("scansh: the language arrives in a later issue")
+    let sources: [SourceText]?
+    if let command {
+      sources = [SourceText(command, name: "-c")]
+    } else if !files.isEmpty {
+      sources = try files.map { SourceText(try Session.readScript($0), name: $0) }
+    } else if isatty(0) == 0 {
+      let data = FileHandle.standardInput.readDataToEndOfFile()
+      sources = [SourceText(String(decoding: data, as: UTF8.self), name: "<stdin>")]
+    } else {
+      sources = nil
+    }
+    let code = Launcher.run(options: options, scripts: sources)
+    throw ExitCode(code.rawValue)
+  }
+}
+
+struct RunCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(commandName: "run", abstract: "Replay script files in order.")
+
+  @OptionGroup var options: GlobalOptions
+  @Argument(help: "Script files to run in order.") var files: [String]
+
+  func run() throws {
+    let sources = try files.map { SourceText(try Session.readScript($0), name: $0) }
+    throw ExitCode(Launcher.run(options: options, scripts: sources).rawValue)
   }
 }

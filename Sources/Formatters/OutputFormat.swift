@@ -1,0 +1,55 @@
+import ScanAPI
+
+public enum OutputFormat: String, Sendable, CaseIterable {
+  case table, json, ndjson, csv, tsv
+}
+
+/// What a formatter needs to know besides the rows.
+public struct OutputContext: Sendable {
+  public var columns: [Column]
+  /// Rows are whole scans: the table shows a chosen set of columns rather than all 25.
+  public var isScans: Bool
+  /// The result of `count`: a bare number in table, csv and tsv.
+  public var isCount: Bool
+  /// Terminal width; nil when output is not a terminal (no fitting).
+  public var width: Int?
+  public var color: Bool
+  public var utc: Bool
+
+  public init(columns: [Column], isScans: Bool, isCount: Bool = false, width: Int? = nil, color: Bool = false, utc: Bool = false) {
+    self.columns = columns
+    self.isScans = isScans
+    self.isCount = isCount
+    self.width = width
+    self.color = color
+    self.utc = utc
+  }
+}
+
+/// Turns rows into text, a row at a time where the format allows it.
+public protocol RowFormatter {
+  /// Text to print for this row now (nil when the formatter is still collecting).
+  mutating func format(_ row: Row) -> String?
+  /// What remains to print after the last row.
+  mutating func finish() -> String
+}
+
+public enum Formatters {
+  public static func make(_ format: OutputFormat, _ context: OutputContext) -> any RowFormatter {
+    switch format {
+    case .table: TableFormatter(context)
+    case .json: JSONFormatter(context, lines: false)
+    case .ndjson: JSONFormatter(context, lines: true)
+    case .csv: DelimitedFormatter(context, separator: ",")
+    case .tsv: DelimitedFormatter(context, separator: "\t")
+    }
+  }
+
+  /// Formats all rows at once; for tests and small results.
+  public static func render(_ rows: [Row], as format: OutputFormat, _ context: OutputContext) -> String {
+    var formatter = make(format, context)
+    var text = ""
+    for row in rows { text += formatter.format(row) ?? "" }
+    return text + formatter.finish()
+  }
+}

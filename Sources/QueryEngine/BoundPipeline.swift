@@ -1,0 +1,62 @@
+import Foundation
+import QueryLanguage
+import ScanAPI
+
+/// A pipeline whose names are resolved and whose literals are typed: ready to plan.
+public struct BoundPipeline: Sendable {
+  public enum Source: Sendable {
+    case scans(search: String?, filter: Predicate?)
+    case load(path: String)
+  }
+
+  public enum Stage: Sendable {
+    case filter(Predicate)
+    case sort([SortSpec])
+    case select([Int])
+    case first(Int)
+    case count
+    case group(Int)
+    case expect(BoundCheck)
+    case watch(BoundWatch)
+    case format(String)
+    case save(String)
+  }
+
+  public struct SortSpec: Sendable {
+    public var column: Int
+    public var descending: Bool
+  }
+
+  public var syntax: Pipeline
+  public var source: Source
+  public var stages: [Stage]
+  /// `schemas[0]` is the source's; `schemas[i + 1]` is what stage `i` produces.
+  public var schemas: [Schema]
+  /// Scan fields any stage reads; whole rows are needed when `output.isScans`.
+  public var readFields: FieldSet
+
+  public var output: Schema { schemas[schemas.count - 1] }
+}
+
+/// `expect` and `watch … until` checks, compiled.
+public struct BoundCheck: Sendable {
+  public enum Kind: Sendable {
+    case empty
+    case count(Operator, Int)
+    case all(Predicate)
+    case any(Predicate)
+    case none(Predicate)
+  }
+
+  public var kind: Kind
+  /// As written, for messages.
+  public var text: String
+}
+
+public struct BoundWatch: Sendable {
+  public var interval: Duration
+  public var until: BoundCheck?
+  public var limit: Duration?
+  /// Index of the watch stage: the pipeline before it is what each tick runs.
+  public var stageIndex: Int
+}

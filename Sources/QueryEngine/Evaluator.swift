@@ -1,0 +1,43 @@
+import Foundation
+import QueryLanguage
+import ScanAPI
+
+/// Turns a plan into a pulled chain of row streams over the paged API or a file.
+public struct Evaluator: Sendable {
+  /// Supplies the client when the plan needs the API (demo mode starts its simulator lazily).
+  public var client: @Sendable () async throws -> ScanClient
+
+  public init(client: @escaping @Sendable () async throws -> ScanClient) {
+    self.client = client
+  }
+
+  public func open(_ plan: Plan) async throws -> any RowStream {
+    var stream: any RowStream
+    switch plan.input {
+    case .listing(let request, let options):
+      stream = ListingStream(ScanListing(client: try await client(), request: request, options: options))
+    case .totalCount(let request):
+      let page = try await client().describeScans(request, wanted: FieldSet([.scanId])).page
+      stream = ArrayStream([Row(values: [.number(Double(page.totalCount ?? page.scans.count))])])
+    case .file(let path, let wanted):
+      stream = FileStream(try ScanFileReader(path: path, wanted: wanted))
+    }
+    for (index, planned) in plan.stages.enumerated() {
+      switch planned.stage {
+      case .filter(let predicate): stream = FilterStream(stream, predicate)
+      case .sort(let keys):
+        var limit: Int?
+        if index + 1 < plan.stages.count, case .first(let count) = plan.stages[index + 1].stage { limit = count }
+        stream = SortStream(stream, keys: keys, limit: limit)
+      case .select(let columns): stream = SelectStream(stream, columns)
+      case .first(let count): stream = FirstStream(stream, count)
+      case .count: stream = CountStream(stream)
+      case .group(let column): stream = GroupStream(stream, column: column)
+      case .expect(let check): stream = ExpectStream(stream, check: check, columns: planned.input.columns)
+      case .save(let path): stream = try SaveStream(stream, path: path, columns: planned.input.columns)
+      case .format, .watch: continue
+      }
+    }
+    return stream
+  }
+}

@@ -1,0 +1,123 @@
+import QueryLanguage
+import ScanAPI
+
+/// Decides what the API does and what the client does. Only the top-level conjuncts of the first
+/// `where` are pushed, and only where the API filters exactly: `status =`/`in` → `StatusList.N`,
+/// `type =` → `ScanType`, `trigger =` → `TriggerType`, `id =` → `ScanId`; `search` → `Search`;
+/// the `lang` setting → `Lang`. Pushed conditions are still checked on the client.
+public struct Planner: Sendable {
+  public var settings: Settings
+
+  public init(settings: Settings) {
+    self.settings = settings
+  }
+
+  public func plan(_ pipeline: BoundPipeline, source text: SourceText) -> Plan {
+    let stages = pipeline.stages
+    let planned = zip(stages, pipeline.schemas).map { PlannedStage(stage: $0, input: $1) }
+    var format: String?
+    for case .format(let name) in stages { format = name }
+    let isSilent = stages.last.map { if case .expect = $0 { true } else if case .save = $0 { true } else { false } } ?? false
+    let clientText = { (stages: ArraySlice<Stage>) in stages.map { text.slice($0.span) } }
+
+    switch pipeline.source {
+    case .load(let path):
+      return Plan(
+        input: .file(path: path, wanted: pipeline.readFields), stages: planned, output: pipeline.output, format: format,
+        pushed: [], clientStages: clientText(pipeline.syntax.stages[...]), requests: "none (reads \(path))",
+        isSilent: isSilent)
+    case .scans(let search, let filter):
+      var request = DescribeScansRequest(lang: settings.lang, search: search)
+      var pushed: [String] = search.map { ["search \($0)"] } ?? []
+      // The first `where`: the source's own, or a `where` stage right after the source.
+      var firstWhere: Condition?
+      var firstWhereIsStage = false
+      if case .scans(_, let condition?, _) = pipeline.syntax.source {
+        firstWhere = condition
+      } else if case .filter(let condition)? = pipeline.syntax.stages.first?.kind {
+        firstWhere = condition
+        firstWhereIsStage = true
+      }
+      var fullyPushed = true
+      if let firstWhere {
+        for conjunct in Self.conjuncts(firstWhere) {
+          if Self.push(conjunct, into: &request) {
+            pushed.append(text.slice(conjunct.span))
+          } else {
+            fullyPushed = false
+          }
+        }
+      }
+      // The stages that do not change which rows reach `first`/`count`: a fully pushed first `where`,
+      // and `select` and `format`.
+      var leading = 0
+      if firstWhereIsStage, fullyPushed { leading = 1 }
+      let sourceFilterPushed = filter == nil || fullyPushed
+      func onlyPushedBefore(_ index: Int) -> Bool {
+        guard sourceFilterPushed else { return false }
+        return stages[leading..<index].allSatisfy {
+          switch $0 {
+          case .select, .format: true
+          default: false
+          }
+        }
+      }
+      let clientStages = clientText(pipeline.syntax.stages[...])
+      if let countIndex = stages.firstIndex(where: { if case .count = $0 { true } else { false } }),
+        onlyPushedBefore(countIndex)
+      {
+        request.pageSize = 1
+        request.currentPage = 1
+        return Plan(
+          input: .totalCount(request), stages: Array(planned[(countIndex + 1)...]), output: pipeline.output,
+          format: format, pushed: pushed, clientStages: Array(clientStages[(countIndex + 1)...]),
+          requests: "exactly 1 (PageSize=1; the answer's TotalCount is the count)", isSilent: isSilent)
+      }
+      var options = ScanListing.Options(
+        pageSize: settings.pageSize, concurrency: settings.concurrency, wanted: pipeline.readFields)
+      var requests =
+        "1, then ⌈TotalCount/\(settings.pageSize)⌉ − 1 more, up to \(settings.concurrency) at a time"
+      if let firstIndex = stages.firstIndex(where: { if case .first = $0 { true } else { false } }),
+        case .first(let limit) = stages[firstIndex], onlyPushedBefore(firstIndex)
+      {
+        options.limit = limit
+        let pages = max(1, (limit + settings.pageSize - 1) / settings.pageSize)
+        requests = pages == 1 ? "1 (first \(limit) fits one page)" : "at most \(pages) (first \(limit))"
+      }
+      return Plan(
+        input: .listing(request, options), stages: planned, output: pipeline.output, format: format, pushed: pushed,
+        clientStages: clientStages, requests: requests, isSilent: isSilent)
+    }
+  }
+
+  static func conjuncts(_ condition: Condition) -> [Condition] {
+    if case .and(let terms, _) = condition { return terms }
+    return [condition]
+  }
+
+  /// Moves one conjunct into the request when the API filters it exactly; false when it cannot.
+  static func push(_ condition: Condition, into request: inout DescribeScansRequest) -> Bool {
+    switch condition {
+    case .comparison(let field, let op, let value) where op.value == .equal:
+      switch FieldCatalog.field(named: field.name) {
+      case .status where request.statusList.isEmpty:
+        request.statusList = [value.string.lowercased()]
+      case .scanType where request.scanType == nil:
+        request.scanType = value.string.lowercased()
+      case .triggerType where request.triggerType == nil:
+        request.triggerType = value.string.lowercased()
+      case .scanId where request.scanId == nil:
+        request.scanId = value.string
+      default:
+        return false
+      }
+      return true
+    case .membership(let field, false, let values, _):
+      guard FieldCatalog.field(named: field.name) == .status, request.statusList.isEmpty else { return false }
+      request.statusList = values.map { $0.string.lowercased() }
+      return true
+    default:
+      return false
+    }
+  }
+}

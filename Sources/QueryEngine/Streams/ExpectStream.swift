@@ -1,0 +1,108 @@
+import QueryLanguage
+import ScanAPI
+
+/// An `expect` that did not hold: the check as written and what was found instead.
+public struct ExpectationFailure: Error, Sendable, Equatable, CustomStringConvertible {
+  public var check: String
+  public var found: String
+
+  public var description: String { "expected \(check), but \(found)" }
+}
+
+/// Passes rows through and, at the end of its input, fails the statement unless the check holds.
+final class ExpectStream: StageStream {
+  static let examplesShown = 3
+
+  private let check: BoundCheck
+  private let columns: [Column]
+  private var count = 0
+  private var anyMatched = false
+  /// Rows that break the check (all rows for `empty`), the first few kept for the message.
+  private var offenders = 0
+  private var examples: [Row] = []
+
+  init(_ upstream: any RowStream, check: BoundCheck, columns: [Column]) {
+    self.check = check
+    self.columns = columns
+    super.init(upstream)
+  }
+
+  override func next() async throws -> Row? {
+    guard let row = try await upstream.next() else {
+      try verdict()
+      return nil
+    }
+    count += 1
+    let offends: Bool
+    switch check.kind {
+    case .empty: offends = true
+    case .count: offends = false
+    case .all(let predicate): offends = !predicate.matches(row)
+    case .none(let predicate): offends = predicate.matches(row)
+    case .any(let predicate):
+      if predicate.matches(row) { anyMatched = true }
+      offends = false
+    }
+    if offends {
+      offenders += 1
+      if examples.count < Self.examplesShown { examples.append(row) }
+    }
+    return row
+  }
+
+  override func finish() async throws {
+    // Only a check that saw all its input can pass.
+    while try await next() != nil {}
+    try await upstream.finish()
+  }
+
+  private var finished = false
+
+  private func verdict() throws {
+    guard !finished else { return }
+    finished = true
+    let rows = { (n: Int) in n == 1 ? "1 row" : "\(n) rows" }
+    switch check.kind {
+    case .empty where offenders > 0:
+      throw failure("found \(rows(offenders))")
+    case .count(let op, let number) where !Self.holds(count, op, number):
+      throw ExpectationFailure(check: "count \(op.rawValue) \(number)", found: "the count is \(count)")
+    case .all where offenders > 0:
+      throw failure("\(rows(offenders)) of \(count) do not match")
+    case .none where offenders > 0:
+      throw failure("\(rows(offenders)) of \(count) match")
+    case .any where !anyMatched:
+      throw ExpectationFailure(check: check.text, found: count == 0 ? "there are no rows" : "none of \(rows(count)) match")
+    default:
+      return
+    }
+  }
+
+  private func failure(_ summary: String) -> ExpectationFailure {
+    let shown = examples.map { "\n  " + RowSummary.line($0, columns: columns) }.joined()
+    let more = offenders > examples.count ? "\n  …" : ""
+    return ExpectationFailure(check: check.text, found: summary + (examples.isEmpty ? "" : ":") + shown + more)
+  }
+
+  static func holds(_ count: Int, _ op: Operator, _ number: Int) -> Bool {
+    switch op {
+    case .equal: count == number
+    case .notEqual: count != number
+    case .less: count < number
+    case .lessOrEqual: count <= number
+    case .greater: count > number
+    case .greaterOrEqual: count >= number
+    case .contains, .notContains: false
+    }
+  }
+}
+
+/// One line naming a row in messages: ScanId, Name and Status when the row has them.
+public enum RowSummary {
+  public static func line(_ row: Row, columns: [Column]) -> String {
+    let preferred = ["ScanId", "Name", "Status"]
+    var indices = preferred.compactMap { name in columns.firstIndex { $0.name == name } }
+    if indices.isEmpty { indices = Array(columns.indices.prefix(3)) }
+    return indices.map { row.values[$0]?.text ?? "-" }.joined(separator: "  ")
+  }
+}

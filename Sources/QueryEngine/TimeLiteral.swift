@@ -1,0 +1,72 @@
+import Foundation
+
+/// Times as the language writes them: `now`, `now-1d`, `now+2h`, `2024-07-10`,
+/// `2024-07-10T10:00`, `2024-07-10T10:00:00Z`, `2024-07-10T10:00:00+08:00` (UTC unless a zone is given).
+public enum TimeLiteral {
+  /// Epoch milliseconds, relative to `now` for `now…` forms; nil when the text is not a time.
+  public static func parse(_ text: String, now: Date) -> Int64? {
+    let nowMs = Int64((now.timeIntervalSince1970 * 1000).rounded())
+    let lowered = text.lowercased()
+    if lowered == "now" { return nowMs }
+    if lowered.hasPrefix("now-") || lowered.hasPrefix("now+") {
+      guard let offset = milliseconds(String(lowered.dropFirst(4))) else { return nil }
+      return lowered.dropFirst(3).first == "-" ? nowMs - offset : nowMs + offset
+    }
+    return absolute(text)
+  }
+
+  private static func milliseconds(_ text: String) -> Int64? {
+    for (unit, factor) in [("ms", 1.0), ("s", 1e3), ("m", 6e4), ("h", 3.6e6), ("d", 8.64e7), ("w", 6.048e8)]
+    where text.hasSuffix(unit) && !(unit == "s" && text.hasSuffix("ms")) {
+      guard let value = Double(text.dropLast(unit.count)), value >= 0 else { return nil }
+      return Int64(value * factor)
+    }
+    return nil
+  }
+
+  static func absolute(_ text: String) -> Int64? {
+    let characters = Array(text.utf8)
+    func digits(_ range: Range<Int>) -> Int32? {
+      guard range.upperBound <= characters.count, characters[range].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+        return nil
+      }
+      return Int32(String(decoding: characters[range], as: UTF8.self))
+    }
+    guard characters.count >= 10, characters[4] == 0x2D, characters[7] == 0x2D, let year = digits(0..<4),
+      let month = digits(5..<7), let day = digits(8..<10), (1...12).contains(month), (1...31).contains(day)
+    else { return nil }
+    var parts = tm()
+    parts.tm_year = year - 1900
+    parts.tm_mon = month - 1
+    parts.tm_mday = day
+    var index = 10
+    var zoneOffsetSeconds = 0
+    if index < characters.count {
+      guard characters[index] == 0x54 || characters[index] == 0x20, let hour = digits(11..<13), characters.count > 13,
+        characters[13] == 0x3A, let minute = digits(14..<16), hour < 24, minute < 60
+      else { return nil }
+      parts.tm_hour = hour
+      parts.tm_min = minute
+      index = 16
+      if index < characters.count, characters[index] == 0x3A {
+        guard let second = digits(17..<19), second < 61 else { return nil }
+        parts.tm_sec = second
+        index = 19
+      }
+      if index < characters.count {
+        switch characters[index] {
+        case 0x5A where index == characters.count - 1: break
+        case 0x2B, 0x2D:
+          guard characters.count == index + 6, characters[index + 3] == 0x3A, let hours = digits((index + 1)..<(index + 3)),
+            let minutes = digits((index + 4)..<(index + 6))
+          else { return nil }
+          zoneOffsetSeconds = Int(hours) * 3600 + Int(minutes) * 60
+          if characters[index] == 0x2D { zoneOffsetSeconds = -zoneOffsetSeconds }
+        default: return nil
+        }
+      }
+    }
+    let seconds = Int64(timegm(&parts)) - Int64(zoneOffsetSeconds)
+    return seconds * 1000
+  }
+}

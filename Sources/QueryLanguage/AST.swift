@@ -1,0 +1,181 @@
+/// A parsed script: statements in order.
+public struct Script: Sendable {
+  public var statements: [Statement]
+
+  public init(statements: [Statement]) { self.statements = statements }
+}
+
+public struct Statement: Sendable, Hashable {
+  public enum Kind: Sendable, Hashable {
+    case pipeline(Pipeline)
+    case command(Command)
+  }
+
+  public var kind: Kind
+  public var span: Span
+
+  public init(_ kind: Kind, span: Span) {
+    self.kind = kind
+    self.span = span
+  }
+}
+
+public struct Pipeline: Sendable, Hashable {
+  public var source: Source
+  public var stages: [Stage]
+  public var span: Span
+
+  public init(source: Source, stages: [Stage], span: Span) {
+    self.source = source
+    self.stages = stages
+    self.span = span
+  }
+}
+
+public enum Source: Sendable, Hashable {
+  /// `scans [search TEXT] [where EXPR]`
+  case scans(search: Located<String>?, filter: Condition?, span: Span)
+  /// `load PATH`
+  case load(path: Located<String>, span: Span)
+
+  public var span: Span {
+    switch self {
+    case .scans(_, _, let span), .load(_, let span): span
+    }
+  }
+}
+
+/// A field as written; resolved against the field catalog by the engine.
+public struct FieldName: Sendable, Hashable {
+  public var name: String
+  public var span: Span
+
+  public init(_ name: String, _ span: Span) {
+    self.name = name
+    self.span = span
+  }
+}
+
+public struct SortKey: Sendable, Hashable {
+  public var field: FieldName
+  public var descending: Bool
+
+  public init(field: FieldName, descending: Bool) {
+    self.field = field
+    self.descending = descending
+  }
+}
+
+public struct Stage: Sendable, Hashable {
+  public enum Kind: Sendable, Hashable {
+    case filter(Condition)
+    case sort([SortKey])
+    case select([FieldName])
+    case first(Located<Int>)
+    case count
+    case group(FieldName)
+    case expect(Check)
+    case watch(WatchSpec)
+    case format(Located<String>)
+    case save(Located<String>)
+  }
+
+  public var kind: Kind
+  /// The whole stage, name included.
+  public var span: Span
+  /// The stage's name as written (`where`, `limit`, …).
+  public var name: Located<String>
+
+  public init(_ kind: Kind, span: Span, name: Located<String>) {
+    self.kind = kind
+    self.span = span
+    self.name = name
+  }
+}
+
+/// What `expect` and `watch … until` test.
+public enum Check: Sendable, Hashable {
+  case empty(Span)
+  case count(Located<Operator>, Located<Int>, Span)
+  case all(Condition, Span)
+  case any(Condition, Span)
+  case none(Condition, Span)
+
+  public var span: Span {
+    switch self {
+    case .empty(let span), .count(_, _, let span), .all(_, let span), .any(_, let span), .none(_, let span): span
+    }
+  }
+}
+
+public struct WatchSpec: Sendable, Hashable {
+  /// Milliseconds between ticks.
+  public var interval: Located<Int64>
+  public var until: Check?
+  /// Give up after this many milliseconds.
+  public var limit: Located<Int64>?
+
+  public init(interval: Located<Int64>, until: Check?, limit: Located<Int64>?) {
+    self.interval = interval
+    self.until = until
+    self.limit = limit
+  }
+}
+
+public indirect enum Condition: Sendable, Hashable {
+  /// Flat lists, so a chain of 5,000 conditions is not 5,000 levels deep.
+  case and([Condition], Span)
+  case or([Condition], Span)
+  case not(Condition, Span)
+  case comparison(FieldName, Located<Operator>, Value)
+  case membership(FieldName, negated: Bool, values: [Value], span: Span)
+
+  public var span: Span {
+    switch self {
+    case .and(_, let span), .or(_, let span), .not(_, let span), .membership(_, _, _, let span): span
+    case .comparison(let field, _, let value): field.span.to(value.span)
+    }
+  }
+}
+
+/// A literal as written. Times (`2024-07-10`, `now-1d`) are words here; the engine reads them
+/// according to the field they are compared with.
+public struct Value: Sendable, Hashable {
+  public enum Kind: Sendable, Hashable {
+    case word(String)
+    case quoted(String)
+    case number(Double)
+    /// Milliseconds.
+    case duration(Int64)
+  }
+
+  public var kind: Kind
+  /// The source text (for a number, its exact digits).
+  public var text: String
+  public var span: Span
+
+  public init(_ kind: Kind, text: String, span: Span) {
+    self.kind = kind
+    self.text = text
+    self.span = span
+  }
+
+  /// The value as text: quotes removed, numbers as written.
+  public var string: String {
+    switch kind {
+    case .word(let word): word
+    case .quoted(let text): text
+    case .number, .duration: text
+    }
+  }
+}
+
+public enum Command: Sendable, Hashable {
+  case help(topic: Located<String>?)
+  case set(name: Located<String>, value: Value)
+  case show(Located<String>)
+  case explain(Pipeline)
+  case history
+  case source(Located<String>)
+  case exit
+}

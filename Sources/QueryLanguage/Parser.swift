@@ -1,0 +1,481 @@
+/// A hand-written recursive-descent parser for the scansh language. It recovers at stage and
+/// statement boundaries, so a script reports all its errors at once.
+public struct Parser {
+  /// Parentheses and `not`s nest at most this deep; deeper input gets an error, not a stack overflow.
+  public static let maxDepth = 128
+
+  private let source: SourceText
+  private let tokens: [Token]
+  private var index = 0
+  private var depth = 0
+  private var diagnostics: [Diagnostic]
+
+  /// Parses a whole script (or one REPL entry). Statements with errors are left out of the script.
+  public static func parse(_ source: SourceText) -> (script: Script, diagnostics: Diagnostics?) {
+    let (tokens, lexical) = Lexer.tokenize(source)
+    var parser = Parser(source: source, tokens: tokens, diagnostics: lexical)
+    let script = parser.parseScript()
+    let diagnostics = parser.diagnostics
+    return (script, diagnostics.isEmpty ? nil : Diagnostics(source: source, items: diagnostics))
+  }
+
+  private init(source: SourceText, tokens: [Token], diagnostics: [Diagnostic]) {
+    self.source = source
+    self.tokens = tokens
+    self.diagnostics = diagnostics
+  }
+
+  // MARK: Cursor
+
+  private var current: Token { tokens[index] }
+  private var previous: Token { tokens[max(0, index - 1)] }
+
+  private var atStatementEnd: Bool {
+    current.kind == .separator || current.kind == .end
+  }
+
+  private mutating func advance() -> Token {
+    let token = tokens[index]
+    if index < tokens.count - 1 { index += 1 }
+    return token
+  }
+
+  private mutating func skipToStatementEnd() {
+    while !atStatementEnd { _ = advance() }
+  }
+
+  private func describe(_ token: Token) -> String {
+    switch token.kind {
+    case .end: "the end of the input"
+    case .separator: token.text == ";" ? "';'" : "the end of the line"
+    default: "'\(token.text)'"
+    }
+  }
+
+  /// An error at the current token; at the very end of the input it is marked incomplete when the
+  /// statement could be finished by typing more.
+  private func unexpected(_ expected: String, help: String? = nil, incompleteAtEnd: Bool = false) -> Diagnostic {
+    let token = current
+    let span = token.kind == .end || token.kind == .separator ? Span(previous.span.end, previous.span.end + 1) : token.span
+    return Diagnostic(
+      "expected \(expected), found \(describe(token))", at: span, help: help,
+      isIncomplete: incompleteAtEnd && token.kind == .end)
+  }
+
+  // MARK: Statements
+
+  private mutating func parseScript() -> Script {
+    var statements: [Statement] = []
+    while current.kind != .end {
+      if current.kind == .separator {
+        _ = advance()
+        continue
+      }
+      let before = diagnostics.count
+      do {
+        let statement = try parseStatement()
+        if diagnostics.count == before { statements.append(statement) }
+      } catch let diagnostic as Diagnostic {
+        diagnostics.append(diagnostic)
+        skipToStatementEnd()
+      } catch {
+        skipToStatementEnd()
+      }
+    }
+    return Script(statements: statements)
+  }
+
+  private mutating func parseStatement() throws -> Statement {
+    let start = current.span
+    guard let word = current.word?.lowercased() else {
+      throw Diagnostic(
+        "expected a statement, found \(describe(current))", at: current.span,
+        help: "statements start with 'scans', 'load' or a command; 'help' lists them")
+    }
+    let kind: Statement.Kind
+    switch word {
+    case "scans", "load":
+      kind = .pipeline(try parsePipeline())
+    case "help":
+      _ = advance()
+      var topic: Located<String>?
+      if let word = current.word {
+        topic = Located(word, advance().span)
+      }
+      kind = .command(.help(topic: topic))
+    case "set":
+      _ = advance()
+      guard let name = current.word else {
+        throw unexpected("a setting name", help: "settings: pagesize, concurrency, format, lang, timezone, color")
+      }
+      let nameSpan = advance().span
+      let value = try parseValue(after: "'\(name)'")
+      kind = .command(.set(name: Located(name, nameSpan), value: value))
+    case "show":
+      _ = advance()
+      guard let topic = current.word else {
+        throw unexpected("what to show", help: "show settings, show fields or show config")
+      }
+      guard LanguageReference.showTopics.contains(topic.lowercased()) else {
+        throw Diagnostic(
+          "cannot show '\(topic)'", at: current.span,
+          help: Suggestion.didYouMean(topic, in: LanguageReference.showTopics) ?? "show settings, show fields or show config")
+      }
+      kind = .command(.show(Located(topic.lowercased(), advance().span)))
+    case "explain":
+      _ = advance()
+      guard current.isWord("scans") || current.isWord("load") else {
+        throw unexpected("a pipeline to explain", help: "for example: explain scans where status = running | count")
+      }
+      kind = .command(.explain(try parsePipeline()))
+    case "history":
+      _ = advance()
+      kind = .command(.history)
+    case "source":
+      _ = advance()
+      kind = .command(.source(try parsePath(after: "source")))
+    case "exit", "quit":
+      _ = advance()
+      kind = .command(.exit)
+    default:
+      if LanguageReference.entry(named: word)?.kind == .stage {
+        throw Diagnostic(
+          "'\(current.text)' is a stage; a pipeline starts with 'scans' or 'load'", at: current.span,
+          help: "try: scans | \(source.slice(current.span.to(tokens[statementEndIndex()].span)).trimmingTrailingSpace())")
+      }
+      let names = LanguageReference.names(of: .source) + LanguageReference.names(of: .command)
+      throw Diagnostic(
+        "unknown command '\(current.text)'", at: current.span,
+        help: Suggestion.didYouMean(word, in: names) ?? "statements start with 'scans', 'load' or a command; 'help' lists them")
+    }
+    if !atStatementEnd {
+      let token = current
+      throw Diagnostic(
+        "unexpected \(describe(token))", at: token.span,
+        help: token.kind == .rightParen ? "this ')' has no matching '('" : "stages are separated by '|'")
+    }
+    return Statement(kind, span: start.to(previous.span))
+  }
+
+  private func statementEndIndex() -> Int {
+    var end = index
+    while tokens[end].kind != .separator, tokens[end].kind != .end { end += 1 }
+    return max(index, end - 1)
+  }
+
+  // MARK: Pipelines
+
+  private mutating func parsePipeline() throws -> Pipeline {
+    let sourceToken = advance()
+    let pipelineSource: Source
+    if sourceToken.isWord("load") {
+      let path = try parsePath(after: "load")
+      pipelineSource = .load(path: path, span: sourceToken.span.to(path.span))
+    } else {
+      var search: Located<String>?
+      var filter: Condition?
+      if current.isWord("search") {
+        _ = advance()
+        let value = try parseValue(after: "'search'")
+        search = Located(value.string, value.span)
+      }
+      if current.isWord("where") {
+        _ = advance()
+        filter = try parseCondition(after: "'where'")
+      }
+      if !atStatementEnd, current.kind != .pipe {
+        throw Diagnostic(
+          "expected '|', 'search' or 'where' after 'scans', found \(describe(current))", at: current.span,
+          help: current.word.map { _ in "filter with: scans where \(current.text) …" })
+      }
+      pipelineSource = .scans(search: search, filter: filter, span: sourceToken.span.to(previous.span))
+    }
+    var stages: [Stage] = []
+    while current.kind == .pipe {
+      _ = advance()
+      do {
+        stages.append(try parseStage())
+        if !atStatementEnd, current.kind != .pipe {
+          throw Diagnostic(
+            "unexpected \(describe(current))", at: current.span,
+            help: current.kind == .rightParen ? "this ')' has no matching '('" : "stages are separated by '|'")
+        }
+      } catch let diagnostic as Diagnostic {
+        // Recover at the next stage, so one statement can report several errors.
+        diagnostics.append(diagnostic)
+        while !atStatementEnd, current.kind != .pipe { _ = advance() }
+      }
+    }
+    return Pipeline(source: pipelineSource, stages: stages, span: sourceToken.span.to(previous.span))
+  }
+
+  private mutating func parseStage() throws -> Stage {
+    guard let word = current.word else {
+      throw Diagnostic(
+        "expected a stage after '|', found \(describe(current))",
+        at: current.kind == .end || current.kind == .separator ? previous.span : current.span,
+        help: "stages: " + LanguageReference.names(of: .stage).joined(separator: ", "),
+        isIncomplete: current.kind == .end)
+    }
+    let nameToken = advance()
+    let name = Located(word, nameToken.span)
+    guard let entry = LanguageReference.entry(named: word), entry.kind == .stage else {
+      let message =
+        LanguageReference.entry(named: word)?.kind == .source
+        ? "'\(word)' starts a pipeline; it cannot follow '|'" : "unknown stage '\(word)'"
+      throw Diagnostic(
+        message, at: nameToken.span,
+        help: Suggestion.didYouMean(word, in: LanguageReference.names(of: .stage))
+          ?? "stages: " + LanguageReference.names(of: .stage).joined(separator: ", "))
+    }
+    let kind: Stage.Kind
+    switch entry.name {
+    case "where":
+      kind = .filter(try parseCondition(after: "'where'"))
+    case "sort":
+      var keys: [SortKey] = []
+      repeat {
+        if !keys.isEmpty { _ = advance() }
+        let field = try parseField(after: keys.isEmpty ? "'sort'" : "','")
+        var descending = false
+        if current.isWord("desc") || current.isWord("asc") {
+          descending = advance().isWord("desc")
+        }
+        keys.append(SortKey(field: field, descending: descending))
+      } while current.kind == .comma
+      kind = .sort(keys)
+    case "select":
+      var fields: [FieldName] = []
+      repeat {
+        if !fields.isEmpty { _ = advance() }
+        fields.append(try parseField(after: fields.isEmpty ? "'select'" : "','"))
+      } while current.kind == .comma
+      kind = .select(fields)
+    case "first":
+      kind = .first(try parseCount(after: "'\(word)'"))
+    case "count":
+      kind = .count
+    case "group":
+      kind = .group(try parseField(after: "'group'"))
+    case "expect":
+      kind = .expect(try parseCheck(after: "'expect'", bareExpression: false))
+    case "watch":
+      guard case .duration(let interval) = current.kind else {
+        throw unexpected("an interval such as 30s after 'watch'")
+      }
+      let intervalSpan = advance().span
+      var until: Check?
+      var limit: Located<Int64>?
+      if current.isWord("until") {
+        _ = advance()
+        until = try parseCheck(after: "'until'", bareExpression: true)
+      }
+      if current.isWord("for") {
+        _ = advance()
+        guard case .duration(let milliseconds) = current.kind else {
+          throw unexpected("a duration such as 10m after 'for'")
+        }
+        limit = Located(milliseconds, advance().span)
+      }
+      kind = .watch(WatchSpec(interval: Located(interval, intervalSpan), until: until, limit: limit))
+    case "format":
+      guard let format = current.word else {
+        throw unexpected("a format after 'format'", help: "formats: " + LanguageReference.formats.joined(separator: ", "))
+      }
+      guard LanguageReference.formats.contains(format.lowercased()) else {
+        throw Diagnostic(
+          "unknown format '\(format)'", at: current.span,
+          help: Suggestion.didYouMean(format, in: LanguageReference.formats)
+            ?? "formats: " + LanguageReference.formats.joined(separator: ", "))
+      }
+      kind = .format(Located(format.lowercased(), advance().span))
+    case "save":
+      kind = .save(try parsePath(after: "save"))
+    default:
+      throw Diagnostic("unknown stage '\(word)'", at: nameToken.span)
+    }
+    return Stage(kind, span: nameToken.span.to(previous.span), name: name)
+  }
+
+  private mutating func parseField(after what: String) throws -> FieldName {
+    guard let word = current.word else {
+      throw unexpected("a field name after \(what)", help: "'show fields' lists them")
+    }
+    return FieldName(word, advance().span)
+  }
+
+  private mutating func parseCount(after what: String) throws -> Located<Int> {
+    guard case .number(let number) = current.kind, number >= 0, number.rounded() == number, number < 1e12 else {
+      throw unexpected("a whole number after \(what)")
+    }
+    return Located(Int(number), advance().span)
+  }
+
+  private mutating func parsePath(after what: String) throws -> Located<String> {
+    switch current.kind {
+    case .word(let text), .string(let text):
+      return Located(text, advance().span)
+    default:
+      throw unexpected("a file path after '\(what)'")
+    }
+  }
+
+  private mutating func parseCheck(after what: String, bareExpression: Bool) throws -> Check {
+    let start = current.span
+    if current.isWord("empty") {
+      _ = advance()
+      return .empty(start)
+    }
+    if current.isWord("count") {
+      _ = advance()
+      guard case .op(let op) = current.kind, op != .contains, op != .notContains else {
+        throw unexpected("a comparison after 'count', such as count > 0")
+      }
+      let opSpan = advance().span
+      let number = try parseCount(after: "'count \(op.rawValue)'")
+      return .count(Located(op, opSpan), number, start.to(number.span))
+    }
+    for (word, make) in [("all", Check.all), ("any", Check.any), ("none", Check.none)] where current.isWord(word) {
+      _ = advance()
+      let expression = try parseCondition(after: "'\(word)'")
+      return make(expression, start.to(expression.span))
+    }
+    if bareExpression {
+      let expression = try parseCondition(after: what)
+      return .all(expression, expression.span)
+    }
+    let help: String
+    if let word = current.word, let guess = Suggestion.closest(to: word, in: LanguageReference.checkWords) {
+      help = "did you mean '\(guess)'?"
+    } else {
+      help = "for example: expect empty, expect count > 0, expect all status = finished"
+    }
+    throw unexpected("empty, count, all, any or none after \(what)", help: help)
+  }
+
+  // MARK: Expressions
+
+  private mutating func parseCondition(after what: String) throws -> Condition {
+    if atStatementEnd || current.kind == .pipe {
+      throw unexpected("a condition after \(what)", help: "for example: status = running")
+    }
+    return try parseOr()
+  }
+
+  private mutating func parseOr() throws -> Condition {
+    var terms = [try parseAnd()]
+    while current.isWord("or") {
+      _ = advance()
+      terms.append(try parseAnd())
+    }
+    return terms.count == 1 ? terms[0] : .or(terms, terms[0].span.to(terms[terms.count - 1].span))
+  }
+
+  private mutating func parseAnd() throws -> Condition {
+    var terms = [try parseUnary()]
+    while current.isWord("and") {
+      _ = advance()
+      terms.append(try parseUnary())
+    }
+    return terms.count == 1 ? terms[0] : .and(terms, terms[0].span.to(terms[terms.count - 1].span))
+  }
+
+  private mutating func nest<T>(_ body: (inout Parser) throws -> T) throws -> T {
+    depth += 1
+    defer { depth -= 1 }
+    guard depth <= Self.maxDepth else {
+      throw Diagnostic("the condition is nested more than \(Self.maxDepth) levels deep", at: current.span)
+    }
+    return try body(&self)
+  }
+
+  private mutating func parseUnary() throws -> Condition {
+    let start = current.span
+    if current.isWord("not") {
+      _ = advance()
+      return try nest { parser in
+        let inner = try parser.parseUnary()
+        return .not(inner, start.to(inner.span))
+      }
+    }
+    if current.kind == .leftParen {
+      _ = advance()
+      return try nest { parser in
+        let inner = try parser.parseOr()
+        guard parser.current.kind == .rightParen else {
+          if parser.current.kind == .end {
+            throw Diagnostic("unclosed '('", at: start, help: "close it with ')'", isIncomplete: true)
+          }
+          throw parser.unexpected("')' to close the '(' at column \(parser.source.location(of: start.start).column)")
+        }
+        _ = parser.advance()
+        return inner
+      }
+    }
+    return try parseComparison()
+  }
+
+  private mutating func parseComparison() throws -> Condition {
+    guard let name = current.word, !["and", "or"].contains(name.lowercased()) else {
+      throw unexpected("a field name", help: "'show fields' lists them", incompleteAtEnd: false)
+    }
+    let field = FieldName(name, advance().span)
+    if case .op(let op) = current.kind {
+      let opSpan = advance().span
+      let value = try parseValue(after: "'\(op.rawValue)'")
+      return .comparison(field, Located(op, opSpan), value)
+    }
+    var negated = false
+    if current.isWord("not"), index + 1 < tokens.count, tokens[index + 1].isWord("in") {
+      _ = advance()
+      negated = true
+    }
+    if current.isWord("in") {
+      _ = advance()
+      guard current.kind == .leftParen else { throw unexpected("'(' after 'in'", help: "for example: status in (running, waiting)") }
+      let open = advance().span
+      var values: [Value] = []
+      repeat {
+        if !values.isEmpty { _ = advance() }
+        values.append(try parseValue(after: values.isEmpty ? "'('" : "','"))
+      } while current.kind == .comma
+      guard current.kind == .rightParen else {
+        if current.kind == .end { throw Diagnostic("unclosed '('", at: open, help: "close the list with ')'", isIncomplete: true) }
+        throw unexpected("',' or ')' in the list")
+      }
+      let close = advance().span
+      return .membership(field, negated: negated, values: values, span: field.span.to(close))
+    }
+    throw unexpected(
+      "an operator after '\(name)'", help: "operators: = != < <= > >= ~ !~ in; for example: \(name) = value")
+  }
+
+  private mutating func parseValue(after what: String) throws -> Value {
+    let token = current
+    switch token.kind {
+    case .word(let word) where !["and", "or"].contains(word.lowercased()):
+      _ = advance()
+      return Value(.word(word), text: token.text, span: token.span)
+    case .string(let text):
+      _ = advance()
+      return Value(.quoted(text), text: token.text, span: token.span)
+    case .number(let number):
+      _ = advance()
+      return Value(.number(number), text: token.text, span: token.span)
+    case .duration(let milliseconds):
+      _ = advance()
+      return Value(.duration(milliseconds), text: token.text, span: token.span)
+    default:
+      throw Diagnostic(
+        "missing value after \(what)", at: previous.span, help: "quote a value that contains spaces or symbols: 'like this'")
+    }
+  }
+}
+
+extension String {
+  func trimmingTrailingSpace() -> String {
+    var text = self
+    while text.last?.isWhitespace == true { text.removeLast() }
+    return text
+  }
+}

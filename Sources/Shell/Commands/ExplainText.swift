@@ -1,0 +1,29 @@
+import QueryEngine
+import QueryLanguage
+import ScanAPI
+
+/// `explain`: what goes to the API, what the client does, how many requests to expect.
+enum ExplainText {
+  static func render(_ plan: Plan, pipeline: Pipeline, source: SourceText) -> String {
+    var lines: [String] = []
+    switch plan.input {
+    case .listing(let request, let options):
+      var parameters = request.parameters.map { "\($0.0)=\($0.1)" }
+      parameters.append("PageSize=\(options.limit.map { min($0, options.pageSize) } ?? options.pageSize)")
+      lines.append("api       DescribeScans " + parameters.joined(separator: " "))
+    case .totalCount(let request):
+      lines.append("api       DescribeScans " + request.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+    case .file(let path, _):
+      lines.append("source    load \(path)")
+    }
+    lines.append("pushed    " + (plan.pushed.isEmpty ? "(nothing)" : plan.pushed.joined(separator: ", ")))
+    var client: [String] = []
+    if case .scans(_, let filter?, _) = pipeline.source, case .listing = plan.input {
+      client.append("where " + source.slice(filter.span))
+    }
+    client += plan.clientStages
+    lines.append("client    " + (client.isEmpty ? "(nothing)" : client.joined(separator: "\n          ")))
+    lines.append("requests  " + plan.requests)
+    return lines.map { $0 + "\n" }.joined()
+  }
+}

@@ -1,0 +1,61 @@
+import QueryEngine
+import QueryLanguage
+import ScanAPI
+
+/// `help` and `help TOPIC`, from the language reference table.
+public enum HelpText {
+  public static var overview: String {
+    var text = "scansh: list, filter and follow Cloud Security Scanner scan tasks.\n"
+    for (kind, title) in [
+      (LanguageEntry.Kind.source, "Sources"), (.stage, "Stages (after '|')"), (.command, "Commands"),
+    ] {
+      text += "\n\(title)\n"
+      for entry in LanguageReference.entries where entry.kind == kind {
+        text += "  " + entry.name.padding(9) + entry.summary + "\n"
+      }
+    }
+    text += """
+
+      Conditions: FIELD = != < <= > >= ~ (contains) !~ VALUE, FIELD [not] in (A, B), and, or, not, ( ).
+      Values: words, 'quoted', numbers, durations (30s 5m 2h 1d), times (2024-07-10, now-1d).
+      'help NAME' shows a stage or command with examples; 'help fields' lists the fields.
+
+      """
+    return text
+  }
+
+  /// The text for `help TOPIC`, or a diagnostic for an unknown topic.
+  public static func topic(_ topic: Located<String>) throws -> String {
+    let name = topic.value.lowercased()
+    if name == "fields" { return fields }
+    if ["conditions", "operators", "values"].contains(name) { return overview }
+    guard let entry = LanguageReference.entry(named: name) else {
+      let names = LanguageReference.entries.flatMap { [$0.name] + $0.aliases } + ["fields"]
+      throw Diagnostic(
+        "no help for '\(topic.value)'", at: topic.span,
+        help: Suggestion.didYouMean(topic.value, in: names) ?? "'help' lists the stages and commands")
+    }
+    var text = entry.signature + "\n  " + entry.summary + "\n"
+    if !entry.aliases.isEmpty { text += "  Also written: " + entry.aliases.joined(separator: ", ") + "\n" }
+    if !entry.examples.isEmpty {
+      text += "\nExamples:\n" + entry.examples.map { "  " + $0 + "\n" }.joined()
+    }
+    return text
+  }
+
+  /// `show fields`: name, kind and aliases of every field.
+  public static var fields: String {
+    var text = "Field".padding(23) + "Aliases".padding(18) + "Kind\n"
+    for field in ScanField.allCases {
+      let aliases = FieldCatalog.aliases.filter { $0.field == field }.map(\.alias).joined(separator: ", ")
+      text += field.apiName.padding(23) + aliases.padding(18) + FieldCatalog.describe(field.kind) + "\n"
+    }
+    return text
+  }
+}
+
+extension String {
+  func padding(_ width: Int) -> String {
+    count >= width ? self + " " : self + String(repeating: " ", count: width - count)
+  }
+}

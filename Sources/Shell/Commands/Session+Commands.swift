@@ -1,0 +1,64 @@
+import Foundation
+import QueryEngine
+import QueryLanguage
+import ScanAPI
+
+extension Session {
+  func run(_ command: Command, source: SourceText) async throws -> Flow {
+    switch command {
+    case .help(let topic):
+      output.write(try topic.map(HelpText.topic) ?? HelpText.overview)
+    case .set(let name, let value):
+      try settings.apply(name: name, value: value)
+    case .show(let topic):
+      switch topic.value {
+      case "settings": output.write(settings.lines.map { $0 + "\n" }.joined())
+      case "fields": output.write(HelpText.fields)
+      default: output.write(options.connection.lines.map { $0 + "\n" }.joined())
+      }
+    case .explain(let pipeline):
+      let bound = try bindOrThrow(pipeline, source: source)
+      let plan = Planner(settings: settings).plan(bound, source: source)
+      output.write(ExplainText.render(plan, pipeline: pipeline, source: source))
+    case .history:
+      guard let history else {
+        throw ShellError.notAvailable("history is kept by the interactive shell only")
+      }
+      let entries = history()
+      let width = String(entries.count).count
+      output.write(
+        entries.enumerated().map { String(repeating: " ", count: width - String($0.offset + 1).count) + "\($0.offset + 1)  \($0.element)\n" }
+          .joined())
+    case .source(let path):
+      try await runSourced(path.value)
+    case .exit:
+      return .exit
+    }
+    return .next
+  }
+
+  private func runSourced(_ path: String) async throws {
+    guard sourceDepth < Self.maxSourceDepth else { throw ShellError.sourceTooDeep(Self.maxSourceDepth) }
+    let text = try Self.readScript(path)
+    sourceDepth += 1
+    defer { sourceDepth -= 1 }
+    let result = await run(SourceText(text, name: path))
+    if result.code != .success { throw SourcedScriptFailed(code: result.code) }
+  }
+
+  /// Reads a script file as UTF-8.
+  public static func readScript(_ path: String) throws -> String {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw ShellError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ShellError.cannotRead(path: path, reason: "not UTF-8 text")
+    }
+    return text
+  }
+}
+
+/// A sourced script failed; it has already reported why.
+struct SourcedScriptFailed: Error {
+  var code: ExitCode
+}

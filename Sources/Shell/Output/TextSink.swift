@@ -1,0 +1,65 @@
+import Foundation
+import Synchronization
+
+/// Where text goes: stdout, stderr, or a buffer in tests.
+public protocol TextSink: Sendable {
+  func write(_ text: String)
+}
+
+/// Writes straight to a file descriptor, all of it, retrying short writes.
+public struct FileDescriptorSink: TextSink {
+  public let descriptor: Int32
+
+  public init(_ descriptor: Int32) { self.descriptor = descriptor }
+
+  public static let standardOutput = FileDescriptorSink(1)
+  public static let standardError = FileDescriptorSink(2)
+
+  public func write(_ text: String) {
+    var text = text
+    text.withUTF8 { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0, errno == EINTR { continue }
+        if written <= 0 { return }
+        offset += written
+      }
+    }
+  }
+}
+
+/// Collects text in memory, for tests.
+public final class BufferSink: TextSink {
+  private let buffer = Mutex("")
+
+  public init() {}
+
+  public func write(_ text: String) { buffer.withLock { $0 += text } }
+
+  public var text: String { buffer.withLock { $0 } }
+}
+
+/// Gathers small writes into larger ones: rows are printed as they come, a few KiB at a time.
+final class BatchedWriter {
+  private let sink: any TextSink
+  private var pending = ""
+  private let threshold: Int
+
+  init(_ sink: any TextSink, threshold: Int = 1 << 15) {
+    self.sink = sink
+    self.threshold = threshold
+    pending.reserveCapacity(threshold)
+  }
+
+  func write(_ text: String) {
+    pending += text
+    if pending.utf8.count >= threshold { flush() }
+  }
+
+  func flush() {
+    guard !pending.isEmpty else { return }
+    sink.write(pending)
+    pending.removeAll(keepingCapacity: true)
+  }
+}

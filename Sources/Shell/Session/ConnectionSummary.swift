@@ -1,0 +1,43 @@
+import ScanAPI
+
+/// What scansh is connected to, for the banner, the prompt and `show config`. Never holds a secret.
+public struct ConnectionSummary: Sendable, Equatable {
+  public var endpoint: String
+  public var profile: String?
+  public var region: String?
+  public var source: CredentialSource
+  /// Masked, `LTAI****abcd`.
+  public var accessKeyId: String?
+  public var hasSecurityToken: Bool
+
+  public init(
+    endpoint: String, profile: String? = nil, region: String? = nil, source: CredentialSource,
+    accessKeyId: String? = nil, hasSecurityToken: Bool = false
+  ) {
+    self.endpoint = endpoint
+    self.profile = profile
+    self.region = region
+    self.source = source
+    self.accessKeyId = accessKeyId
+    self.hasSecurityToken = hasSecurityToken
+  }
+
+  public var isDemo: Bool { source == .demo }
+
+  /// `demo`, `PROFILE@REGION`, `PROFILE`, or `env@REGION`.
+  public var promptName: String {
+    if isDemo { return "demo" }
+    let name = profile ?? "env"
+    return region.map { "\(name)@\($0)" } ?? name
+  }
+
+  public var lines: [String] {
+    [
+      "endpoint     \(endpoint)",
+      "profile      \(profile ?? "-")",
+      "region       \(region ?? "-")",
+      "credentials  \(source)",
+      "access key   \(accessKeyId ?? "-")\(hasSecurityToken ? " (STS token set)" : "")",
+    ]
+  }
+}

@@ -1,0 +1,38 @@
+import ScanAPI
+import Synchronization
+
+/// Values seen in earlier results (ScanIds, Names, targets), offered by Tab completion without an
+/// API call. Bounded per field, first seen kept.
+public final class KnownValues: Sendable {
+  public static let fields: [ScanField] = [.scanId, .name, .targets]
+  public static let capacity = 50_000
+
+  private let values = Mutex<[ScanField: (ordered: [String], set: Set<String>)]>([:])
+
+  public init() {}
+
+  public func record(_ row: Row, columns: [Column]) {
+    var found: [(ScanField, String)] = []
+    for field in Self.fields {
+      guard let index = columns.firstIndex(where: { $0.name == field.apiName }), let value = row.values[index] else { continue }
+      if case .list(let items) = value {
+        found += items.map { (field, $0) }
+      } else {
+        found.append((field, value.text))
+      }
+    }
+    guard !found.isEmpty else { return }
+    values.withLock { table in
+      for (field, text) in found where !text.isEmpty {
+        var entry = table[field] ?? ([], [])
+        guard entry.set.count < Self.capacity, entry.set.insert(text).inserted else { continue }
+        entry.ordered.append(text)
+        table[field] = entry
+      }
+    }
+  }
+
+  public func values(for field: ScanField) -> [String] {
+    values.withLock { $0[field]?.ordered ?? [] }
+  }
+}

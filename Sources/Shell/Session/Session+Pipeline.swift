@@ -1,0 +1,69 @@
+import Foundation
+import Formatters
+import QueryEngine
+import QueryLanguage
+import ScanAPI
+
+extension Session {
+  func runPipeline(_ pipeline: Pipeline, source: SourceText) async throws {
+    let bound = try bindOrThrow(pipeline, source: source)
+    if let watch = bound.stages.lazy.compactMap({ if case .watch(let spec) = $0 { spec } else { nil } }).first {
+      try await runWatch(bound, watch: watch, source: source)
+      return
+    }
+    let plan = Planner(settings: settings).plan(bound, source: source)
+    try await print(plan)
+  }
+
+  func bindOrThrow(_ pipeline: Pipeline, source: SourceText) throws -> BoundPipeline {
+    do {
+      return try Binder(now: now(), source: source).bind(pipeline)
+    } catch let failure as Binder.Failure {
+      throw Diagnostics(source: source, items: failure.diagnostics)
+    }
+  }
+
+  /// The format in force: the `format` stage, else `set format`, else `--format`, else table.
+  func outputFormat(for plan: Plan) -> OutputFormat {
+    let name = plan.format ?? settings.format ?? options.format?.rawValue ?? "table"
+    return OutputFormat(rawValue: name) ?? .table
+  }
+
+  func outputContext(for plan: Plan) -> OutputContext {
+    let color: Bool
+    switch settings.color {
+    case .on: color = options.colorAllowed
+    case .off: color = false
+    case .auto: color = options.colorAllowed && options.outputIsTerminal
+    }
+    let isCount = plan.output.columns.count == 1 && plan.output.shapedBy == "count"
+    return OutputContext(
+      columns: plan.output.columns, isScans: plan.output.isScans, isCount: isCount,
+      width: options.outputIsTerminal ? options.terminalWidth() : nil, color: color, utc: settings.timeZone == .utc)
+  }
+
+  /// Evaluates a plan and prints its rows as they come.
+  func print(_ plan: Plan) async throws {
+    let stream = try await evaluator.open(plan)
+    var formatter = Formatters.make(outputFormat(for: plan), outputContext(for: plan))
+    let writer = BatchedWriter(output)
+    let columns = plan.output.columns
+    var rows = 0
+    do {
+      while let row = try await stream.next() {
+        rows += 1
+        known.record(row, columns: columns)
+        if !plan.isSilent, let text = formatter.format(row) { writer.write(text) }
+      }
+      try await stream.finish()
+    } catch {
+      writer.flush()
+      throw error
+    }
+    if !plan.isSilent { writer.write(formatter.finish()) }
+    writer.flush()
+    if let last = plan.stages.last, case .save(let path) = last.stage {
+      errors.write("saved \(rows) \(rows == 1 ? "row" : "rows") to \(path)\n")
+    }
+  }
+}

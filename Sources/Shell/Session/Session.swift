@@ -1,0 +1,129 @@
+import Foundation
+import Formatters
+import QueryEngine
+import QueryLanguage
+import ScanAPI
+
+/// Runs statements: parses and checks them, plans and evaluates pipelines, runs commands, prints
+/// results and reports failures. One statement at a time; the REPL and scripts both drive it.
+public final class Session: @unchecked Sendable {
+  public struct Options: Sendable {
+    public var connection: ConnectionSummary
+    /// `--format`; `set format` and the `format` stage override it.
+    public var format: OutputFormat?
+    public var keepGoing = false
+    /// False with `--no-color` or `NO_COLOR`.
+    public var colorAllowed = true
+    public var outputIsTerminal = false
+    public var terminalWidth: @Sendable () -> Int? = { nil }
+
+    public init(connection: ConnectionSummary, format: OutputFormat? = nil) {
+      self.connection = connection
+      self.format = format
+    }
+  }
+
+  /// How a run of statements ended.
+  public struct Result: Sendable, Equatable {
+    public var code: ExitCode
+    /// An `exit` or `quit` was run.
+    public var exited: Bool
+  }
+
+  public static let maxSourceDepth = 16
+
+  public var settings = Settings()
+  public let options: Options
+  public let known = KnownValues()
+  /// The REPL's history, for the `history` command.
+  public var history: (@Sendable () -> [String])?
+  let output: any TextSink
+  let errors: any TextSink
+  let evaluator: Evaluator
+  let now: @Sendable () -> Date
+  var sourceDepth = 0
+
+  public init(
+    options: Options, output: any TextSink, errors: any TextSink,
+    client: @escaping @Sendable () async throws -> ScanClient, now: @escaping @Sendable () -> Date = { Date() }
+  ) {
+    self.options = options
+    self.output = output
+    self.errors = errors
+    self.evaluator = Evaluator(client: client)
+    self.now = now
+  }
+
+  /// Parses and checks every statement first; with any error, reports them all and runs nothing.
+  /// Then runs them in order. A failed `expect` is reported and the run goes on; any other error
+  /// stops it, unless `keepGoing`.
+  public func run(_ source: SourceText) async -> Result {
+    let (script, syntaxErrors) = Parser.parse(source)
+    var diagnostics = syntaxErrors?.items ?? []
+    diagnostics += check(script, source: source)
+    guard diagnostics.isEmpty else {
+      errors.write(DiagnosticRenderer.render(Diagnostics(source: source, items: diagnostics)))
+      return Result(code: .usage, exited: false)
+    }
+    var code = ExitCode.success
+    for statement in script.statements {
+      do {
+        if try await execute(statement, source: source) == .exit { return Result(code: code, exited: true) }
+      } catch {
+        let report = Presenter.report(error, source: source)
+        errors.write(locate(report.text, statement: statement, source: source, error: error))
+        code = max(code, report.code)
+        if report.code == .interrupted { return Result(code: code, exited: false) }
+        if report.code != .checkFailed, !options.keepGoing { return Result(code: code, exited: false) }
+      }
+    }
+    return Result(code: code, exited: false)
+  }
+
+  /// Errors found before running: unknown fields, type clashes, bad settings.
+  func check(_ script: Script, source: SourceText) -> [Diagnostic] {
+    var diagnostics: [Diagnostic] = []
+    var scratch = settings
+    let binder = Binder(now: now(), source: source)
+    for statement in script.statements {
+      do {
+        switch statement.kind {
+        case .pipeline(let pipeline), .command(.explain(let pipeline)):
+          _ = try binder.bind(pipeline)
+        case .command(.set(let name, let value)):
+          try scratch.apply(name: name, value: value)
+        case .command(.help(let topic?)):
+          _ = try HelpText.topic(topic)
+        default:
+          break
+        }
+      } catch let failure as Binder.Failure {
+        diagnostics += failure.diagnostics
+      } catch let diagnostic as Diagnostic {
+        diagnostics.append(diagnostic)
+      } catch {}
+    }
+    return diagnostics
+  }
+
+  /// Scripts name the statement a runtime error stopped at; the REPL needs no reminder.
+  private func locate(_ text: String, statement: Statement, source: SourceText, error: any Error) -> String {
+    guard let name = source.name, !(error is Diagnostic), !(error is Diagnostics) else { return text }
+    let line = source.location(of: statement.span.start).line
+    let statementText = source.slice(statement.span).replacingOccurrences(of: "\n", with: " ")
+    if error is ExpectationFailure { return "\(name):\(line): \(text)" }
+    return text + "  in \(name):\(line): \(statementText)\n"
+  }
+
+  enum Flow { case next, exit }
+
+  func execute(_ statement: Statement, source: SourceText) async throws -> Flow {
+    switch statement.kind {
+    case .pipeline(let pipeline):
+      try await runPipeline(pipeline, source: source)
+    case .command(let command):
+      return try await run(command, source: source)
+    }
+    return .next
+  }
+}

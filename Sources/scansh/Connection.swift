@@ -1,0 +1,78 @@
+import Foundation
+import ScanAPI
+import Shell
+import Simulator
+
+/// Wires credentials, endpoint, transport and (in demo mode) the in-process simulator into the
+/// client the session uses. The client is made on first use, so `help` never starts a server.
+actor Connection {
+  static let demoSeed: UInt64 = 7
+  static let demoScans = 240
+
+  let summary: ConnectionSummary
+  private let credentials: Credentials?
+  private let endpoint: Endpoint?
+  private let transport: URLSessionTransport
+  private let events: ClientEventSink
+  private let announceDemo: @Sendable () -> Void
+  private var client: ScanClient?
+  private var demo: RunningSimulator?
+
+  /// Resolves what to connect to; throws for configuration errors (exit 2).
+  init(options: GlobalOptions, environment: [String: String], events: @escaping ClientEventSink, announceDemo: @escaping @Sendable () -> Void) throws {
+    let resolved: ResolvedConnection
+    if options.demo {
+      resolved = ResolvedConnection(credentials: nil, source: .demo)
+    } else {
+      resolved = try CredentialResolver(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+        .resolve(profile: options.profile)
+    }
+    for warning in resolved.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+    let endpointText = options.endpoint ?? resolved.endpoint
+    let isDemo = resolved.credentials == nil && endpointText == nil
+    if isDemo {
+      credentials = Credentials(accessKeyId: "testid", accessKeySecret: "testsecret")
+      endpoint = nil
+    } else {
+      guard let found = resolved.credentials else {
+        throw ScanAPIError.credentials(
+          "--endpoint is set but no credentials were found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use --profile")
+      }
+      credentials = found
+      endpoint = try Endpoint(endpointText ?? Endpoint.production)
+    }
+    let region = options.region ?? resolved.region
+    summary = ConnectionSummary(
+      endpoint: isDemo ? "built-in simulator on loopback (demo mode)" : endpoint!.description,
+      profile: resolved.profileName, region: region, source: isDemo ? .demo : resolved.source,
+      accessKeyId: isDemo ? nil : credentials?.maskedAccessKeyId, hasSecurityToken: credentials?.securityToken != nil)
+    transport = URLSessionTransport(
+      timeout: DurationParsing.parse(options.timeout) ?? .seconds(20), maxConnectionsPerHost: max(8, options.concurrency ?? 8))
+    self.events = events
+    self.announceDemo = announceDemo
+  }
+
+  func client() async throws -> ScanClient {
+    if let client { return client }
+    var endpoint = self.endpoint
+    if endpoint == nil {
+      var configuration = SimulatorConfiguration()
+      configuration.port = 0
+      configuration.seed = Self.demoSeed
+      configuration.scanCount = Self.demoScans
+      configuration.clockSpeed = 60
+      let simulator = try await SimulatorServer(configuration: configuration).start()
+      demo = simulator
+      endpoint = try Endpoint(simulator.endpoint)
+      announceDemo()
+    }
+    let made = ScanClient(
+      configuration: .init(endpoint: endpoint!, credentials: credentials!), transport: transport, events: events)
+    client = made
+    return made
+  }
+
+  func close() async {
+    await demo?.stop()
+  }
+}

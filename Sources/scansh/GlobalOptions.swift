@@ -1,0 +1,27 @@
+import ArgumentParser
+import Formatters
+
+extension OutputFormat: ExpressibleByArgument {}
+
+/// Options every way of running scansh shares.
+struct GlobalOptions: ParsableArguments {
+  @Option(help: "DescribeScans endpoint URL (https; plain http only to loopback).") var endpoint: String?
+  @Option(help: "Profile of aliyun-cli's ~/.aliyun/config.json (modes AK and StsToken).") var profile: String?
+  @Option(help: "Region ID, shown in the prompt; every region uses the same endpoint.") var region: String?
+  @Flag(help: "Use the built-in simulator even when credentials are configured.") var demo = false
+  @Option(help: "Output format: table, json, ndjson, csv or tsv.") var format: OutputFormat?
+  @Option(help: "Largest page to ask for (1-100).") var pageSize: Int?
+  @Option(help: "Pages fetched at once (1-32).") var concurrency: Int?
+  @Flag(help: "No colour, even on a terminal (NO_COLOR works too).") var noColor = false
+  @Flag(help: "One stderr line per request and retry; secrets and signatures are never shown.") var verbose = false
+  @Flag(help: "In scripts, go on after a failed statement.") var keepGoing = false
+  @Option(help: "Per-request timeout, e.g. 20s.") var timeout: String = "20s"
+
+  func validate() throws {
+    if let pageSize, !(1...100).contains(pageSize) { throw ValidationError("--page-size takes a number from 1 to 100") }
+    if let concurrency, !(1...32).contains(concurrency) { throw ValidationError("--concurrency takes a number from 1 to 32") }
+    guard let duration = DurationParsing.parse(timeout), duration > .zero else {
+      throw ValidationError("--timeout takes a duration such as 20s")
+    }
+  }
+}
