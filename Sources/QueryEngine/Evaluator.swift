@@ -22,12 +22,18 @@ public struct Evaluator: Sendable {
     case .file(let path, let wanted):
       stream = FileStream(try ScanFileReader(path: path, wanted: wanted))
     }
-    for (index, planned) in plan.stages.enumerated() {
+    return try chain(stream, plan.stages)
+  }
+
+  /// Wires the client-side stages after a source.
+  func chain(_ source: any RowStream, _ stages: [PlannedStage]) throws -> any RowStream {
+    var stream = source
+    for (index, planned) in stages.enumerated() {
       switch planned.stage {
       case .filter(let predicate): stream = FilterStream(stream, predicate)
       case .sort(let keys):
         var limit: Int?
-        if index + 1 < plan.stages.count, case .first(let count) = plan.stages[index + 1].stage { limit = count }
+        if index + 1 < stages.count, case .first(let count) = stages[index + 1].stage { limit = count }
         stream = SortStream(stream, keys: keys, limit: limit)
       case .select(let columns): stream = SelectStream(stream, columns)
       case .first(let count): stream = FirstStream(stream, count)

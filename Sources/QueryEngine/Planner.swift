@@ -84,8 +84,11 @@ public struct Planner: Sendable {
         let pages = max(1, (limit + settings.pageSize - 1) / settings.pageSize)
         requests = pages == 1 ? "1 (first \(limit) fits one page)" : "at most \(pages) (first \(limit))"
       }
+      // The source's own `where` runs on the client too: pushed conditions are checked again.
+      let sourceFilter = filter.map { [PlannedStage(stage: .filter($0), input: pipeline.schemas[0])] } ?? []
       return Plan(
-        input: .listing(request, options), stages: planned, output: pipeline.output, format: format, pushed: pushed,
+        input: .listing(request, options), stages: sourceFilter + planned, output: pipeline.output, format: format,
+        pushed: pushed,
         clientStages: clientStages, requests: requests, isSilent: isSilent)
     }
   }

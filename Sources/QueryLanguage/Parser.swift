@@ -437,6 +437,7 @@ public struct Parser {
       var values: [Value] = []
       repeat {
         if !values.isEmpty { _ = advance() }
+        if current.kind == .end { throw Diagnostic("unclosed '('", at: open, help: "close the list with ')'", isIncomplete: true) }
         values.append(try parseValue(after: values.isEmpty ? "'('" : "','"))
       } while current.kind == .comma
       guard current.kind == .rightParen else {

@@ -1,0 +1,102 @@
+import QueryLanguage
+import Testing
+
+@testable import QueryEngine
+
+struct BinderTests {
+  @Test func unknownFieldSuggestsTheRightOne() {
+    #expect(
+      bindingErrors("scans | sort RunPrecent desc") == """
+        error: unknown field 'RunPrecent'
+          scans | sort RunPrecent desc
+                       ^^^^^^^^^^
+        help: did you mean 'RunPercent'?
+
+        """)
+  }
+
+  @Test func typeClashesAreSpanned() {
+    #expect(
+      bindingErrors("scans where RunPercent ~ 5x") == """
+        error: '~' compares text, but 'RunPercent' is a number
+          scans where RunPercent ~ 5x
+                      ^^^^^^^^^^^^^^^
+        help: compare numbers with = != < <= > >=
+
+        """)
+    #expect(
+      bindingErrors("scans | where progress > lots") == """
+        error: 'RunPercent' is a number, but lots is not
+          scans | where progress > lots
+                                   ^^^^
+
+        """)
+    #expect(
+      bindingErrors("scans | where start > yesterday") == """
+        error: 'StartDate' is a time, but yesterday is not
+          scans | where start > yesterday
+                                ^^^^^^^^^
+        help: write a date (2024-07-10), a date and time (2024-07-10T10:00:00Z), now-1d, or a duration meaning that long ago (2h)
+
+        """)
+  }
+
+  @Test func unknownEnumValues() {
+    #expect(
+      bindingErrors("scans where status = runing") == """
+        error: unknown Status 'runing'
+          scans where status = runing
+                               ^^^^^^
+        help: did you mean 'running'?
+
+        """)
+    #expect(bindingErrors("scans where status in (finished, paused)").contains("help: Status is one of: waiting, finished, running, aborted, invalid, disabled"))
+    #expect(bindingErrors("scans where status ~ run") == "ok")
+    #expect(bindingErrors("scans where status = RUNNING") == "ok")
+  }
+
+  @Test func fieldsAfterSelectGroupAndCount() {
+    #expect(
+      bindingErrors("scans | select ScanId, Status | where Name = x") == """
+        error: unknown field 'Name'
+          scans | select ScanId, Status | where Name = x
+                                                ^^^^
+        help: after 'select', the fields are: ScanId, Status
+
+        """)
+    #expect(bindingErrors("scans | select ScanId, RunPercent | where progress > 5 | sort id") == "ok")
+    #expect(bindingErrors("scans | group status | where count > 3 | sort Status") == "ok")
+    #expect(bindingErrors("scans | count | where count > 3") == "ok")
+  }
+
+  @Test func watchMustBeLast() {
+    #expect(
+      bindingErrors("scans | watch 5s | first 3") == """
+        error: 'watch' must be the last stage
+          scans | watch 5s | first 3
+                  ^^^^^
+        help: only 'format' may follow it
+
+        """)
+    #expect(bindingErrors("scans | watch 5s until empty | format ndjson") == "ok")
+  }
+
+  @Test func reportsEveryProblemInAPipeline() {
+    let errors = bindingErrors("scans where stauts = running | sort Nmae | select Foo")
+    #expect(errors.components(separatedBy: "error: unknown field").count == 4)
+  }
+
+  @Test func timesAndDurations() throws {
+    // A duration on a time field means that long ago.
+    let bound = try bind("scans | where start > 1d and end < 2024-07-10 and start >= now-2h and end <= '2024-07-10T10:00:00+08:00'")
+    guard case .filter(let predicate) = bound.stages[0], case .and(let tests) = predicate.root else {
+      Issue.record("expected a filter")
+      return
+    }
+    let literals = tests.compactMap { node -> Double? in
+      if case .test(let test) = node, case .number(let value) = test.literals[0] { return value }
+      return nil
+    }
+    #expect(literals == [1_793_523_600_000, 1_720_569_600_000, 1_793_602_800_000, 1_720_576_800_000])
+  }
+}

@@ -1,0 +1,93 @@
+import QueryLanguage
+
+/// A compact, stable S-expression form of the AST for golden tests.
+enum ASTPrinter {
+  static func print(_ script: Script) -> String {
+    script.statements.map { print($0) }.joined(separator: "\n")
+  }
+
+  static func print(_ statement: Statement) -> String {
+    switch statement.kind {
+    case .pipeline(let pipeline): return print(pipeline)
+    case .command(let command): return print(command)
+    }
+  }
+
+  static func print(_ pipeline: Pipeline) -> String {
+    var parts: [String] = []
+    switch pipeline.source {
+    case .scans(let search, let filter, _):
+      var text = "(scans"
+      if let search { text += " (search \(quote(search.value)))" }
+      if let filter { text += " (where \(print(filter)))" }
+      parts.append(text + ")")
+    case .load(let path, _):
+      parts.append("(load \(quote(path.value)))")
+    }
+    for stage in pipeline.stages { parts.append(print(stage)) }
+    return parts.joined(separator: " | ")
+  }
+
+  static func print(_ stage: Stage) -> String {
+    switch stage.kind {
+    case .filter(let condition): return "(where \(print(condition)))"
+    case .sort(let keys): return "(sort " + keys.map { "\($0.field.name) \($0.descending ? "desc" : "asc")" }.joined(separator: ", ") + ")"
+    case .select(let fields): return "(select " + fields.map(\.name).joined(separator: ", ") + ")"
+    case .first(let count): return "(\(stage.name.value.lowercased()) \(count.value))"
+    case .count: return "(count)"
+    case .group(let field): return "(group \(field.name))"
+    case .expect(let check): return "(expect \(print(check)))"
+    case .watch(let spec):
+      var text = "(watch \(spec.interval.value)ms"
+      if let until = spec.until { text += " (until \(print(until)))" }
+      if let limit = spec.limit { text += " (for \(limit.value)ms)" }
+      return text + ")"
+    case .format(let format): return "(format \(format.value))"
+    case .save(let path): return "(save \(quote(path.value)))"
+    }
+  }
+
+  static func print(_ check: Check) -> String {
+    switch check {
+    case .empty: "empty"
+    case .count(let op, let number, _): "count \(op.value.rawValue) \(number.value)"
+    case .all(let condition, _): "all \(print(condition))"
+    case .any(let condition, _): "any \(print(condition))"
+    case .none(let condition, _): "none \(print(condition))"
+    }
+  }
+
+  static func print(_ condition: Condition) -> String {
+    switch condition {
+    case .and(let terms, _): "(and " + terms.map(print).joined(separator: " ") + ")"
+    case .or(let terms, _): "(or " + terms.map(print).joined(separator: " ") + ")"
+    case .not(let inner, _): "(not \(print(inner)))"
+    case .comparison(let field, let op, let value): "(\(op.value.rawValue) \(field.name) \(print(value)))"
+    case .membership(let field, let negated, let values, _):
+      "(\(negated ? "not-in" : "in") \(field.name) " + values.map(print).joined(separator: " ") + ")"
+    }
+  }
+
+  static func print(_ value: Value) -> String {
+    switch value.kind {
+    case .word(let word): word
+    case .quoted(let text): quote(text)
+    case .number: "#\(value.text)"
+    case .duration(let milliseconds): "\(milliseconds)ms"
+    }
+  }
+
+  static func print(_ command: Command) -> String {
+    switch command {
+    case .help(let topic): "(help\(topic.map { " " + $0.value } ?? ""))"
+    case .set(let name, let value): "(set \(name.value) \(print(value)))"
+    case .show(let topic): "(show \(topic.value))"
+    case .explain(let pipeline): "(explain \(print(pipeline)))"
+    case .history: "(history)"
+    case .source(let path): "(source \(quote(path.value)))"
+    case .exit: "(exit)"
+    }
+  }
+
+  static func quote(_ text: String) -> String { "\"" + text + "\"" }
+}
