@@ -53,26 +53,43 @@ struct TableFormatter: RowFormatter {
     return text
   }
 
-  /// Natural widths, then cuts: the widest text columns shrink first, then columns drop from the right.
+  /// Natural widths; when they do not fit, text columns shrink (to 12 at least, the ScanId never),
+  /// and if that is not enough, the least useful columns are dropped first.
   private mutating func layout() {
     var natural = shown.map { CellText.width(context.columns[$0].name) }
     for row in pending {
       for (position, column) in shown.enumerated() { natural[position] = max(natural[position], CellText.width(cell(row, column))) }
     }
-    var widths = natural
-    var visible = Array(shown.indices)
-    if let limit = context.width {
-      func total() -> Int { visible.reduce(0) { $0 + widths[$1] } + Self.gap * max(0, visible.count - 1) }
-      let shrinkable = visible.filter { [FieldKind.string, .list].contains(context.columns[shown[$0]].kind) }
-      while total() > limit {
-        guard let widest = shrinkable.filter({ visible.contains($0) && widths[$0] > 10 }).max(by: { widths[$0] < widths[$1] })
-        else { break }
-        widths[widest] -= min(widths[widest] - 10, total() - limit)
+    widths = natural
+    visible = Array(shown.indices)
+    guard let limit = context.width else { return }
+    let dropOrder = droppingOrder()
+    for dropped in 0...dropOrder.count {
+      var candidate = natural
+      let kept = shown.indices.filter { !dropOrder.prefix(dropped).contains($0) }
+      func total() -> Int { kept.reduce(0) { $0 + candidate[$1] } + Self.gap * max(0, kept.count - 1) }
+      let shrinkable = kept.filter { position in
+        let column = context.columns[shown[position]]
+        return column.name != "ScanId" && (column.kind == .string || column.kind == .list)
       }
-      while total() > limit, visible.count > 1 { visible.removeLast() }
+      while total() > limit {
+        guard let widest = shrinkable.filter({ candidate[$0] > 12 }).max(by: { candidate[$0] < candidate[$1] }) else { break }
+        candidate[widest] -= min(candidate[widest] - 12, total() - limit)
+      }
+      if total() <= limit || dropped == dropOrder.count {
+        widths = candidate
+        visible = kept
+        return
+      }
     }
-    self.widths = widths
-    self.visible = visible
+  }
+
+  /// Positions in `shown` to drop, least useful first: for scans the order is fixed, otherwise from the right.
+  private func droppingOrder() -> [Int] {
+    guard context.isScans else { return Array(shown.indices.dropFirst().reversed()) }
+    return ["Targets", "ScanType", "StartDate", "RunPercent", "Status"].compactMap { name in
+      shown.firstIndex { context.columns[$0].name == name }
+    }
   }
 
   private func header() -> String {

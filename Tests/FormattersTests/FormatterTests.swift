@@ -1,0 +1,107 @@
+import ScanAPI
+import Testing
+
+@testable import Formatters
+
+struct FormatterTests {
+  static let scans: [Row] = [
+    Scan([
+      .scanId: .string("2018071010384940572"), .name: .string("test_0710-3"), .status: .string("finished"),
+      .scanType: .string("vuln"), .runPercent: .number(100), .startDate: .number(1_531_190_450_000),
+      .targets: .list(["demo.example.com", "203.0.113.9"]),
+    ]).row,
+    Scan([
+      .scanId: .string("2026110209000012345"), .name: .string("官网漏洞扫描, \"q\""), .status: .string("running"),
+      .scanType: .string("vuln"), .runPercent: .number(42.5), .startDate: .number(1_793_610_000_000),
+      .targets: .list(["shop.example.cn"]),
+    ]).row,
+  ]
+
+  static func context(width: Int? = nil, color: Bool = false) -> OutputContext {
+    OutputContext(columns: Column.scanColumns, isScans: true, width: width, color: color, utc: true)
+  }
+
+  @Test func table() {
+    #expect(
+      Formatters.render(Self.scans, as: .table, Self.context()) == """
+        ScanId               Name               Status    ScanType  RunPercent  StartDate          Targets
+        2018071010384940572  test_0710-3        finished  vuln            100%  2018-07-10 02:40Z  demo.example.com, 203.0.113.9
+        2026110209000012345  官网漏洞扫描, "q"  running   vuln           42.5%  2026-11-02 09:00Z  shop.example.cn
+        (2 rows)
+
+        """)
+  }
+
+  @Test func tableFitsTheTerminal() {
+    let text = Formatters.render(Self.scans, as: .table, Self.context(width: 60))
+    #expect(
+      text == """
+        ScanId               Name               Status    RunPercent
+        2018071010384940572  test_0710-3        finished        100%
+        2026110209000012345  官网漏洞扫描, "q"  running        42.5%
+        (2 rows)
+
+        """)
+    #expect(text.split(separator: "\n").allSatisfy { CellText.width(String($0)) <= 60 })
+  }
+
+  @Test func tableColoursStatus() {
+    let text = Formatters.render([Self.scans[1]], as: .table, Self.context(color: true))
+    #expect(text.contains("\u{1B}[36mrunning\u{1B}[0m"))
+    #expect(text.hasPrefix("\u{1B}[1mScanId"))
+  }
+
+  @Test func emptyTable() {
+    #expect(
+      Formatters.render([], as: .table, Self.context())
+        == "ScanId  Name  Status  ScanType  RunPercent  StartDate  Targets\n(no rows)\n")
+  }
+
+  @Test func json() {
+    let columns = [Column(name: "ScanId", kind: .string), Column(name: "RunPercent", kind: .number)]
+    let rows = [Row(values: [.string("1"), .number(42.5)]), Row(values: [.string("2"), nil])]
+    let context = OutputContext(columns: columns, isScans: false)
+    #expect(Formatters.render(rows, as: .json, context) == "[\n{\"ScanId\":\"1\",\"RunPercent\":42.5},\n{\"ScanId\":\"2\"}\n]\n")
+    #expect(Formatters.render([], as: .json, context) == "[]\n")
+    #expect(Formatters.render(rows, as: .ndjson, context) == "{\"ScanId\":\"1\",\"RunPercent\":42.5}\n{\"ScanId\":\"2\"}\n")
+  }
+
+  @Test func ndjsonOfScansKeepsRawValues() {
+    #expect(
+      Formatters.render([Self.scans[0]], as: .ndjson, Self.context())
+        == #"{"ScanId":"2018071010384940572","Name":"test_0710-3","Status":"finished","ScanType":"vuln","RunPercent":100,"StartDate":1531190450000,"Targets":["demo.example.com","203.0.113.9"]}"#
+        + "\n")
+  }
+
+  @Test func csvFollowsRFC4180() {
+    let columns = [Column(name: "Name", kind: .string), Column(name: "Targets", kind: .list), Column(name: "RunPercent", kind: .number)]
+    let rows = [
+      Row(values: [.string("a, \"b\""), .list(["x", "y"]), .number(5)]),
+      Row(values: [.string("line\nbreak"), nil, .number(1.5)]),
+    ]
+    #expect(
+      Formatters.render(rows, as: .csv, OutputContext(columns: columns, isScans: false))
+        == "Name,Targets,RunPercent\r\n\"a, \"\"b\"\"\",x;y,5\r\n\"line\nbreak\",,1.5\r\n")
+    #expect(Formatters.render([], as: .csv, OutputContext(columns: columns, isScans: false)) == "Name,Targets,RunPercent\r\n")
+  }
+
+  @Test func tsvEscapes() {
+    let columns = [Column(name: "Name", kind: .string), Column(name: "Targets", kind: .list)]
+    let rows = [Row(values: [.string("tab\there\\"), .list(["x", "y"])])]
+    #expect(Formatters.render(rows, as: .tsv, OutputContext(columns: columns, isScans: false)) == "Name\tTargets\ntab\\there\\\\\tx;y\n")
+  }
+
+  @Test(arguments: [
+    (OutputFormat.table, "7\n"), (.csv, "7\n"), (.tsv, "7\n"), (.json, "{\"count\":7}\n"), (.ndjson, "{\"count\":7}\n"),
+  ])
+  func count(_ format: OutputFormat, _ expected: String) {
+    let context = OutputContext(columns: [Column(name: "count", kind: .number)], isScans: false, isCount: true)
+    #expect(Formatters.render([Row(values: [.number(7)])], as: format, context) == expected)
+  }
+
+  @Test func groupTable() {
+    let context = OutputContext(columns: [Column(name: "Status", kind: .string), Column(name: "count", kind: .number)], isScans: false)
+    let rows = [Row(values: [.string("finished"), .number(120)]), Row(values: [nil, .number(3)])]
+    #expect(Formatters.render(rows, as: .table, context) == "Status    count\nfinished    120\n              3\n(2 rows)\n")
+  }
+}
