@@ -70,7 +70,7 @@ let package = Package(
     .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], swiftSettings: strict),
     .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "FormattersTests", dependencies: ["Formatters"], swiftSettings: strict),
-    .testTarget(name: "ShellTests", dependencies: ["Shell", "TestSupport"], swiftSettings: strict),
+    .testTarget(name: "ShellTests", dependencies: ["Shell", "Formatters", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
   ]
 )

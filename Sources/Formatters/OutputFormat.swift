@@ -34,7 +34,7 @@ public protocol RowFormatter {
   mutating func finish() -> String
 }
 
-public enum Formatters {
+public enum Formatting {
   public static func make(_ format: OutputFormat, _ context: OutputContext) -> any RowFormatter {
     switch format {
     case .table: TableFormatter(context)

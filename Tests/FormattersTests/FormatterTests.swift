@@ -23,7 +23,7 @@ struct FormatterTests {
 
   @Test func table() {
     #expect(
-      Formatters.render(Self.scans, as: .table, Self.context()) == """
+      Formatting.render(Self.scans, as: .table, Self.context()) == """
         ScanId               Name               Status    ScanType  RunPercent  StartDate          Targets
         2018071010384940572  test_0710-3        finished  vuln            100%  2018-07-10 02:40Z  demo.example.com, 203.0.113.9
         2026110209000012345  官网漏洞扫描, "q"  running   vuln           42.5%  2026-11-02 09:00Z  shop.example.cn
@@ -33,7 +33,7 @@ struct FormatterTests {
   }
 
   @Test func tableFitsTheTerminal() {
-    let text = Formatters.render(Self.scans, as: .table, Self.context(width: 60))
+    let text = Formatting.render(Self.scans, as: .table, Self.context(width: 60))
     #expect(
       text == """
         ScanId               Name               Status    RunPercent
@@ -46,14 +46,14 @@ struct FormatterTests {
   }
 
   @Test func tableColoursStatus() {
-    let text = Formatters.render([Self.scans[1]], as: .table, Self.context(color: true))
+    let text = Formatting.render([Self.scans[1]], as: .table, Self.context(color: true))
     #expect(text.contains("\u{1B}[36mrunning\u{1B}[0m"))
     #expect(text.hasPrefix("\u{1B}[1mScanId"))
   }
 
   @Test func emptyTable() {
     #expect(
-      Formatters.render([], as: .table, Self.context())
+      Formatting.render([], as: .table, Self.context())
         == "ScanId  Name  Status  ScanType  RunPercent  StartDate  Targets\n(no rows)\n")
   }
 
@@ -61,14 +61,14 @@ struct FormatterTests {
     let columns = [Column(name: "ScanId", kind: .string), Column(name: "RunPercent", kind: .number)]
     let rows = [Row(values: [.string("1"), .number(42.5)]), Row(values: [.string("2"), nil])]
     let context = OutputContext(columns: columns, isScans: false)
-    #expect(Formatters.render(rows, as: .json, context) == "[\n{\"ScanId\":\"1\",\"RunPercent\":42.5},\n{\"ScanId\":\"2\"}\n]\n")
-    #expect(Formatters.render([], as: .json, context) == "[]\n")
-    #expect(Formatters.render(rows, as: .ndjson, context) == "{\"ScanId\":\"1\",\"RunPercent\":42.5}\n{\"ScanId\":\"2\"}\n")
+    #expect(Formatting.render(rows, as: .json, context) == "[\n{\"ScanId\":\"1\",\"RunPercent\":42.5},\n{\"ScanId\":\"2\"}\n]\n")
+    #expect(Formatting.render([], as: .json, context) == "[]\n")
+    #expect(Formatting.render(rows, as: .ndjson, context) == "{\"ScanId\":\"1\",\"RunPercent\":42.5}\n{\"ScanId\":\"2\"}\n")
   }
 
   @Test func ndjsonOfScansKeepsRawValues() {
     #expect(
-      Formatters.render([Self.scans[0]], as: .ndjson, Self.context())
+      Formatting.render([Self.scans[0]], as: .ndjson, Self.context())
         == #"{"ScanId":"2018071010384940572","Name":"test_0710-3","Status":"finished","ScanType":"vuln","RunPercent":100,"StartDate":1531190450000,"Targets":["demo.example.com","203.0.113.9"]}"#
         + "\n")
   }
@@ -80,15 +80,15 @@ struct FormatterTests {
       Row(values: [.string("line\nbreak"), nil, .number(1.5)]),
     ]
     #expect(
-      Formatters.render(rows, as: .csv, OutputContext(columns: columns, isScans: false))
+      Formatting.render(rows, as: .csv, OutputContext(columns: columns, isScans: false))
         == "Name,Targets,RunPercent\r\n\"a, \"\"b\"\"\",x;y,5\r\n\"line\nbreak\",,1.5\r\n")
-    #expect(Formatters.render([], as: .csv, OutputContext(columns: columns, isScans: false)) == "Name,Targets,RunPercent\r\n")
+    #expect(Formatting.render([], as: .csv, OutputContext(columns: columns, isScans: false)) == "Name,Targets,RunPercent\r\n")
   }
 
   @Test func tsvEscapes() {
     let columns = [Column(name: "Name", kind: .string), Column(name: "Targets", kind: .list)]
     let rows = [Row(values: [.string("tab\there\\"), .list(["x", "y"])])]
-    #expect(Formatters.render(rows, as: .tsv, OutputContext(columns: columns, isScans: false)) == "Name\tTargets\ntab\\there\\\\\tx;y\n")
+    #expect(Formatting.render(rows, as: .tsv, OutputContext(columns: columns, isScans: false)) == "Name\tTargets\ntab\\there\\\\\tx;y\n")
   }
 
   @Test(arguments: [
@@ -96,12 +96,12 @@ struct FormatterTests {
   ])
   func count(_ format: OutputFormat, _ expected: String) {
     let context = OutputContext(columns: [Column(name: "count", kind: .number)], isScans: false, isCount: true)
-    #expect(Formatters.render([Row(values: [.number(7)])], as: format, context) == expected)
+    #expect(Formatting.render([Row(values: [.number(7)])], as: format, context) == expected)
   }
 
   @Test func groupTable() {
     let context = OutputContext(columns: [Column(name: "Status", kind: .string), Column(name: "count", kind: .number)], isScans: false)
     let rows = [Row(values: [.string("finished"), .number(120)]), Row(values: [nil, .number(3)])]
-    #expect(Formatters.render(rows, as: .table, context) == "Status    count\nfinished    120\n              3\n(2 rows)\n")
+    #expect(Formatting.render(rows, as: .table, context) == "Status    count\nfinished    120\n              3\n(2 rows)\n")
   }
 }

@@ -45,7 +45,7 @@ extension Session {
   /// Evaluates a plan and prints its rows as they come.
   func print(_ plan: Plan) async throws {
     let stream = try await evaluator.open(plan)
-    var formatter = Formatters.make(outputFormat(for: plan), outputContext(for: plan))
+    var formatter = Formatting.make(outputFormat(for: plan), outputContext(for: plan))
     let writer = BatchedWriter(output)
     let columns = plan.output.columns
     var rows = 0

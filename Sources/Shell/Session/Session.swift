@@ -28,6 +28,11 @@ public final class Session: @unchecked Sendable {
     public var code: ExitCode
     /// An `exit` or `quit` was run.
     public var exited: Bool
+
+    public init(code: ExitCode, exited: Bool) {
+      self.code = code
+      self.exited = exited
+    }
   }
 
   public static let maxSourceDepth = 16

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The built binary against `scansh sim`, as CI and users run it.
+@Suite(.serialized)
+struct CommandLineTests {
+  @Test func version() throws {
+    let output = try Scansh.run(["--version"])
+    #expect(output.stdout == "0.1.0\n")
+    #expect(output.status == 0)
+  }
+
+  @Test func simPrintsWhereItListens() throws {
+    let simulator = try SimulatorProcess()
+    #expect(simulator.port > 0)
+    #expect(try simulator.get("/_sim/stats").hasPrefix(#"{"requests":0,"#))
+  }
+
+  @Test func queriesWithExitZero() throws {
+    let simulator = try SimulatorProcess()
+    let output = try Scansh.run(
+      ["--endpoint", simulator.endpoint, "-c", "scans where status = running | sort RunPercent desc | first 3 | select ScanId, RunPercent",
+       "--format", "csv"],
+      environment: simulator.environment())
+    #expect(output.status == 0)
+    #expect(output.stderr == "")
+    let lines = output.stdout.split(separator: "\r\n")
+    #expect(lines.first == "ScanId,RunPercent")
+    #expect(lines.count == 4)
+  }
+
+  @Test func scriptsReportEveryParseErrorAndSendNothing() throws {
+    let simulator = try SimulatorProcess()
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-e2e-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let script = folder.appendingPathComponent("bad.scansh").path
+    try "scans | count\nscans | srot Name\nscans where progress ~ 5x\n".write(toFile: script, atomically: true, encoding: .utf8)
+    let output = try Scansh.run(["--endpoint", simulator.endpoint, script], environment: simulator.environment())
+    #expect(output.status == 2)
+    #expect(output.stdout == "")
+    #expect(output.stderr.contains("\(script):2:9: error: unknown stage 'srot'"))
+    #expect(output.stderr.contains("\(script):3:13: error: '~' compares text, but 'RunPercent' is a number"))
+    #expect(try simulator.get("/_sim/stats").hasPrefix(#"{"requests":0,"#))
+  }
+
+  @Test func failedExpectExitsOne() throws {
+    let simulator = try SimulatorProcess()
+    let output = try Scansh.run(
+      ["--endpoint", simulator.endpoint, "-c", "scans where status = aborted | expect empty"], environment: simulator.environment())
+    #expect(output.status == 1)
+    #expect(output.stderr.hasPrefix("-c:1: expect failed: expected empty, but found "))
+  }
+
+  @Test func stdinIsAScript() throws {
+    let simulator = try SimulatorProcess()
+    let output = try Scansh.run(
+      ["--endpoint", simulator.endpoint], stdin: "scans | count\nscans where status = running | count\n",
+      environment: simulator.environment())
+    #expect(output.status == 0)
+    #expect(output.stdout == "250\n24\n")
+  }
+
+  @Test func apiErrorsExitThree() throws {
+    let simulator = try SimulatorProcess()
+    let output = try Scansh.run(
+      ["--endpoint", simulator.endpoint, "-c", "scans | count"],
+      environment: simulator.environment(["ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret"]))
+    #expect(output.status == 3)
+    #expect(output.stderr.hasPrefix("error: SignatureDoesNotMatch: Specified signature is not matched with our calculation. (HTTP 400, RequestId "))
+    #expect(output.stderr.hasSuffix("  in -c:1: scans | count\n"))
+  }
+
+  @Test func networkErrorsExitFourNamingTheEndpoint() throws {
+    let output = try Scansh.run(
+      ["--endpoint", "http://127.0.0.1:9/", "--timeout", "2s", "-c", "scans | count"],
+      environment: Scansh.environment(["ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret"]))
+    #expect(output.status == 4)
+    #expect(output.stderr.hasPrefix("error: network error talking to http://127.0.0.1:9/: could not connect"))
+  }
+
+  @Test func plainHTTPBeyondLoopbackIsRefused() throws {
+    let output = try Scansh.run(
+      ["--endpoint", "http://avds.example.com", "-c", "scans | count"],
+      environment: Scansh.environment(["ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret"]))
+    #expect(output.status == 2)
+    #expect(
+      output.stderr
+        == "error: refusing plain http:// to 'avds.example.com': the AccessKey ID and request signatures would travel unencrypted; use https:// (plain http is allowed only to loopback addresses)\n")
+  }
+
+  @Test func demoModeWithoutCredentials() throws {
+    let output = try Scansh.run(["-c", "scans | count\nscans where status = running | count"])
+    #expect(output.status == 0)
+    let counts = output.stdout.split(separator: "\n").compactMap { Int($0) }
+    #expect(counts.count == 2)
+    #expect(counts.first == 240)
+    #expect((1..<240).contains(counts.last ?? 0))
+    #expect(output.stderr == "scansh: demo mode: no credentials found, so statements run against the built-in simulator\n")
+  }
+
+  @Test func usageErrorsExitTwo() throws {
+    #expect(try Scansh.run(["--page-size", "0", "-c", "scans"]).status == 2)
+    #expect(try Scansh.run(["/nonexistent/script.scansh"]).stderr.contains("cannot read /nonexistent/script.scansh: no such file"))
+  }
+
+  @Test func verboseNeverShowsSecrets() throws {
+    let simulator = try SimulatorProcess(["--access-key-id", "LTAI5tFakeKeyId9876", "--access-key-secret", "FAKE-SECRET-123"])
+    let output = try Scansh.run(
+      ["--endpoint", simulator.endpoint, "--verbose", "-c", "scans | first 150 | count\nshow config"],
+      environment: Scansh.environment([
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tFakeKeyId9876", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "FAKE-SECRET-123",
+        "ALIBABA_CLOUD_SECURITY_TOKEN": "FAKE-STS-TOKEN-456",
+      ]))
+    #expect(output.status == 0)
+    let everything = output.stdout + output.stderr
+    #expect(everything.contains("> POST DescribeScans CurrentPage=1 PageSize=100 -> HTTP 200 in "))
+    #expect(everything.contains("access key   LTAI****9876 (STS token set)"))
+    for secret in ["FAKE-SECRET-123", "FAKE-STS-TOKEN-456", "LTAI5tFakeKeyId9876", "Signature"] {
+      #expect(!everything.contains(secret), "\(secret) leaked")
+    }
+  }
+}

@@ -1,0 +1,30 @@
+import Formatters
+import Foundation
+import QueryLanguage
+import ScanAPI
+import Shell
+import Simulator
+import TestSupport
+
+/// A session over a real simulator, printing into buffers.
+struct SessionHarness {
+  let session: Session
+  let output = BufferSink()
+  let errors = BufferSink()
+  let simulator: RunningSimulator
+
+  init(_ simulator: RunningSimulator, format: OutputFormat? = nil, keepGoing: Bool = false) throws {
+    self.simulator = simulator
+    var options = Session.Options(
+      connection: ConnectionSummary(endpoint: simulator.endpoint, source: .environment, accessKeyId: "****id"), format: format)
+    options.keepGoing = keepGoing
+    let client = try simulator.client()
+    session = Session(options: options, output: output, errors: errors, client: { client }, now: { TestSimulator.epoch })
+  }
+
+  @discardableResult
+  func run(_ text: String, name: String? = nil) async -> Session.Result {
+    await session.run(SourceText(text, name: name))
+  }
+}
+
