@@ -23,7 +23,8 @@ public enum CellText {
     var parts = tm()
     if utc { gmtime_r(&seconds, &parts) } else { localtime_r(&seconds, &parts) }
     func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
+    return
+      "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min))"
       + (utc ? "Z" : "")
   }
 

@@ -16,7 +16,9 @@ public struct OutputContext: Sendable {
   public var color: Bool
   public var utc: Bool
 
-  public init(columns: [Column], isScans: Bool, isCount: Bool = false, width: Int? = nil, color: Bool = false, utc: Bool = false) {
+  public init(
+    columns: [Column], isScans: Bool, isCount: Bool = false, width: Int? = nil, color: Bool = false, utc: Bool = false
+  ) {
     self.columns = columns
     self.isScans = isScans
     self.isCount = isCount

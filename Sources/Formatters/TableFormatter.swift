@@ -58,7 +58,9 @@ struct TableFormatter: RowFormatter {
   private mutating func layout() {
     var natural = shown.map { CellText.width(context.columns[$0].name) }
     for row in pending {
-      for (position, column) in shown.enumerated() { natural[position] = max(natural[position], CellText.width(cell(row, column))) }
+      for (position, column) in shown.enumerated() {
+        natural[position] = max(natural[position], CellText.width(cell(row, column)))
+      }
     }
     widths = natural
     visible = Array(shown.indices)
@@ -73,7 +75,9 @@ struct TableFormatter: RowFormatter {
         return column.name != "ScanId" && (column.kind == .string || column.kind == .list)
       }
       while total() > limit {
-        guard let widest = shrinkable.filter({ candidate[$0] > 12 }).max(by: { candidate[$0] < candidate[$1] }) else { break }
+        guard let widest = shrinkable.filter({ candidate[$0] > 12 }).max(by: { candidate[$0] < candidate[$1] }) else {
+          break
+        }
         candidate[widest] -= min(candidate[widest] - 12, total() - limit)
       }
       if total() <= limit || dropped == dropOrder.count {
@@ -96,7 +100,8 @@ struct TableFormatter: RowFormatter {
     guard let widths else { return "" }
     let cells = visible.map { position -> String in
       let column = context.columns[shown[position]]
-      let text = CellText.pad(CellText.truncate(column.name, to: widths[position]), to: widths[position], right: isNumeric(column))
+      let text = CellText.pad(
+        CellText.truncate(column.name, to: widths[position]), to: widths[position], right: isNumeric(column))
       return context.color ? "\u{1B}[1m\(text)\u{1B}[0m" : text
     }
     return join(cells) + "\n"
@@ -107,8 +112,11 @@ struct TableFormatter: RowFormatter {
     let cells = visible.map { position -> String in
       let columnIndex = shown[position]
       let column = context.columns[columnIndex]
-      let text = CellText.pad(CellText.truncate(cell(row, columnIndex), to: widths[position]), to: widths[position], right: isNumeric(column))
-      guard context.color, column.name == "Status", let code = Self.statusColor(row.values[columnIndex]?.text) else { return text }
+      let text = CellText.pad(
+        CellText.truncate(cell(row, columnIndex), to: widths[position]), to: widths[position], right: isNumeric(column))
+      guard context.color, column.name == "Status", let code = Self.statusColor(row.values[columnIndex]?.text) else {
+        return text
+      }
       return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
     return join(cells) + "\n"

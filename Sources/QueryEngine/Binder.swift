@@ -70,7 +70,9 @@ public struct Binder: Sendable {
       let predicate = try bind(expression, in: schema)
       return (.filter(predicate), schema, predicate.columns)
     case .sort(let keys):
-      let specs = try keys.map { BoundPipeline.SortSpec(column: try schema.resolve($0.field), descending: $0.descending) }
+      let specs = try keys.map {
+        BoundPipeline.SortSpec(column: try schema.resolve($0.field), descending: $0.descending)
+      }
       return (.sort(specs), schema, Set(specs.map(\.column)))
     case .select(let fields):
       let columns = try fields.map { try schema.resolve($0) }
@@ -84,7 +86,10 @@ public struct Binder: Sendable {
       let column = try schema.resolve(field)
       let keyColumn = schema.columns[column]
       let next = Schema(
-        columns: [Column(name: keyColumn.name, kind: keyColumn.kind == .list ? .string : keyColumn.kind), Column(name: "count", kind: .number)],
+        columns: [
+          Column(name: keyColumn.name, kind: keyColumn.kind == .list ? .string : keyColumn.kind),
+          Column(name: "count", kind: .number),
+        ],
         isScans: false, shapedBy: "group")
       return (.group(column), next, [column])
     case .expect(let check):
@@ -195,7 +200,9 @@ public struct Binder: Sendable {
         if let milliseconds = TimeLiteral.parse(word, now: now) { return .number(Double(milliseconds)) }
         throw Diagnostic(
           "'\(field)' is a time, but \(value.text) is not", at: value.span,
-          help: "write a date (2024-07-10), a date and time (2024-07-10T10:00:00Z), now-1d, or a duration meaning that long ago (2h)")
+          help:
+            "write a date (2024-07-10), a date and time (2024-07-10T10:00:00Z), now-1d, or a duration meaning that long ago (2h)"
+        )
       }
     case .enumeration(let known):
       if op == .equal, !known.contains(text.lowercased()) {

@@ -17,7 +17,8 @@ public struct Planner: Sendable {
     let planned = zip(stages, pipeline.schemas).map { PlannedStage(stage: $0, input: $1) }
     var format: String?
     for case .format(let name) in stages { format = name }
-    let isSilent = stages.last.map { if case .expect = $0 { true } else if case .save = $0 { true } else { false } } ?? false
+    let isSilent =
+      stages.last.map { if case .expect = $0 { true } else if case .save = $0 { true } else { false } } ?? false
     let clientText = { (stages: ArraySlice<Stage>) in stages.map { text.slice($0.span) } }
 
     switch pipeline.source {

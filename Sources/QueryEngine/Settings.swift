@@ -47,7 +47,9 @@ public struct Settings: Sendable, Equatable {
       guard let size = Int(text), (1...100).contains(size) else { throw bad("pagesize takes a number from 1 to 100") }
       pageSize = size
     case "concurrency":
-      guard let count = Int(text), (1...32).contains(count) else { throw bad("concurrency takes a number from 1 to 32") }
+      guard let count = Int(text), (1...32).contains(count) else {
+        throw bad("concurrency takes a number from 1 to 32")
+      }
       concurrency = count
     case "format":
       guard LanguageReference.formats.contains(text.lowercased()) else {

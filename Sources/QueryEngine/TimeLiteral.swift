@@ -57,7 +57,8 @@ public enum TimeLiteral {
         switch characters[index] {
         case 0x5A where index == characters.count - 1: break
         case 0x2B, 0x2D:
-          guard characters.count == index + 6, characters[index + 3] == 0x3A, let hours = digits((index + 1)..<(index + 3)),
+          guard characters.count == index + 6, characters[index + 3] == 0x3A,
+            let hours = digits((index + 1)..<(index + 3)),
             let minutes = digits((index + 4)..<(index + 6))
           else { return nil }
           zoneOffsetSeconds = Int(hours) * 3600 + Int(minutes) * 60

@@ -18,9 +18,12 @@ public enum DiagnosticRenderer {
     let line = String(decoding: source.bytes[lineRange], as: UTF8.self)
     let before = String(decoding: source.bytes[lineRange.lowerBound..<diagnostic.span.start], as: UTF8.self)
     let spanEnd = min(diagnostic.span.end, lineRange.upperBound)
-    let under = String(decoding: source.bytes[diagnostic.span.start..<max(diagnostic.span.start, spanEnd)], as: UTF8.self)
+    let under = String(
+      decoding: source.bytes[diagnostic.span.start..<max(diagnostic.span.start, spanEnd)], as: UTF8.self)
     text += "  " + line.replacingTabs() + "\n"
-    text += "  " + String(repeating: " ", count: displayWidth(before)) + String(repeating: "^", count: max(1, displayWidth(under))) + "\n"
+    text +=
+      "  " + String(repeating: " ", count: displayWidth(before))
+      + String(repeating: "^", count: max(1, displayWidth(under))) + "\n"
     if let help = diagnostic.help { text += "help: \(help)\n" }
     return text
   }

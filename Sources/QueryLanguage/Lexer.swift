@@ -49,7 +49,8 @@ public struct Lexer {
         while next < bytes.count, bytes[next] == 0x20 || bytes[next] == 0x09 || bytes[next] == 0x0D { next += 1 }
         if next >= bytes.count {
           offset = next
-          diagnostics.append(Diagnostic("the statement continues after '\\'", at: Span(start, start + 1), isIncomplete: true))
+          diagnostics.append(
+            Diagnostic("the statement continues after '\\'", at: Span(start, start + 1), isIncomplete: true))
         } else if bytes[next] == 0x0A {
           offset = next + 1
         } else {
@@ -113,7 +114,8 @@ public struct Lexer {
     switch (first, second) {
     case (UInt8(ascii: "="), UInt8(ascii: "=")):
       offset += 2
-      diagnostics.append(Diagnostic("'==' is not an operator", at: Span(start, offset), help: "compare with a single '='"))
+      diagnostics.append(
+        Diagnostic("'==' is not an operator", at: Span(start, offset), help: "compare with a single '='"))
       emit(.op(.equal), start)
       return
     case (UInt8(ascii: "!"), UInt8(ascii: "=")): kind = .notEqual
@@ -127,7 +129,9 @@ public struct Lexer {
     default:
       offset += 1
       diagnostics.append(
-        Diagnostic("unexpected '!'", at: Span(start, offset), help: "use '!=' for not equal, '!~' for does not contain, or 'not'"))
+        Diagnostic(
+          "unexpected '!'", at: Span(start, offset), help: "use '!=' for not equal, '!~' for does not contain, or 'not'"
+        ))
       return
     }
     offset += kind.rawValue.utf8.count
@@ -163,7 +167,8 @@ public struct Lexer {
     }
     let mark = Character(Unicode.Scalar(quote))
     diagnostics.append(
-      Diagnostic("unclosed quote", at: Span(start, start + 1), help: "close the string with \(mark)", isIncomplete: true))
+      Diagnostic(
+        "unclosed quote", at: Span(start, start + 1), help: "close the string with \(mark)", isIncomplete: true))
     emit(.string(String(decoding: value, as: UTF8.self)), start)
   }
 

@@ -56,7 +56,8 @@ public struct Parser {
   /// statement could be finished by typing more.
   private func unexpected(_ expected: String, help: String? = nil, incompleteAtEnd: Bool = false) -> Diagnostic {
     let token = current
-    let span = token.kind == .end || token.kind == .separator ? Span(previous.span.end, previous.span.end + 1) : token.span
+    let span =
+      token.kind == .end || token.kind == .separator ? Span(previous.span.end, previous.span.end + 1) : token.span
     return Diagnostic(
       "expected \(expected), found \(describe(token))", at: span, help: help,
       isIncomplete: incompleteAtEnd && token.kind == .end)
@@ -119,7 +120,8 @@ public struct Parser {
       guard LanguageReference.showTopics.contains(topic.lowercased()) else {
         throw Diagnostic(
           "cannot show '\(topic)'", at: current.span,
-          help: Suggestion.didYouMean(topic, in: LanguageReference.showTopics) ?? "show settings, show fields or show config")
+          help: Suggestion.didYouMean(topic, in: LanguageReference.showTopics)
+            ?? "show settings, show fields or show config")
       }
       kind = .command(.show(Located(topic.lowercased(), advance().span)))
     case "explain":
@@ -141,12 +143,14 @@ public struct Parser {
       if LanguageReference.entry(named: word)?.kind == .stage {
         throw Diagnostic(
           "'\(current.text)' is a stage; a pipeline starts with 'scans' or 'load'", at: current.span,
-          help: "try: scans | \(source.slice(current.span.to(tokens[statementEndIndex()].span)).trimmingTrailingSpace())")
+          help:
+            "try: scans | \(source.slice(current.span.to(tokens[statementEndIndex()].span)).trimmingTrailingSpace())")
       }
       let names = LanguageReference.names(of: .source) + LanguageReference.names(of: .command)
       throw Diagnostic(
         "unknown command '\(current.text)'", at: current.span,
-        help: Suggestion.didYouMean(word, in: names) ?? "statements start with 'scans', 'load' or a command; 'help' lists them")
+        help: Suggestion.didYouMean(word, in: names)
+          ?? "statements start with 'scans', 'load' or a command; 'help' lists them")
     }
     if !atStatementEnd {
       let token = current
@@ -280,7 +284,8 @@ public struct Parser {
       kind = .watch(WatchSpec(interval: Located(interval, intervalSpan), until: until, limit: limit))
     case "format":
       guard let format = current.word else {
-        throw unexpected("a format after 'format'", help: "formats: " + LanguageReference.formats.joined(separator: ", "))
+        throw unexpected(
+          "a format after 'format'", help: "formats: " + LanguageReference.formats.joined(separator: ", "))
       }
       guard LanguageReference.formats.contains(format.lowercased()) else {
         throw Diagnostic(
@@ -432,16 +437,22 @@ public struct Parser {
     }
     if current.isWord("in") {
       _ = advance()
-      guard current.kind == .leftParen else { throw unexpected("'(' after 'in'", help: "for example: status in (running, waiting)") }
+      guard current.kind == .leftParen else {
+        throw unexpected("'(' after 'in'", help: "for example: status in (running, waiting)")
+      }
       let open = advance().span
       var values: [Value] = []
       repeat {
         if !values.isEmpty { _ = advance() }
-        if current.kind == .end { throw Diagnostic("unclosed '('", at: open, help: "close the list with ')'", isIncomplete: true) }
+        if current.kind == .end {
+          throw Diagnostic("unclosed '('", at: open, help: "close the list with ')'", isIncomplete: true)
+        }
         values.append(try parseValue(after: values.isEmpty ? "'('" : "','"))
       } while current.kind == .comma
       guard current.kind == .rightParen else {
-        if current.kind == .end { throw Diagnostic("unclosed '('", at: open, help: "close the list with ')'", isIncomplete: true) }
+        if current.kind == .end {
+          throw Diagnostic("unclosed '('", at: open, help: "close the list with ')'", isIncomplete: true)
+        }
         throw unexpected("',' or ')' in the list")
       }
       let close = advance().span
@@ -468,7 +479,8 @@ public struct Parser {
       return Value(.duration(milliseconds), text: token.text, span: token.span)
     default:
       throw Diagnostic(
-        "missing value after \(what)", at: previous.span, help: "quote a value that contains spaces or symbols: 'like this'")
+        "missing value after \(what)", at: previous.span,
+        help: "quote a value that contains spaces or symbols: 'like this'")
     }
   }
 }

@@ -17,7 +17,8 @@ enum ClientEventPrinter {
             + (exchange.attempt > 1 ? " (attempt \(exchange.attempt))" : "") + "\n")
       case .retry(let page, let attempt, let delay, let reason) where verbose:
         let milliseconds = Int(delay / .milliseconds(1))
-        errors.write("> retry\(page.map { " page \($0)" } ?? "") after \(reason), attempt \(attempt + 1) in \(milliseconds)ms\n")
+        errors.write(
+          "> retry\(page.map { " page \($0)" } ?? "") after \(reason), attempt \(attempt + 1) in \(milliseconds)ms\n")
       default:
         break
       }

@@ -19,13 +19,18 @@ actor Connection {
   private var demo: RunningSimulator?
 
   /// Resolves what to connect to; throws for configuration errors (exit 2).
-  init(options: GlobalOptions, environment: [String: String], events: @escaping ClientEventSink, announceDemo: @escaping @Sendable () -> Void) throws {
+  init(
+    options: GlobalOptions, environment: [String: String], events: @escaping ClientEventSink,
+    announceDemo: @escaping @Sendable () -> Void
+  ) throws {
     let resolved: ResolvedConnection
     if options.demo {
       resolved = ResolvedConnection(credentials: nil, source: .demo)
     } else {
-      resolved = try CredentialResolver(environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
-        .resolve(profile: options.profile)
+      resolved = try CredentialResolver(
+        environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory()
+      )
+      .resolve(profile: options.profile)
     }
     for warning in resolved.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     let endpointText = options.endpoint ?? resolved.endpoint
@@ -36,7 +41,8 @@ actor Connection {
     } else {
       guard let found = resolved.credentials else {
         throw ScanAPIError.credentials(
-          "--endpoint is set but no credentials were found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use --profile")
+          "--endpoint is set but no credentials were found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use --profile"
+        )
       }
       credentials = found
       endpoint = try Endpoint(endpointText ?? Endpoint.production)
@@ -47,7 +53,8 @@ actor Connection {
       profile: resolved.profileName, region: region, source: isDemo ? .demo : resolved.source,
       accessKeyId: isDemo ? nil : credentials?.maskedAccessKeyId, hasSecurityToken: credentials?.securityToken != nil)
     transport = URLSessionTransport(
-      timeout: DurationParsing.parse(options.timeout) ?? .seconds(20), maxConnectionsPerHost: max(8, options.concurrency ?? 8))
+      timeout: DurationParsing.parse(options.timeout) ?? .seconds(20),
+      maxConnectionsPerHost: max(8, options.concurrency ?? 8))
     self.events = events
     self.announceDemo = announceDemo
   }

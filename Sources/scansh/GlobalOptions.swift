@@ -19,7 +19,9 @@ struct GlobalOptions: ParsableArguments {
 
   func validate() throws {
     if let pageSize, !(1...100).contains(pageSize) { throw ValidationError("--page-size takes a number from 1 to 100") }
-    if let concurrency, !(1...32).contains(concurrency) { throw ValidationError("--concurrency takes a number from 1 to 32") }
+    if let concurrency, !(1...32).contains(concurrency) {
+      throw ValidationError("--concurrency takes a number from 1 to 32")
+    }
     guard let duration = DurationParsing.parse(timeout), duration > .zero else {
       throw ValidationError("--timeout takes a duration such as 20s")
     }

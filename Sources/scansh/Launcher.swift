@@ -11,7 +11,8 @@ enum Launcher {
     let connection: Connection
     do {
       connection = try Connection(
-        options: options, environment: environment, events: ClientEventPrinter.sink(verbose: options.verbose, errors: errors),
+        options: options, environment: environment,
+        events: ClientEventPrinter.sink(verbose: options.verbose, errors: errors),
         announceDemo: {
           if scripts != nil {
             errors.write("scansh: demo mode: no credentials found, so statements run against the built-in simulator\n")

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 /// The built binary against `scansh sim`, as CI and users run it.
 @Suite(.serialized)
@@ -20,8 +20,11 @@ struct CommandLineTests {
   @Test func queriesWithExitZero() throws {
     let simulator = try SimulatorProcess()
     let output = try Scansh.run(
-      ["--endpoint", simulator.endpoint, "-c", "scans where status = running | sort RunPercent desc | first 3 | select ScanId, RunPercent",
-       "--format", "csv"],
+      [
+        "--endpoint", simulator.endpoint, "-c",
+        "scans where status = running | sort RunPercent desc | first 3 | select ScanId, RunPercent",
+        "--format", "csv",
+      ],
       environment: simulator.environment())
     #expect(output.status == 0)
     #expect(output.stderr == "")
@@ -36,7 +39,8 @@ struct CommandLineTests {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let script = folder.appendingPathComponent("bad.scansh").path
-    try "scans | count\nscans | srot Name\nscans where progress ~ 5x\n".write(toFile: script, atomically: true, encoding: .utf8)
+    try "scans | count\nscans | srot Name\nscans where progress ~ 5x\n".write(
+      toFile: script, atomically: true, encoding: .utf8)
     let output = try Scansh.run(["--endpoint", simulator.endpoint, script], environment: simulator.environment())
     #expect(output.status == 2)
     #expect(output.stdout == "")
@@ -48,7 +52,8 @@ struct CommandLineTests {
   @Test func failedExpectExitsOne() throws {
     let simulator = try SimulatorProcess()
     let output = try Scansh.run(
-      ["--endpoint", simulator.endpoint, "-c", "scans where status = aborted | expect empty"], environment: simulator.environment())
+      ["--endpoint", simulator.endpoint, "-c", "scans where status = aborted | expect empty"],
+      environment: simulator.environment())
     #expect(output.status == 1)
     #expect(output.stderr.hasPrefix("-c:1: expect failed: expected empty, but found "))
   }
@@ -68,14 +73,18 @@ struct CommandLineTests {
       ["--endpoint", simulator.endpoint, "-c", "scans | count"],
       environment: simulator.environment(["ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret"]))
     #expect(output.status == 3)
-    #expect(output.stderr.hasPrefix("error: SignatureDoesNotMatch: Specified signature is not matched with our calculation. (HTTP 400, RequestId "))
+    #expect(
+      output.stderr.hasPrefix(
+        "error: SignatureDoesNotMatch: Specified signature is not matched with our calculation. (HTTP 400, RequestId "))
     #expect(output.stderr.hasSuffix("  in -c:1: scans | count\n"))
   }
 
   @Test func networkErrorsExitFourNamingTheEndpoint() throws {
     let output = try Scansh.run(
       ["--endpoint", "http://127.0.0.1:9/", "--timeout", "2s", "-c", "scans | count"],
-      environment: Scansh.environment(["ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret"]))
+      environment: Scansh.environment([
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
+      ]))
     #expect(output.status == 4)
     #expect(output.stderr.hasPrefix("error: network error talking to http://127.0.0.1:9/: could not connect"))
   }
@@ -83,11 +92,14 @@ struct CommandLineTests {
   @Test func plainHTTPBeyondLoopbackIsRefused() throws {
     let output = try Scansh.run(
       ["--endpoint", "http://avds.example.com", "-c", "scans | count"],
-      environment: Scansh.environment(["ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret"]))
+      environment: Scansh.environment([
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
+      ]))
     #expect(output.status == 2)
     #expect(
       output.stderr
-        == "error: refusing plain http:// to 'avds.example.com': the AccessKey ID and request signatures would travel unencrypted; use https:// (plain http is allowed only to loopback addresses)\n")
+        == "error: refusing plain http:// to 'avds.example.com': the AccessKey ID and request signatures would travel unencrypted; use https:// (plain http is allowed only to loopback addresses)\n"
+    )
   }
 
   @Test func demoModeWithoutCredentials() throws {
@@ -97,16 +109,21 @@ struct CommandLineTests {
     #expect(counts.count == 2)
     #expect(counts.first == 240)
     #expect((1..<240).contains(counts.last ?? 0))
-    #expect(output.stderr == "scansh: demo mode: no credentials found, so statements run against the built-in simulator\n")
+    #expect(
+      output.stderr == "scansh: demo mode: no credentials found, so statements run against the built-in simulator\n")
   }
 
   @Test func usageErrorsExitTwo() throws {
     #expect(try Scansh.run(["--page-size", "0", "-c", "scans"]).status == 2)
-    #expect(try Scansh.run(["/nonexistent/script.scansh"]).stderr.contains("cannot read /nonexistent/script.scansh: no such file"))
+    #expect(
+      try Scansh.run(["/nonexistent/script.scansh"]).stderr.contains(
+        "cannot read /nonexistent/script.scansh: no such file"))
   }
 
   @Test func verboseNeverShowsSecrets() throws {
-    let simulator = try SimulatorProcess(["--access-key-id", "LTAI5tFakeKeyId9876", "--access-key-secret", "FAKE-SECRET-123"])
+    let simulator = try SimulatorProcess([
+      "--access-key-id", "LTAI5tFakeKeyId9876", "--access-key-secret", "FAKE-SECRET-123",
+    ])
     let output = try Scansh.run(
       ["--endpoint", simulator.endpoint, "--verbose", "-c", "scans | first 150 | count\nshow config"],
       environment: Scansh.environment([

@@ -61,9 +61,12 @@ struct FormatterTests {
     let columns = [Column(name: "ScanId", kind: .string), Column(name: "RunPercent", kind: .number)]
     let rows = [Row(values: [.string("1"), .number(42.5)]), Row(values: [.string("2"), nil])]
     let context = OutputContext(columns: columns, isScans: false)
-    #expect(Formatting.render(rows, as: .json, context) == "[\n{\"ScanId\":\"1\",\"RunPercent\":42.5},\n{\"ScanId\":\"2\"}\n]\n")
+    #expect(
+      Formatting.render(rows, as: .json, context)
+        == "[\n{\"ScanId\":\"1\",\"RunPercent\":42.5},\n{\"ScanId\":\"2\"}\n]\n")
     #expect(Formatting.render([], as: .json, context) == "[]\n")
-    #expect(Formatting.render(rows, as: .ndjson, context) == "{\"ScanId\":\"1\",\"RunPercent\":42.5}\n{\"ScanId\":\"2\"}\n")
+    #expect(
+      Formatting.render(rows, as: .ndjson, context) == "{\"ScanId\":\"1\",\"RunPercent\":42.5}\n{\"ScanId\":\"2\"}\n")
   }
 
   @Test func ndjsonOfScansKeepsRawValues() {
@@ -74,7 +77,10 @@ struct FormatterTests {
   }
 
   @Test func csvFollowsRFC4180() {
-    let columns = [Column(name: "Name", kind: .string), Column(name: "Targets", kind: .list), Column(name: "RunPercent", kind: .number)]
+    let columns = [
+      Column(name: "Name", kind: .string), Column(name: "Targets", kind: .list),
+      Column(name: "RunPercent", kind: .number),
+    ]
     let rows = [
       Row(values: [.string("a, \"b\""), .list(["x", "y"]), .number(5)]),
       Row(values: [.string("line\nbreak"), nil, .number(1.5)]),
@@ -82,13 +88,16 @@ struct FormatterTests {
     #expect(
       Formatting.render(rows, as: .csv, OutputContext(columns: columns, isScans: false))
         == "Name,Targets,RunPercent\r\n\"a, \"\"b\"\"\",x;y,5\r\n\"line\nbreak\",,1.5\r\n")
-    #expect(Formatting.render([], as: .csv, OutputContext(columns: columns, isScans: false)) == "Name,Targets,RunPercent\r\n")
+    #expect(
+      Formatting.render([], as: .csv, OutputContext(columns: columns, isScans: false)) == "Name,Targets,RunPercent\r\n")
   }
 
   @Test func tsvEscapes() {
     let columns = [Column(name: "Name", kind: .string), Column(name: "Targets", kind: .list)]
     let rows = [Row(values: [.string("tab\there\\"), .list(["x", "y"])])]
-    #expect(Formatting.render(rows, as: .tsv, OutputContext(columns: columns, isScans: false)) == "Name\tTargets\ntab\\there\\\\\tx;y\n")
+    #expect(
+      Formatting.render(rows, as: .tsv, OutputContext(columns: columns, isScans: false))
+        == "Name\tTargets\ntab\\there\\\\\tx;y\n")
   }
 
   @Test(arguments: [
@@ -100,8 +109,10 @@ struct FormatterTests {
   }
 
   @Test func groupTable() {
-    let context = OutputContext(columns: [Column(name: "Status", kind: .string), Column(name: "count", kind: .number)], isScans: false)
+    let context = OutputContext(
+      columns: [Column(name: "Status", kind: .string), Column(name: "count", kind: .number)], isScans: false)
     let rows = [Row(values: [.string("finished"), .number(120)]), Row(values: [nil, .number(3)])]
-    #expect(Formatting.render(rows, as: .table, context) == "Status    count\nfinished    120\n              3\n(2 rows)\n")
+    #expect(
+      Formatting.render(rows, as: .table, context) == "Status    count\nfinished    120\n              3\n(2 rows)\n")
   }
 }

@@ -50,7 +50,9 @@ struct BinderTests {
         help: did you mean 'running'?
 
         """)
-    #expect(bindingErrors("scans where status in (finished, paused)").contains("help: Status is one of: waiting, finished, running, aborted, invalid, disabled"))
+    #expect(
+      bindingErrors("scans where status in (finished, paused)").contains(
+        "help: Status is one of: waiting, finished, running, aborted, invalid, disabled"))
     #expect(bindingErrors("scans where status ~ run") == "ok")
     #expect(bindingErrors("scans where status = RUNNING") == "ok")
   }
@@ -88,7 +90,8 @@ struct BinderTests {
 
   @Test func timesAndDurations() throws {
     // A duration on a time field means that long ago.
-    let bound = try bind("scans | where start > 1d and end < 2024-07-10 and start >= now-2h and end <= '2024-07-10T10:00:00+08:00'")
+    let bound = try bind(
+      "scans | where start > 1d and end < 2024-07-10 and start >= now-2h and end <= '2024-07-10T10:00:00+08:00'")
     guard case .filter(let predicate) = bound.stages[0], case .and(let tests) = predicate.root else {
       Issue.record("expected a filter")
       return

@@ -7,8 +7,12 @@ import Testing
 
 struct EvaluatorTests {
   static let scans: [Scan] = [
-    scan("1", "prod-shop-weekly", status: "running", percent: 40, start: 1_793_600_000_000, targets: ["shop.example.com", "203.0.113.5"], type: "vuln"),
-    scan("2", "官网漏洞扫描", status: "finished", percent: 100, start: 1_793_500_000_000, targets: ["www.example.cn"], type: "vuln"),
+    scan(
+      "1", "prod-shop-weekly", status: "running", percent: 40, start: 1_793_600_000_000,
+      targets: ["shop.example.com", "203.0.113.5"], type: "vuln"),
+    scan(
+      "2", "官网漏洞扫描", status: "finished", percent: 100, start: 1_793_500_000_000, targets: ["www.example.cn"],
+      type: "vuln"),
     scan("3", "Équipe-Sécurité", status: "running", percent: 85.5, targets: ["api.example.net"], type: "content"),
     scan("4", nil, status: "paused-by-ops", percent: nil, start: 1_793_000_000_000),
     scan("5", "prod-api-full", status: "aborted", percent: 12, start: 1_793_550_000_000, targets: [], type: "vuln"),
@@ -47,15 +51,19 @@ struct EvaluatorTests {
   }
 
   @Test func sortIsStableWithMissingValuesLast() async throws {
-    #expect(ids(try await evaluate("scans | sort RunPercent desc", over: Self.scans).rows) == ["2", "3", "1", "5", "4"])
+    #expect(
+      ids(try await evaluate("scans | sort RunPercent desc", over: Self.scans).rows) == ["2", "3", "1", "5", "4"])
     #expect(ids(try await evaluate("scans | sort RunPercent", over: Self.scans).rows) == ["5", "1", "3", "2", "4"])
-    #expect(ids(try await evaluate("scans | sort type, start desc", over: Self.scans).rows) == ["3", "1", "5", "2", "4"])
+    #expect(
+      ids(try await evaluate("scans | sort type, start desc", over: Self.scans).rows) == ["3", "1", "5", "2", "4"])
     #expect(ids(try await evaluate("scans | sort status", over: Self.scans).rows) == ["5", "2", "4", "1", "3"])
   }
 
   @Test func topNMatchesAFullSort() async throws {
     var many: [Scan] = []
-    for index in 0..<2_000 { many.append(scan(String(index), status: "running", percent: Double((index * 7919) % 1_000) / 10)) }
+    for index in 0..<2_000 {
+      many.append(scan(String(index), status: "running", percent: Double((index * 7919) % 1_000) / 10))
+    }
     let top = try await evaluate("scans | sort RunPercent desc, ScanId | first 25", over: many)
     let all = try await evaluate("scans | sort RunPercent desc, ScanId", over: many)
     #expect(top.rows == Array(all.rows.prefix(25)))
@@ -64,13 +72,19 @@ struct EvaluatorTests {
   @Test func selectFirstCountGroup() async throws {
     let selected = try await evaluate("scans | select Name, id | first 2", over: Self.scans)
     #expect(selected.columns.map(\.name) == ["Name", "ScanId"])
-    #expect(selected.rows == [Row(values: [.string("prod-shop-weekly"), .string("1")]), Row(values: [.string("官网漏洞扫描"), .string("2")])])
-    #expect(try await evaluate("scans | where status = running | count", over: Self.scans).rows == [Row(values: [.number(2)])])
+    #expect(
+      selected.rows == [
+        Row(values: [.string("prod-shop-weekly"), .string("1")]), Row(values: [.string("官网漏洞扫描"), .string("2")]),
+      ])
+    #expect(
+      try await evaluate("scans | where status = running | count", over: Self.scans).rows == [Row(values: [.number(2)])]
+    )
     let grouped = try await evaluate("scans | group type", over: Self.scans)
     #expect(grouped.columns.map(\.name) == ["ScanType", "count"])
     #expect(
       grouped.rows == [
-        Row(values: [.string("vuln"), .number(3)]), Row(values: [.string("content"), .number(1)]), Row(values: [nil, .number(1)]),
+        Row(values: [.string("vuln"), .number(3)]), Row(values: [.string("content"), .number(1)]),
+        Row(values: [nil, .number(1)]),
       ])
     let byTarget = try await evaluate("scans | group targets | first 2", over: Self.scans)
     #expect(byTarget.rows.first == Row(values: [.string("203.0.113.5"), .number(1)]))
@@ -97,10 +111,15 @@ struct EvaluatorTests {
     #expect(await Self.expectation("scans | where RunPercent > 0 | expect all RunPercent >= 12") == "passed")
     #expect(
       await Self.expectation("scans | expect all status = running")
-        == "expected all status = running, but 3 rows of 5 do not match:\n  2  官网漏洞扫描  finished\n  4  -  paused-by-ops\n  5  prod-api-full  aborted")
+        == "expected all status = running, but 3 rows of 5 do not match:\n  2  官网漏洞扫描  finished\n  4  -  paused-by-ops\n  5  prod-api-full  aborted"
+    )
     #expect(await Self.expectation("scans | expect any status = aborted") == "passed")
-    #expect(await Self.expectation("scans | expect any status = waiting") == "expected any status = waiting, but none of 5 rows match")
-    #expect(await Self.expectation("scans | where id = 0 | expect any status = waiting") == "expected any status = waiting, but there are no rows")
+    #expect(
+      await Self.expectation("scans | expect any status = waiting")
+        == "expected any status = waiting, but none of 5 rows match")
+    #expect(
+      await Self.expectation("scans | where id = 0 | expect any status = waiting")
+        == "expected any status = waiting, but there are no rows")
     #expect(
       await Self.expectation("scans | expect none status = aborted")
         == "expected none status = aborted, but 1 row of 5 match:\n  5  prod-api-full  aborted")
@@ -111,7 +130,8 @@ struct EvaluatorTests {
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     let path = folder.appendingPathComponent("out.ndjson").path
-    let result = try await evaluate("scans | where status = running | select ScanId, Name | save '\(path)'", over: Self.scans)
+    let result = try await evaluate(
+      "scans | where status = running | select ScanId, Name | save '\(path)'", over: Self.scans)
     #expect(result.rows.count == 2)
     #expect(
       try String(contentsOfFile: path, encoding: .utf8)

@@ -18,7 +18,8 @@ struct PlannerTests {
     case .file(let path, _):
       parameters = ["file=\(path)"]
     }
-    return parameters.joined(separator: " ") + " | " + plan.clientStages.joined(separator: " | ") + " | " + plan.requests
+    return parameters.joined(separator: " ") + " | " + plan.clientStages.joined(separator: " | ") + " | "
+      + plan.requests
   }
 
   @Test(arguments: [
@@ -31,9 +32,18 @@ struct PlannerTests {
       "scans where status in (running, waiting) and type = vuln and trigger = interval and id = 42",
       "ScanId=42 ScanType=vuln StatusList.1=running StatusList.2=waiting TriggerType=interval PageSize=100 |  | 1, then ⌈TotalCount/100⌉ − 1 more, up to 8 at a time"
     ),
-    ("scans where status = running | count", "totalCount CurrentPage=1 PageSize=1 StatusList.1=running |  | exactly 1 (PageSize=1; the answer's TotalCount is the count)"),
-    ("scans search example.cn | count", "totalCount CurrentPage=1 PageSize=1 Search=example.cn |  | exactly 1 (PageSize=1; the answer's TotalCount is the count)"),
-    ("scans | where status = waiting | count", "totalCount CurrentPage=1 PageSize=1 StatusList.1=waiting |  | exactly 1 (PageSize=1; the answer's TotalCount is the count)"),
+    (
+      "scans where status = running | count",
+      "totalCount CurrentPage=1 PageSize=1 StatusList.1=running |  | exactly 1 (PageSize=1; the answer's TotalCount is the count)"
+    ),
+    (
+      "scans search example.cn | count",
+      "totalCount CurrentPage=1 PageSize=1 Search=example.cn |  | exactly 1 (PageSize=1; the answer's TotalCount is the count)"
+    ),
+    (
+      "scans | where status = waiting | count",
+      "totalCount CurrentPage=1 PageSize=1 StatusList.1=waiting |  | exactly 1 (PageSize=1; the answer's TotalCount is the count)"
+    ),
     (
       "scans where status = running or type = vuln | count",
       "PageSize=100 | count | 1, then ⌈TotalCount/100⌉ − 1 more, up to 8 at a time"
@@ -63,7 +73,10 @@ struct PlannerTests {
       "scans | sort Name | where status = running",
       "PageSize=100 | sort Name | where status = running | 1, then ⌈TotalCount/100⌉ − 1 more, up to 8 at a time"
     ),
-    ("load x.ndjson | where status = running | count", "file=x.ndjson | where status = running | count | none (reads x.ndjson)"),
+    (
+      "load x.ndjson | where status = running | count",
+      "file=x.ndjson | where status = running | count | none (reads x.ndjson)"
+    ),
   ])
   func plans(_ text: String, _ expected: String) throws {
     #expect(try Self.summary(text) == expected)
@@ -80,7 +93,9 @@ struct PlannerTests {
   }
 
   @Test func readsOnlyTheFieldsItNeeds() throws {
-    let narrow = try bind("load f | where status = running and RunPercent > 50 | sort RunPercent desc, ScanId | first 10 | select ScanId, RunPercent")
+    let narrow = try bind(
+      "load f | where status = running and RunPercent > 50 | sort RunPercent desc, ScanId | first 10 | select ScanId, RunPercent"
+    )
     #expect(narrow.readFields == FieldSet([.scanId, .status, .runPercent]))
     #expect(try bind("load f | where status = running").readFields == .all)
     #expect(try bind("load f | group type").readFields == FieldSet([.scanId, .scanType]))

@@ -31,7 +31,8 @@ enum ASTPrinter {
   static func print(_ stage: Stage) -> String {
     switch stage.kind {
     case .filter(let condition): return "(where \(print(condition)))"
-    case .sort(let keys): return "(sort " + keys.map { "\($0.field.name) \($0.descending ? "desc" : "asc")" }.joined(separator: ", ") + ")"
+    case .sort(let keys):
+      return "(sort " + keys.map { "\($0.field.name) \($0.descending ? "desc" : "asc")" }.joined(separator: ", ") + ")"
     case .select(let fields): return "(select " + fields.map(\.name).joined(separator: ", ") + ")"
     case .first(let count): return "(\(stage.name.value.lowercased()) \(count.value))"
     case .count: return "(count)"

@@ -25,11 +25,20 @@ struct ParserTests {
       "scans search 'shop example' where type = vuln and (status in (running, waiting) or RunPercent >= 50.5)",
       "(scans (search \"shop example\") (where (and (= type vuln) (or (in status running waiting) (>= RunPercent #50.5)))))"
     ),
-    ("scans | where not name ~ \"prod\" and id != 2018071010384940572", "(scans) | (where (and (not (~ name \"prod\")) (!= id #2018071010384940572)))"),
+    (
+      "scans | where not name ~ \"prod\" and id != 2018071010384940572",
+      "(scans) | (where (and (not (~ name \"prod\")) (!= id #2018071010384940572)))"
+    ),
     ("scans | where status not in (aborted,invalid)", "(scans) | (where (not-in status aborted invalid))"),
-    ("scans | where start > now-1d and end <= 2024-07-10T10:00:00Z", "(scans) | (where (and (> start now-1d) (<= end 2024-07-10T10:00:00Z)))"),
+    (
+      "scans | where start > now-1d and end <= 2024-07-10T10:00:00Z",
+      "(scans) | (where (and (> start now-1d) (<= end 2024-07-10T10:00:00Z)))"
+    ),
     ("scans | where name !~ 'it\\'s'", "(scans) | (where (!~ name \"it's\"))"),
-    ("scans | sort start, Name asc | select ScanId, Name | limit 3", "(scans) | (sort start asc, Name asc) | (select ScanId, Name) | (limit 3)"),
+    (
+      "scans | sort start, Name asc | select ScanId, Name | limit 3",
+      "(scans) | (sort start asc, Name asc) | (select ScanId, Name) | (limit 3)"
+    ),
     ("scans | group status | format csv", "(scans) | (group status) | (format csv)"),
     ("scans | count", "(scans) | (count)"),
     ("scans | expect empty", "(scans) | (expect empty)"),
@@ -49,7 +58,10 @@ struct ParserTests {
     ("scans |\n  first 2", "(scans) | (first 2)"),
     ("scans \\\n  | first 2", "(scans) | (first 2)"),
     ("scans where status = running\n  | count", "(scans (where (= status running))) | (count)"),
-    ("scans where (status = running\n or status = waiting)", "(scans (where (or (= status running) (= status waiting))))"),
+    (
+      "scans where (status = running\n or status = waiting)",
+      "(scans (where (or (= status running) (= status waiting))))"
+    ),
     ("scans | where Name = 官网漏洞扫描", "(scans) | (where (= Name 官网漏洞扫描))"),
   ])
   func parses(_ text: String, _ expected: String) {
@@ -172,7 +184,8 @@ struct ParserTests {
   }
 
   @Test func survivesPathologicalInput() {
-    let nested = "scans where " + String(repeating: "(", count: 20_000) + "a = b" + String(repeating: ")", count: 20_000)
+    let nested =
+      "scans where " + String(repeating: "(", count: 20_000) + "a = b" + String(repeating: ")", count: 20_000)
     #expect(Self.errors(nested).contains("error: the condition is nested more than 128 levels deep"))
     let notNested = "scans where " + String(repeating: "not ", count: 20_000) + "a = b"
     #expect(Self.errors(notNested).contains("nested more than 128 levels deep"))
@@ -193,7 +206,8 @@ struct ParserTests {
   @Test func spansPointAtTheSource() {
     let source = SourceText("scans | sort RunPrecent desc")
     let (script, _) = Parser.parse(source)
-    guard case .pipeline(let pipeline) = script.statements[0].kind, case .sort(let keys) = pipeline.stages[0].kind else {
+    guard case .pipeline(let pipeline) = script.statements[0].kind, case .sort(let keys) = pipeline.stages[0].kind
+    else {
       Issue.record("expected a sort")
       return
     }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import TestSupport
+import Testing
 
 @testable import ScanAPI
 
@@ -27,13 +27,20 @@ struct ClientTests {
 
   @Test func postsLikeTheOfficialSDK() async throws {
     let transport = ScriptedTransport([ScriptedTransport.json(200, Self.page)])
-    let client = try Self.client(transport, credentials: Credentials(accessKeyId: "testid", accessKeySecret: "testsecret", securityToken: "tok"))
-    let request = DescribeScansRequest(currentPage: 2, pageSize: 50, search: "a b*c", statusList: ["running", "waiting"])
+    let client = try Self.client(
+      transport, credentials: Credentials(accessKeyId: "testid", accessKeySecret: "testsecret", securityToken: "tok"))
+    let request = DescribeScansRequest(
+      currentPage: 2, pageSize: 50, search: "a b*c", statusList: ["running", "waiting"])
     _ = try await client.describeScans(request)
     let sent = try #require(transport.requests.first)
     #expect(sent.method == "POST")
-    #expect(sent.url.absoluteString.hasPrefix("https://avds.aliyuncs.com/?Action=DescribeScans&Version=2017-11-29&Format=JSON&AccessKeyId=testid&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce="))
-    #expect(String(decoding: sent.body!, as: UTF8.self) == "CurrentPage=2&PageSize=50&Search=a+b%2Ac&StatusList.1=running&StatusList.2=waiting")
+    #expect(
+      sent.url.absoluteString.hasPrefix(
+        "https://avds.aliyuncs.com/?Action=DescribeScans&Version=2017-11-29&Format=JSON&AccessKeyId=testid&SignatureMethod=HMAC-SHA1&SignatureVersion=1.0&SignatureNonce="
+      ))
+    #expect(
+      String(decoding: sent.body!, as: UTF8.self)
+        == "CurrentPage=2&PageSize=50&Search=a+b%2Ac&StatusList.1=running&StatusList.2=waiting")
     #expect(sent.headers["Content-Type"] == "application/x-www-form-urlencoded")
     let query = Self.query(sent)
     #expect(query["Timestamp"] == "2026-11-02T09:00:00Z")
@@ -53,7 +60,8 @@ struct ClientTests {
   }
 
   @Test func retriesThrottlingHonouringRetryAfter() async throws {
-    let throttled = #"{"RequestId":"T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#
+    let throttled =
+      #"{"RequestId":"T","Code":"Throttling.User","Message":"Request was denied due to user flow control."}"#
     let transport = ScriptedTransport([
       ScriptedTransport.json(400, throttled, headers: ["x-acs-retry-after": "1500"]),
       ScriptedTransport.json(503, #"{"Code":"ServiceUnavailable","Message":"later"}"#),
@@ -74,11 +82,16 @@ struct ClientTests {
 
   @Test func neverRetriesAuthErrors() async throws {
     let transport = ScriptedTransport([
-      ScriptedTransport.json(400, #"{"RequestId":"A","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation."}"#)
+      ScriptedTransport.json(
+        400,
+        #"{"RequestId":"A","Code":"SignatureDoesNotMatch","Message":"Specified signature is not matched with our calculation."}"#
+      )
     ])
     await #expect(
       throws: ScanAPIError.api(
-        APIError(httpStatus: 400, code: "SignatureDoesNotMatch", message: "Specified signature is not matched with our calculation.", requestId: "A"),
+        APIError(
+          httpStatus: 400, code: "SignatureDoesNotMatch",
+          message: "Specified signature is not matched with our calculation.", requestId: "A"),
         attempts: 1)
     ) {
       try await Self.client(transport).describeScans(DescribeScansRequest())
@@ -107,14 +120,16 @@ struct ClientTests {
     } catch let error as ScanAPIError {
       #expect(
         error.description
-          == "HTTP502: the server answered HTTP 502 with a body that is not an API error: '<html><head><title>502 Bad Gateway</title></head></html>' (HTTP 502, gave up after 6 attempts)")
+          == "HTTP502: the server answered HTTP 502 with a body that is not an API error: '<html><head><title>502 Bad Gateway</title></head></html>' (HTTP 502, gave up after 6 attempts)"
+      )
     }
   }
 
   @Test func timeoutsAreRetriedOnlyOnce() async throws {
     let transport = ScriptedTransport(Array(repeating: .failure(.timedOut), count: 6))
     await #expect(
-      throws: ScanAPIError.network(endpoint: "https://avds.aliyuncs.com/", reason: "no answer within the request timeout")
+      throws: ScanAPIError.network(
+        endpoint: "https://avds.aliyuncs.com/", reason: "no answer within the request timeout")
     ) {
       try await Self.client(transport).describeScans(DescribeScansRequest())
     }
@@ -122,7 +137,8 @@ struct ClientTests {
   }
 
   @Test func serverEchoesNeverLeakSecrets() async throws {
-    let echo = #"{"Code":"IncompleteSignature","Message":"string to sign had SecurityToken=tok-SECRET and key prod-SECRET"}"#
+    let echo =
+      #"{"Code":"IncompleteSignature","Message":"string to sign had SecurityToken=tok-SECRET and key prod-SECRET"}"#
     let transport = ScriptedTransport([ScriptedTransport.json(400, echo)])
     let credentials = Credentials(accessKeyId: "id", accessKeySecret: "prod-SECRET", securityToken: "tok-SECRET")
     do {

@@ -47,8 +47,12 @@ struct CredentialTests {
 
   @Test func explicitProfileWins() throws {
     let home = try Home(config: Self.config)
-    let resolved = try home.resolve(["ALIBABA_CLOUD_ACCESS_KEY_ID": "envid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "envsecret"], profile: "temp")
-    #expect(resolved.credentials == Credentials(accessKeyId: "STS.tempKeyId5678", accessKeySecret: "temp-secret", securityToken: "CAIS-token-ABC"))
+    let resolved = try home.resolve(
+      ["ALIBABA_CLOUD_ACCESS_KEY_ID": "envid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "envsecret"], profile: "temp")
+    #expect(
+      resolved.credentials
+        == Credentials(
+          accessKeyId: "STS.tempKeyId5678", accessKeySecret: "temp-secret", securityToken: "CAIS-token-ABC"))
     #expect(resolved.source == .profile(name: "temp", path: "~/.aliyun/config.json"))
     #expect(resolved.region == "cn-shanghai")
     #expect(resolved.endpoint == "avds.example.test")
@@ -61,7 +65,8 @@ struct CredentialTests {
       "ALIBABA_CLOUD_ACCESS_KEY_ID": "envid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "envsecret",
       "ALIBABA_CLOUD_SECURITY_TOKEN": "tok", "ALIBABA_CLOUD_REGION_ID": "cn-beijing",
     ])
-    #expect(resolved.credentials == Credentials(accessKeyId: "envid", accessKeySecret: "envsecret", securityToken: "tok"))
+    #expect(
+      resolved.credentials == Credentials(accessKeyId: "envid", accessKeySecret: "envsecret", securityToken: "tok"))
     #expect(resolved.source == .environment)
     #expect(resolved.region == "cn-beijing")
   }
@@ -85,11 +90,14 @@ struct CredentialTests {
     let home = try Home(config: Self.config)
     #expect(
       Self.message { try home.resolve(profile: "role") }
-        == "profile 'role' uses mode 'RamRoleArn', which scansh does not support yet; use an AK or StsToken profile, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        == "profile 'role' uses mode 'RamRoleArn', which scansh does not support yet; use an AK or StsToken profile, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET"
+    )
     #expect(
       Self.message { try home.resolve(profile: "nope") }
         == "no profile 'nope' in ~/.aliyun/config.json (profiles: prod, temp, role, empty)")
-    #expect(Self.message { try home.resolve(profile: "empty") } == "profile 'empty' has no access_key_id or access_key_secret")
+    #expect(
+      Self.message { try home.resolve(profile: "empty") } == "profile 'empty' has no access_key_id or access_key_secret"
+    )
     #expect(
       Self.message { try Home().resolve(profile: "prod") }
         == "--profile prod: ~/.aliyun/config.json does not exist (create it with `aliyun configure --profile prod`)")
@@ -102,17 +110,23 @@ struct CredentialTests {
   }
 
   @Test func modeNamesCompareCaseInsensitively() throws {
-    let home = try Home(config: #"{"profiles":[{"name":"p","mode":"ststoken","access_key_id":"a","access_key_secret":"b","sts_token":"t"}]}"#)
+    let home = try Home(
+      config:
+        #"{"profiles":[{"name":"p","mode":"ststoken","access_key_id":"a","access_key_secret":"b","sts_token":"t"}]}"#)
     #expect(try home.resolve(profile: "p").credentials?.securityToken == "t")
   }
 
   @Test func warnsWhenOthersCanReadTheConfig() throws {
     let home = try Home(config: Self.config, mode: 0o644)
-    #expect(try home.resolve().warnings == ["~/.aliyun/config.json is readable by others (mode 644); run: chmod 600 ~/.aliyun/config.json"])
+    #expect(
+      try home.resolve().warnings == [
+        "~/.aliyun/config.json is readable by others (mode 644); run: chmod 600 ~/.aliyun/config.json"
+      ])
   }
 
   @Test func secretsNeverPrint() {
-    let credentials = Credentials(accessKeyId: "LTAI5tAbCdEfGh1234", accessKeySecret: "SUPER-SECRET", securityToken: "TOKEN-XYZ")
+    let credentials = Credentials(
+      accessKeyId: "LTAI5tAbCdEfGh1234", accessKeySecret: "SUPER-SECRET", securityToken: "TOKEN-XYZ")
     #expect("\(credentials)" == "AccessKey LTAI****1234 with an STS token")
     #expect(String(reflecting: credentials) == "AccessKey LTAI****1234 with an STS token")
     #expect(Credentials.mask("testid") == "****id")

@@ -90,19 +90,42 @@ struct DecodingTests {
   }
 
   @Test func rejectsWhatNoAnswerLooksLike() {
-    #expect(Self.malformed(#"{"TotalCount":1,"List":{"ScanId":"1"}}"#) == "malformed response: 'List' is a JSON object, expected a list of scans")
-    #expect(Self.malformed(#"{"TotalCount":"many","List":[]}"#) == "malformed response: 'TotalCount' is \"many\", expected a non-negative integer")
-    #expect(Self.malformed(#"{"TotalCount":-5,"List":[]}"#) == "malformed response: 'TotalCount' is -5, expected a non-negative integer")
-    #expect(Self.malformed(#"{"data":{"PageCount":-1,"List":[]}}"#) == "malformed response: 'PageCount' is -1, expected a non-negative integer")
-    #expect(Self.malformed(#"{"TotalCount":3,"PageSize":0,"List":[]}"#) == "malformed response: 'PageSize' is 0, expected at least 1")
-    #expect(Self.malformed(#"{"TotalCount":3,"List":[{"ScanId":"1"},"#) == "malformed response: invalid JSON: unexpected end of JSON at byte 39")
+    #expect(
+      Self.malformed(#"{"TotalCount":1,"List":{"ScanId":"1"}}"#)
+        == "malformed response: 'List' is a JSON object, expected a list of scans")
+    #expect(
+      Self.malformed(#"{"TotalCount":"many","List":[]}"#)
+        == "malformed response: 'TotalCount' is \"many\", expected a non-negative integer")
+    #expect(
+      Self.malformed(#"{"TotalCount":-5,"List":[]}"#)
+        == "malformed response: 'TotalCount' is -5, expected a non-negative integer")
+    #expect(
+      Self.malformed(#"{"data":{"PageCount":-1,"List":[]}}"#)
+        == "malformed response: 'PageCount' is -1, expected a non-negative integer")
+    #expect(
+      Self.malformed(#"{"TotalCount":3,"PageSize":0,"List":[]}"#)
+        == "malformed response: 'PageSize' is 0, expected at least 1")
+    #expect(
+      Self.malformed(#"{"TotalCount":3,"List":[{"ScanId":"1"},"#)
+        == "malformed response: invalid JSON: unexpected end of JSON at byte 39")
     #expect(Self.malformed(#"{"RequestId":"x"}"#) == "malformed response: the response has no 'List' of scans")
-    #expect(Self.malformed(#"{"TotalCount":1,"List":[5]}"#) == "malformed response: item 1 of 'List' is a JSON number, expected a scan object")
-    #expect(Self.malformed("<html><body>502 Bad Gateway</body></html>") == "malformed response: expected JSON, but the body is XML or HTML: '<html><body>502 Bad Gateway</body></html>'")
+    #expect(
+      Self.malformed(#"{"TotalCount":1,"List":[5]}"#)
+        == "malformed response: item 1 of 'List' is a JSON number, expected a scan object")
+    #expect(
+      Self.malformed("<html><body>502 Bad Gateway</body></html>")
+        == "malformed response: expected JSON, but the body is XML or HTML: '<html><body>502 Bad Gateway</body></html>'"
+    )
     #expect(Self.malformed("") == "malformed response: the body is empty")
-    #expect(Self.malformed(#"{"TotalCount":1} trailing"#) == "malformed response: invalid JSON: unexpected content after the JSON object at byte 17")
-    #expect(Self.malformed(#"{"List":[]}"#, format: .xml) == "malformed response: expected XML, but the body starts '{\"List\":[]}'")
-    #expect(Self.malformed("<html><body>oops</body></html>", format: .xml) == "malformed response: expected XML, but the body is an HTML page: '<html><body>oops</body></html>'")
+    #expect(
+      Self.malformed(#"{"TotalCount":1} trailing"#)
+        == "malformed response: invalid JSON: unexpected content after the JSON object at byte 17")
+    #expect(
+      Self.malformed(#"{"List":[]}"#, format: .xml)
+        == "malformed response: expected XML, but the body starts '{\"List\":[]}'")
+    #expect(
+      Self.malformed("<html><body>oops</body></html>", format: .xml)
+        == "malformed response: expected XML, but the body is an HTML page: '<html><body>oops</body></html>'")
   }
 
   @Test func rejectsBytesThatAreNotUTF8() {
@@ -116,7 +139,9 @@ struct DecodingTests {
 
   @Test func boundsNesting() {
     let deep = String(repeating: "[", count: 10_000)
-    #expect(Self.malformed(#"{"TotalCount":1,"Junk":"# + deep) == "malformed response: invalid JSON: JSON nested more than 256 levels deep at byte 279")
+    #expect(
+      Self.malformed(#"{"TotalCount":1,"Junk":"# + deep)
+        == "malformed response: invalid JSON: JSON nested more than 256 levels deep at byte 279")
   }
 
   @Test func anErrorInASuccessfulStatusIsAnAPIError() {
@@ -126,10 +151,13 @@ struct DecodingTests {
   }
 
   @Test func readsAPIErrorBodies() {
-    let body = #"{"RequestId":"R","HostId":"avds.aliyuncs.com","Code":"Throttling.User","Message":"slow down","Recommend":"https://x"}"#
+    let body =
+      #"{"RequestId":"R","HostId":"avds.aliyuncs.com","Code":"Throttling.User","Message":"slow down","Recommend":"https://x"}"#
     #expect(
       ResponseDecoder.apiError(from: Data(body.utf8), httpStatus: 400)
-        == APIError(httpStatus: 400, code: "Throttling.User", message: "slow down", requestId: "R", hostId: "avds.aliyuncs.com", recommend: "https://x"))
+        == APIError(
+          httpStatus: 400, code: "Throttling.User", message: "slow down", requestId: "R", hostId: "avds.aliyuncs.com",
+          recommend: "https://x"))
     let xml = "<Error><RequestId>R</RequestId><Code>SignatureDoesNotMatch</Code><Message>no</Message></Error>"
     #expect(ResponseDecoder.apiError(from: Data(xml.utf8), httpStatus: 400)?.code == "SignatureDoesNotMatch")
     #expect(ResponseDecoder.apiError(from: Data("<html>bad gateway</html>".utf8), httpStatus: 502) == nil)
@@ -157,7 +185,8 @@ struct DecodingTests {
     var writer = JSONWriter()
     page.scans[0].writeJSON(to: &writer)
     let text = String(decoding: writer.bytes, as: UTF8.self)
-    #expect(text.hasPrefix(#"{"ScanId":"2018071010384940572","Name":"test_0710-3","Status":"finished","ScanType":"vuln","#))
+    #expect(
+      text.hasPrefix(#"{"ScanId":"2018071010384940572","Name":"test_0710-3","Status":"finished","ScanType":"vuln","#))
     #expect(text.contains(#""RunPercent":100,"StartDate":1531190450000,"EndDate":1531191010000,"#))
     #expect(text.contains(#""Targets":["***. ***.net"]"#))
   }

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 @testable import ScanAPI
 
@@ -29,7 +29,7 @@ struct ListingTests {
   }
 
   @Test func everyRowOnceAndInOrder() async throws {
-    try await TestSimulator.with({ $0.scanCount = 1_234 }) { simulator in
+    try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 1_234 }) { simulator in
       let probe = ConcurrencyProbe(URLSessionTransport())
       let client = try simulator.client(transport: probe)
       let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(concurrency: 4)))
@@ -43,7 +43,12 @@ struct ListingTests {
   }
 
   @Test func honoursTheServersSmallerPageSize() async throws {
-    try await TestSimulator.with({ $0.scanCount = 120; $0.maxPageSize = 50 }) { simulator in
+    try await TestSimulator.with(
+      TestSimulator.configuration {
+        $0.scanCount = 120
+        $0.maxPageSize = 50
+      }
+    ) { simulator in
       let scans = try await Self.collect(ScanListing(client: try simulator.client(), request: .init()))
       #expect(scans.count == 120)
       let pages = try await simulator.loggedParameters().map { $0["PageSize"] }
@@ -52,21 +57,28 @@ struct ListingTests {
   }
 
   @Test func filtersAndLimitStopEarly() async throws {
-    try await TestSimulator.with({ $0.scanCount = 500 }) { simulator in
+    try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 500 }) { simulator in
       let request = DescribeScansRequest(statusList: ["finished"])
       let scans = try await Self.collect(
         ScanListing(client: try simulator.client(), request: request, options: .init(limit: 10)))
       #expect(scans.count == 10)
       #expect(scans.allSatisfy { $0[.status] == .string("finished") })
-      #expect(try await simulator.loggedParameters() == [["CurrentPage": "1", "PageSize": "10", "StatusList.1": "finished"]])
+      #expect(
+        try await simulator.loggedParameters() == [["CurrentPage": "1", "PageSize": "10", "StatusList.1": "finished"]])
     }
   }
 
   @Test func driftIsWarnedAboutAndNothingRepeats() async throws {
-    try await TestSimulator.with({ $0.scanCount = 300; $0.drift = 3 }) { simulator in
+    try await TestSimulator.with(
+      TestSimulator.configuration {
+        $0.scanCount = 300
+        $0.drift = 3
+      }
+    ) { simulator in
       let events = EventRecorder()
       let client = try simulator.client(events: events.sink)
-      let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(pageSize: 50, concurrency: 1)))
+      let scans = try await Self.collect(
+        ScanListing(client: client, request: .init(), options: .init(pageSize: 50, concurrency: 1)))
       #expect(Set(scans.compactMap(\.scanId)).count == scans.count)
       #expect(scans.count >= 300)
       #expect(events.warnings.count == 1)
@@ -76,10 +88,19 @@ struct ListingTests {
   }
 
   @Test func injectedThrottlingAndOutagesLoseNothing() async throws {
-    try await TestSimulator.with({ $0.scanCount = 800; $0.throttleRate = 0.3; $0.errorRate = 0.1; $0.jitter = .milliseconds(3) }) {
+    try await TestSimulator.with(
+      TestSimulator.configuration {
+        $0.scanCount = 800
+        $0.throttleRate = 0.3
+        $0.errorRate = 0.1
+        $0.jitter = .milliseconds(3)
+      }
+    ) {
       simulator in
       let events = EventRecorder()
-      let client = try simulator.client(retry: RetryPolicy(maxAttempts: 30, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10)), events: events.sink)
+      let client = try simulator.client(
+        retry: RetryPolicy(maxAttempts: 30, baseDelay: .milliseconds(1), maxDelay: .milliseconds(10)),
+        events: events.sink)
       let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(pageSize: 40)))
       #expect(scans.count == 800)
       #expect(Set(scans.compactMap(\.scanId)).count == 800)
@@ -92,7 +113,8 @@ struct ListingTests {
     let server = try HostileServer { _ in .json(200, page) }
     defer { server.stop() }
     let client = ScanClient(
-      configuration: .init(endpoint: try Endpoint(server.endpoint), credentials: Credentials(accessKeyId: "i", accessKeySecret: "s")),
+      configuration: .init(
+        endpoint: try Endpoint(server.endpoint), credentials: Credentials(accessKeyId: "i", accessKeySecret: "s")),
       transport: URLSessionTransport())
     var seen: [String] = []
     do {
@@ -103,13 +125,19 @@ struct ListingTests {
     } catch let error as ScanAPIError {
       #expect(
         error.description
-          == "malformed response: page 2 repeated rows already read and added none, though TotalCount promises 1000000000 scans; stopped instead of reading the same rows again")
+          == "malformed response: page 2 repeated rows already read and added none, though TotalCount promises 1000000000 scans; stopped instead of reading the same rows again"
+      )
     }
     #expect(seen == ["a", "b"])
   }
 
   @Test func cancellingTheConsumerCancelsInFlightRequests() async throws {
-    try await TestSimulator.with({ $0.scanCount = 1_000; $0.latency = .seconds(30) }) { simulator in
+    try await TestSimulator.with(
+      TestSimulator.configuration {
+        $0.scanCount = 1_000
+        $0.latency = .seconds(30)
+      }
+    ) { simulator in
       let client = try simulator.client()
       let task = Task { try await Self.collect(ScanListing(client: client, request: .init())) }
       try await Task.sleep(for: .milliseconds(200))

@@ -17,14 +17,17 @@ struct SignerTests {
       ("SignatureNonce", "3ee8c1b8-83d3-44af-a94f-4e0ad82fd6cf"), ("SignatureVersion", "1.0"),
       ("Timestamp", "2016-02-23T12:46:24Z"), ("Version", "2014-05-26"),
     ]
-    #expect(Signer.signature(method: "GET", parameters: parameters, secret: "testsecret") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY=")
+    #expect(
+      Signer.signature(method: "GET", parameters: parameters, secret: "testsecret") == "OLeaidS1JvxuMvnyHOwuJ+uX5qY=")
   }
 
   @Test(arguments: [
     (
       "POST", "testsecret",
-      [("CurrentPage", "1"), ("PageSize", "100"), ("Search", "shop example.com"), ("StatusList.1", "running"),
-        ("StatusList.2", "finished")],
+      [
+        ("CurrentPage", "1"), ("PageSize", "100"), ("Search", "shop example.com"), ("StatusList.1", "running"),
+        ("StatusList.2", "finished"),
+      ],
       "9MLW+UBp4NCVrT7/RMRgi/Uoosc="
     ),
     (
@@ -36,9 +39,13 @@ struct SignerTests {
       "GET", "s3cr3t/+=", [("Search", "官网漏洞扫描 équipe"), ("SourceIp", "1.2.3.4"), ("ScanId", "")],
       "GLO7psPzMwJllIaH1nXC3kf3SpA="
     ),
-    ("POST", "testsecret", [("SecurityToken", "CAIS+token/with=="), ("Search", "100%")], "EdihywKf7OBnunxpqjydkNLC9eA="),
+    (
+      "POST", "testsecret", [("SecurityToken", "CAIS+token/with=="), ("Search", "100%")], "EdihywKf7OBnunxpqjydkNLC9eA="
+    ),
   ])
-  func signsDescribeScansWithAwkwardValues(method: String, secret: String, operation: [(String, String)], expected: String) {
+  func signsDescribeScansWithAwkwardValues(
+    method: String, secret: String, operation: [(String, String)], expected: String
+  ) {
     #expect(Signer.signature(method: method, parameters: Self.common + operation, secret: secret) == expected)
   }
 

@@ -16,10 +16,12 @@ struct SessionHarness {
   init(_ simulator: RunningSimulator, format: OutputFormat? = nil, keepGoing: Bool = false) throws {
     self.simulator = simulator
     var options = Session.Options(
-      connection: ConnectionSummary(endpoint: simulator.endpoint, source: .environment, accessKeyId: "****id"), format: format)
+      connection: ConnectionSummary(endpoint: simulator.endpoint, source: .environment, accessKeyId: "****id"),
+      format: format)
     options.keepGoing = keepGoing
     let client = try simulator.client()
-    session = Session(options: options, output: output, errors: errors, client: { client }, now: { TestSimulator.epoch })
+    session = Session(
+      options: options, output: output, errors: errors, client: { client }, now: { TestSimulator.epoch })
   }
 
   @discardableResult
@@ -27,4 +29,3 @@ struct SessionHarness {
     await session.run(SourceText(text, name: name))
   }
 }
-

@@ -2,8 +2,8 @@ import Foundation
 import QueryLanguage
 import ScanAPI
 import Shell
-import Testing
 import TestSupport
+import Testing
 
 struct SessionTests {
   @Test func aScriptWithParseErrorsRunsNothing() async throws {
@@ -41,12 +41,16 @@ struct SessionTests {
     try await TestSimulator.with { simulator async throws in
       let harness = try SessionHarness(simulator)
       await harness.run("scans where status = running | count")
-      #expect(try await simulator.loggedParameters() == [["CurrentPage": "1", "PageSize": "1", "StatusList.1": "running"]])
+      #expect(
+        try await simulator.loggedParameters() == [["CurrentPage": "1", "PageSize": "1", "StatusList.1": "running"]])
       try await simulator.control("POST", "/_sim/log/clear")
       await harness.run("scans where type = content and status in (running, waiting) | first 5")
       #expect(
         try await simulator.loggedParameters() == [
-          ["CurrentPage": "1", "PageSize": "5", "ScanType": "content", "StatusList.1": "running", "StatusList.2": "waiting"]
+          [
+            "CurrentPage": "1", "PageSize": "5", "ScanType": "content", "StatusList.1": "running",
+            "StatusList.2": "waiting",
+          ]
         ])
       try await simulator.control("POST", "/_sim/log/clear")
       await harness.run("set pagesize 40\nset lang en\nscans search example.cn | where RunPercent > 10 | count")
@@ -60,7 +64,8 @@ struct SessionTests {
   @Test func countMatchesAFullListing() async throws {
     try await TestSimulator.with { simulator async throws in
       let harness = try SessionHarness(simulator)
-      await harness.run("scans where status = running | count\nscans | where status = running | select ScanId | format ndjson")
+      await harness.run(
+        "scans where status = running | count\nscans | where status = running | select ScanId | format ndjson")
       let lines = harness.output.text.split(separator: "\n")
       #expect(Int(lines[0]) == lines.count - 1)
       #expect(lines.count > 10)
@@ -131,11 +136,14 @@ struct SessionTests {
       for entry in LanguageReference.entries { #expect(harness.output.text.contains("  \(entry.name) ")) }
       let help = try SessionHarness(simulator)
       await help.run("help limit")
-      #expect(help.output.text.hasPrefix("first N\n  Keep the first N rows (alias: limit).\n  Also written: limit\n\nExamples:\n  scans | first 5\n"))
+      #expect(
+        help.output.text.hasPrefix(
+          "first N\n  Keep the first N rows (alias: limit).\n  Also written: limit\n\nExamples:\n  scans | first 5\n"))
       let show = try SessionHarness(simulator)
       await show.run("set timezone utc\nshow settings\nshow config")
       #expect(show.output.text.contains("timezone     utc\n"))
-      #expect(show.output.text.contains("credentials  environment (ALIBABA_CLOUD_ACCESS_KEY_ID)\naccess key   ****id\n"))
+      #expect(
+        show.output.text.contains("credentials  environment (ALIBABA_CLOUD_ACCESS_KEY_ID)\naccess key   ****id\n"))
       let exit = try SessionHarness(simulator)
       #expect(await exit.run("scans | count\nexit\nscans | count") == Session.Result(code: .success, exited: true))
       #expect(exit.output.text == "250\n")
@@ -160,7 +168,8 @@ struct SessionTests {
 
   @Test func sourceRunsAnotherScript() async throws {
     let path = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-\(UUID().uuidString).scansh").path
-    try "scans | count\nscans | where id = none | expect count = 1\n".write(toFile: path, atomically: true, encoding: .utf8)
+    try "scans | count\nscans | where id = none | expect count = 1\n".write(
+      toFile: path, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: path) }
     try await TestSimulator.with { simulator async throws in
       let harness = try SessionHarness(simulator)

@@ -10,7 +10,9 @@ struct SignedRequests {
   var secret = "testsecret"
   var method = "POST"
 
-  func common(nonce: String = UUID().uuidString, timestamp: Date = Date(), format: String? = "JSON") -> [(String, String)] {
+  func common(nonce: String = UUID().uuidString, timestamp: Date = Date(), format: String? = "JSON") -> [(
+    String, String
+  )] {
     var parameters: [(String, String)] = [
       ("Action", "DescribeScans"), ("Version", "2017-11-29"), ("AccessKeyId", accessKeyId),
       ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0"), ("SignatureNonce", nonce),
@@ -30,7 +32,12 @@ struct SignedRequests {
       pairs.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")
     }
     let query = method == "GET" ? common + operation + [("Signature", signed)] : common + [("Signature", signed)]
-    let body = method == "POST" ? Data(operation.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }.joined(separator: "&").utf8) : nil
+    let body =
+      method == "POST"
+      ? Data(
+        operation.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }.joined(
+          separator: "&"
+        ).utf8) : nil
     let response = try await URLSessionTransport().send(
       HTTPRequest(
         method: method, url: URL(string: simulator.endpoint + "?" + encode(query))!,

@@ -1,7 +1,7 @@
 import Foundation
 import ScanAPI
-import Testing
 import TestSupport
+import Testing
 
 @testable import Simulator
 
@@ -20,7 +20,9 @@ struct SimulatorTests {
       // A bad signature is found before an expired timestamp.
       #expect(try await forger.code(common: expired) == "400 SignatureDoesNotMatch")
       #expect(try await requests.code(common: expired) == "400 InvalidTimeStamp.Expired")
-      #expect(try await requests.code(common: requests.common(timestamp: Date().addingTimeInterval(16 * 60))) == "400 InvalidTimeStamp.Expired")
+      #expect(
+        try await requests.code(common: requests.common(timestamp: Date().addingTimeInterval(16 * 60)))
+          == "400 InvalidTimeStamp.Expired")
       let once = requests.common(nonce: "nonce-1")
       #expect(try await requests.code(common: once) == "200")
       #expect(try await requests.code(common: once) == "400 SignatureNonceUsed")
@@ -60,17 +62,22 @@ struct SimulatorTests {
   @Test func filters() async throws {
     try await TestSimulator.with { simulator async throws in
       let requests = SignedRequests(simulator: simulator)
-      let all = try await requests.page([("PageSize", "100"), ("CurrentPage", "1")]).scans
+      let all =
+        try await requests.page([("PageSize", "100"), ("CurrentPage", "1")]).scans
         + requests.page([("PageSize", "100"), ("CurrentPage", "2")]).scans
         + requests.page([("PageSize", "100"), ("CurrentPage", "3")]).scans
       #expect(all.count == 250)
       func ids(_ scans: [Scan]) -> [String] { scans.compactMap(\.scanId) }
-      let running = try await requests.page([("PageSize", "100"), ("StatusList.1", "running"), ("StatusList.2", "waiting")])
+      let running = try await requests.page([
+        ("PageSize", "100"), ("StatusList.1", "running"), ("StatusList.2", "waiting"),
+      ])
       #expect(ids(running.scans) == ids(all.filter { ["running", "waiting"].contains($0[.status]?.text) }))
       #expect(running.totalCount == running.scans.count)
       #expect(running.scans.count > 10)
       let content = try await requests.page([("PageSize", "100"), ("ScanType", "content"), ("TriggerType", "interval")])
-      #expect(ids(content.scans) == ids(all.filter { $0[.scanType]?.text == "content" && $0[.triggerType]?.text == "interval" }))
+      #expect(
+        ids(content.scans)
+          == ids(all.filter { $0[.scanType]?.text == "content" && $0[.triggerType]?.text == "interval" }))
       let one = try await requests.page([("ScanId", all[17].scanId!)])
       #expect(one.scans == [all[17]])
       let search = try await requests.page([("PageSize", "100"), ("Search", "SHOP.Example")])
@@ -84,7 +91,7 @@ struct SimulatorTests {
   }
 
   @Test func pagingEdges() async throws {
-    try await TestSimulator.with({ $0.maxPageSize = 30 }) { simulator async throws in
+    try await TestSimulator.with(TestSimulator.configuration { $0.maxPageSize = 30 }) { simulator async throws in
       let requests = SignedRequests(simulator: simulator)
       let capped = try await requests.page([("PageSize", "1000"), ("CurrentPage", "2")])
       #expect(capped.pageSize == 30)
@@ -111,10 +118,12 @@ struct SimulatorTests {
       #expect(xml.scans == json.scans)
       #expect(xml.totalCount == 250)
     }
-    try await TestSimulator.with({ $0.flat = true }) { simulator async throws in
+    try await TestSimulator.with(TestSimulator.configuration { $0.flat = true }) { simulator async throws in
       let answer = try await SignedRequests(simulator: simulator).send([("PageSize", "1")])
       #expect(answer.body.hasPrefix(#"{"RequestId":""#))
-      #expect(answer.body.contains(#""PageCount":250,"Count":1,"TotalCount":250,"PageSize":1,"CurrentPage":1,"List":[{"ScanId":"#))
+      #expect(
+        answer.body.contains(
+          #""PageCount":250,"Count":1,"TotalCount":250,"PageSize":1,"CurrentPage":1,"List":[{"ScanId":"#))
     }
   }
 
@@ -122,12 +131,14 @@ struct SimulatorTests {
     let first = try await TestSimulator.with { try await SignedRequests(simulator: $0).page([("PageSize", "100")]) }
     let second = try await TestSimulator.with { try await SignedRequests(simulator: $0).page([("PageSize", "100")]) }
     #expect(first.scans == second.scans)
-    let other = try await TestSimulator.with({ $0.seed = 43 }) { try await SignedRequests(simulator: $0).page([("PageSize", "100")]) }
+    let other = try await TestSimulator.with(TestSimulator.configuration { $0.seed = 43 }) {
+      try await SignedRequests(simulator: $0).page([("PageSize", "100")])
+    }
     #expect(other.scans != first.scans)
   }
 
   @Test func dataLooksReal() async throws {
-    try await TestSimulator.with({ $0.scanCount = 1_000 }) { simulator async throws in
+    try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 1_000 }) { simulator async throws in
       let requests = SignedRequests(simulator: simulator)
       var scans: [Scan] = []
       for page in 1...10 { scans += try await requests.page([("PageSize", "100"), ("CurrentPage", "\(page)")]).scans }
@@ -140,18 +151,21 @@ struct SimulatorTests {
       #expect(scans.contains { $0[.name]!.text.unicodeScalars.contains { $0.value > 0x4E00 } })
       #expect(scans.allSatisfy { $0.scanId!.count == 19 })
       let running = scans.filter { $0[.status]?.text == "running" }
-      #expect(running.allSatisfy { ($0[.runPercent]?.numberValue ?? -1) >= 0 && ($0[.runPercent]?.numberValue ?? 100) < 100 })
+      #expect(
+        running.allSatisfy { ($0[.runPercent]?.numberValue ?? -1) >= 0 && ($0[.runPercent]?.numberValue ?? 100) < 100 })
     }
   }
 
   @Test func simulatedTimeMovesScansOn() async throws {
-    try await TestSimulator.with({ $0.scanCount = 300 }) { simulator async throws in
+    try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 300 }) { simulator async throws in
       let requests = SignedRequests(simulator: simulator)
       let before = try await requests.page([("PageSize", "100"), ("StatusList.1", "running")]).scans
       try await simulator.control("POST", "/_sim/advance?by=2h")
       var after: [String: Scan] = [:]
       for page in 1...3 {
-        for scan in try await requests.page([("PageSize", "100"), ("CurrentPage", "\(page)")]).scans { after[scan.scanId!] = scan }
+        for scan in try await requests.page([("PageSize", "100"), ("CurrentPage", "\(page)")]).scans {
+          after[scan.scanId!] = scan
+        }
       }
       let moved = before.filter { old in
         let new = after[old.scanId!]!
@@ -180,7 +194,9 @@ struct SimulatorTests {
       try await simulator.control("POST", "/_sim/insert?count=5")
       #expect(try await requests.page().totalCount == 255)
       let stats = try await simulator.control("GET", "/_sim/stats")
-      #expect(stats.hasPrefix(#"{"requests":5,"describeScans":2,"byCode":{"ServiceUnavailable":1,"Throttling.User":2},"scans":255,"#))
+      #expect(
+        stats.hasPrefix(
+          #"{"requests":5,"describeScans":2,"byCode":{"ServiceUnavailable":1,"Throttling.User":2},"scans":255,"#))
       #expect(try await simulator.loggedParameters().count == 5)
       #expect(!(try await simulator.control("GET", "/_sim/log")).contains("Signature\""))
       try await simulator.control("POST", "/_sim/reset")
@@ -195,10 +211,13 @@ struct SimulatorTests {
       #expect(RawHTTP.status(port: port, request: RawHTTP.request("GET", "/?Action=%zz")) == 400)
       #expect(RawHTTP.status(port: port, request: RawHTTP.request("GET", "/?a=%FF%FE")) == 400)
       #expect(RawHTTP.status(port: port, request: RawHTTP.request("POST", "/", body: Array("a=%G1".utf8))) == 400)
-      #expect(RawHTTP.status(port: port, request: RawHTTP.request("POST", "/", body: [UInt8](repeating: 65, count: 200_000))) == 413)
+      #expect(
+        RawHTTP.status(port: port, request: RawHTTP.request("POST", "/", body: [UInt8](repeating: 65, count: 200_000)))
+          == 413)
       #expect(RawHTTP.status(port: port, request: RawHTTP.request("DELETE", "/")) == 405)
       #expect(RawHTTP.status(port: port, request: RawHTTP.request("GET", "/etc/passwd")) == 404)
-      #expect(RawHTTP.status(port: port, request: Array("NONSENSE\r\n\r\n".utf8)).map { $0 >= 400 && $0 < 500 } != false)
+      #expect(
+        RawHTTP.status(port: port, request: Array("NONSENSE\r\n\r\n".utf8)).map { $0 >= 400 && $0 < 500 } != false)
       // Random query strings and bodies: always an answer below 500.
       var random = SystemRandomNumberGenerator()
       let alphabet = Array("abcXYZ019%&=+.-_~ *\"'<>[]{}|\\^`é测".utf8)
@@ -216,7 +235,8 @@ struct SimulatorTests {
   }
 
   @Test func servesManyClientsAtOnce() async throws {
-    try await TestSimulator.with({ $0.latency = .milliseconds(20) }) { simulator async throws in
+    try await TestSimulator.with(TestSimulator.configuration { $0.latency = .milliseconds(20) }) {
+      simulator async throws in
       let codes = try await withThrowingTaskGroup(of: String.self) { group in
         for _ in 0..<64 { group.addTask { try await SignedRequests(simulator: simulator).code([("PageSize", "5")]) } }
         return try await group.reduce(into: [String]()) { $0.append($1) }

@@ -29,7 +29,8 @@ public final class HostileServer: Sendable {
     case hang
 
     public static func json(_ status: Int, _ text: String, headers: [String: String] = [:]) -> Behavior {
-      .respond(status: status, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: Array(text.utf8))
+      .respond(
+        status: status, headers: ["Content-Type": "application/json"].merging(headers) { $1 }, body: Array(text.utf8))
     }
   }
 
@@ -146,7 +147,8 @@ public final class HostileServer: Sendable {
 
   private static func find(_ haystack: [UInt8], _ needle: [UInt8]) -> Int? {
     guard haystack.count >= needle.count else { return nil }
-    for index in 0...(haystack.count - needle.count) where haystack[index..<(index + needle.count)].elementsEqual(needle) {
+    for index in 0...(haystack.count - needle.count)
+    where haystack[index..<(index + needle.count)].elementsEqual(needle) {
       return index
     }
     return nil

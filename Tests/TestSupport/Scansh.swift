@@ -24,7 +24,9 @@ public enum Scansh {
   }
 
   /// Runs scansh to completion.
-  public static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = Scansh.environment())
+  public static func run(
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = Scansh.environment()
+  )
     throws -> Output
   {
     let process = Process()
@@ -71,7 +73,9 @@ public final class SimulatorProcess: @unchecked Sendable {
   public init(_ arguments: [String] = []) throws {
     process = Process()
     process.executableURL = URL(fileURLWithPath: Scansh.path)
-    process.arguments = ["sim", "--port", "0", "--seed", "42", "--scans", "250", "--epoch", "2026-11-02T09:00:00Z", "--clock-speed", "0"] + arguments
+    process.arguments =
+      ["sim", "--port", "0", "--seed", "42", "--scans", "250", "--epoch", "2026-11-02T09:00:00Z", "--clock-speed", "0"]
+      + arguments
     process.environment = Scansh.environment()
     let out = Pipe()
     process.standardOutput = out
@@ -105,7 +109,8 @@ public final class SimulatorProcess: @unchecked Sendable {
 
   /// Environment for a scansh that talks to this simulator with its test keys.
   public func environment(_ extra: [String: String] = [:]) -> [String: String] {
-    Scansh.environment(["ALIBABA_CLOUD_ACCESS_KEY_ID": "testid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret"].merging(extra) { $1 })
+    Scansh.environment(
+      ["ALIBABA_CLOUD_ACCESS_KEY_ID": "testid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret"].merging(extra) { $1 })
   }
 
   public func get(_ path: String) throws -> String {

@@ -8,8 +8,9 @@ public enum TestSimulator {
   /// 2026-11-02T09:00:00Z.
   public static let epoch = Date(timeIntervalSince1970: 1_793_610_000)
 
-  public static func start(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) async throws
-    -> RunningSimulator
+  /// The test defaults, changed by `configure`.
+  public static func configuration(_ configure: (inout SimulatorConfiguration) -> Void = { _ in })
+    -> SimulatorConfiguration
   {
     var configuration = SimulatorConfiguration()
     configuration.port = 0
@@ -18,19 +19,19 @@ public enum TestSimulator {
     configuration.epoch = epoch
     configuration.clockSpeed = 0
     configure(&configuration)
-    return try await SimulatorServer(configuration: configuration).start()
+    return configuration
+  }
+
+  public static func start(_ configuration: SimulatorConfiguration = configuration()) async throws -> RunningSimulator {
+    try await SimulatorServer(configuration: configuration).start()
   }
 
   /// Runs `body` with a started simulator and stops it afterwards, whatever happens.
-  public static func with<T>(_ body: (RunningSimulator) async throws -> T) async throws -> T {
-    try await with({ _ in }, body)
-  }
-
   public static func with<T>(
-    _ configure: (inout SimulatorConfiguration) -> Void,
+    _ configuration: SimulatorConfiguration = configuration(),
     _ body: (RunningSimulator) async throws -> T
   ) async throws -> T {
-    let simulator = try await start(configure)
+    let simulator = try await start(configuration)
     do {
       let result = try await body(simulator)
       await simulator.stop()
@@ -50,7 +51,8 @@ extension RunningSimulator {
   ) throws -> ScanClient {
     ScanClient(
       configuration: .init(
-        endpoint: try Endpoint(endpoint), credentials: Credentials(accessKeyId: "testid", accessKeySecret: "testsecret"),
+        endpoint: try Endpoint(endpoint),
+        credentials: Credentials(accessKeyId: "testid", accessKeySecret: "testsecret"),
         method: method, format: format, retry: retry),
       transport: transport ?? URLSessionTransport(timeout: .seconds(10)), events: events)
   }

@@ -72,7 +72,8 @@ final class ExpectStream: StageStream {
     case .none where offenders > 0:
       throw failure("\(rows(offenders)) of \(count) match")
     case .any where !anyMatched:
-      throw ExpectationFailure(check: check.text, found: count == 0 ? "there are no rows" : "none of \(rows(count)) match")
+      throw ExpectationFailure(
+        check: check.text, found: count == 0 ? "there are no rows" : "none of \(rows(count)) match")
     default:
       return
     }

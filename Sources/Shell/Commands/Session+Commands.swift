@@ -27,8 +27,10 @@ extension Session {
       let entries = history()
       let width = String(entries.count).count
       output.write(
-        entries.enumerated().map { String(repeating: " ", count: width - String($0.offset + 1).count) + "\($0.offset + 1)  \($0.element)\n" }
-          .joined())
+        entries.enumerated().map {
+          String(repeating: " ", count: width - String($0.offset + 1).count) + "\($0.offset + 1)  \($0.element)\n"
+        }
+        .joined())
     case .source(let path):
       try await runSourced(path.value)
     case .exit:
@@ -49,7 +51,8 @@ extension Session {
   /// Reads a script file as UTF-8.
   public static func readScript(_ path: String) throws -> String {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw ShellError.cannotRead(path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+      throw ShellError.cannotRead(
+        path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
     }
     guard let text = String(data: data, encoding: .utf8) else {
       throw ShellError.cannotRead(path: path, reason: "not UTF-8 text")

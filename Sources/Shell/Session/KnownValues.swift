@@ -14,7 +14,9 @@ public final class KnownValues: Sendable {
   public func record(_ row: Row, columns: [Column]) {
     var found: [(ScanField, String)] = []
     for field in Self.fields {
-      guard let index = columns.firstIndex(where: { $0.name == field.apiName }), let value = row.values[index] else { continue }
+      guard let index = columns.firstIndex(where: { $0.name == field.apiName }), let value = row.values[index] else {
+        continue
+      }
       if case .list(let items) = value {
         found += items.map { (field, $0) }
       } else {

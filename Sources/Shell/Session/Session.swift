@@ -1,5 +1,5 @@
-import Foundation
 import Formatters
+import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
