@@ -15,7 +15,7 @@ public struct Lexer {
 
   private init(bytes: [UInt8]) { self.bytes = bytes }
 
-  static func isDelimiter(_ byte: UInt8) -> Bool {
+  public static func isDelimiter(_ byte: UInt8) -> Bool {
     switch byte {
     case 0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "|"), UInt8(ascii: ","), UInt8(ascii: "("), UInt8(ascii: ")"),
       UInt8(ascii: ";"), UInt8(ascii: "'"), UInt8(ascii: "\""), UInt8(ascii: "="), UInt8(ascii: "!"),

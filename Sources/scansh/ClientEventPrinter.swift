@@ -3,10 +3,13 @@ import Shell
 
 /// Turns client events into stderr lines: warnings always, requests and retries under --verbose.
 enum ClientEventPrinter {
-  static func sink(verbose: Bool, errors: any TextSink) -> ClientEventSink {
+  static func sink(verbose: Bool, errors: any TextSink, progress: ProgressLine) -> ClientEventSink {
     { event in
       switch event {
+      case .progress(let pages, let totalPages, let rows):
+        progress.update(pages: pages, totalPages: totalPages, rows: rows)
       case .warning(let text):
+        progress.clear()
         errors.write("warning: \(text)\n")
       case .exchange(let exchange) where verbose:
         let status = exchange.status.map { "HTTP \($0)" } ?? "no answer"

@@ -8,11 +8,12 @@ enum Launcher {
   static func run(options: GlobalOptions, scripts: [SourceText]?) -> Shell.ExitCode {
     let errors = FileDescriptorSink.standardError
     let environment = ProcessInfo.processInfo.environment
+    let progress = ProgressLine(sink: errors)
     let connection: Connection
     do {
       connection = try Connection(
         options: options, environment: environment,
-        events: ClientEventPrinter.sink(verbose: options.verbose, errors: errors),
+        events: ClientEventPrinter.sink(verbose: options.verbose, errors: errors, progress: progress),
         announceDemo: {
           if scripts != nil {
             errors.write("scansh: demo mode: no credentials found, so statements run against the built-in simulator\n")
@@ -35,7 +36,13 @@ enum Launcher {
     if let concurrency = options.concurrency { session.settings.concurrency = concurrency }
 
     guard let scripts else {
-      return REPLLauncher.run(session: session, connection: connection)
+      session.progress = progress
+      let repl = REPL(
+        session: session, historyFile: HistoryFile(path: HistoryFile.defaultPath(environment: environment)),
+        output: FileDescriptorSink.standardOutput, errors: errors, progress: progress)
+      let code = repl.run()
+      _ = try? runBlocking { await connection.close() }
+      return code
     }
     let (result, interrupted) = Interruptible.run {
       var code = Shell.ExitCode.success

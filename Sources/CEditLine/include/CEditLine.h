@@ -1,1 +1,44 @@
+#ifndef SCANSH_CEDITLINE_H
+#define SCANSH_CEDITLINE_H
+
 #include <histedit.h>
+#include <stdio.h>
+
+/// Fixed-arity wrappers over libedit's variadic el_set/el_get/history, which Swift cannot call,
+/// plus the signal plumbing the REPL needs (a SIGINT that interrupts reads instead of restarting).
+
+typedef char *_Nullable (*scansh_prompt_fn)(EditLine *_Nonnull);
+typedef unsigned char (*scansh_command_fn)(EditLine *_Nonnull, int);
+
+EditLine *_Nullable scansh_el_init(const char *_Nonnull program);
+int scansh_el_set_prompt(EditLine *_Nonnull el, scansh_prompt_fn _Nonnull prompt);
+int scansh_el_set_editor(EditLine *_Nonnull el, const char *_Nonnull mode);
+int scansh_el_set_clientdata(EditLine *_Nonnull el, void *_Nullable data);
+void *_Nullable scansh_el_get_clientdata(EditLine *_Nonnull el);
+int scansh_el_set_history(EditLine *_Nonnull el, History *_Nonnull h);
+int scansh_el_add_function(EditLine *_Nonnull el, const char *_Nonnull name, const char *_Nonnull help,
+                           scansh_command_fn _Nonnull function);
+int scansh_el_bind(EditLine *_Nonnull el, const char *_Nonnull key, const char *_Nonnull command);
+int scansh_el_refresh(EditLine *_Nonnull el);
+
+History *_Nullable scansh_history_init(int size);
+int scansh_history_enter(History *_Nonnull h, const char *_Nonnull line);
+int scansh_history_clear(History *_Nonnull h);
+
+/// Installs SIGINT and SIGWINCH handlers with sigaction and without SA_RESTART, so a Ctrl-C makes
+/// a blocking read return EINTR. Each signal also writes a byte to a self-pipe, for poll().
+int scansh_signals_install(void);
+void scansh_signals_restore(void);
+int scansh_sigint_pending(void);
+void scansh_sigint_clear(void);
+int scansh_sigwinch_pending(void);
+void scansh_sigwinch_clear(void);
+/// The read end of the self-pipe; readable after any handled signal.
+int scansh_signal_fd(void);
+/// Empties the self-pipe.
+void scansh_signal_drain(void);
+
+int scansh_set_utf8_locale(void);
+int scansh_terminal_columns(int fd);
+
+#endif

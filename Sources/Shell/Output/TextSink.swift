@@ -45,10 +45,13 @@ final class BatchedWriter {
   private let sink: any TextSink
   private var pending = ""
   private let threshold: Int
+  /// Runs before each write, to clear a progress line.
+  private let beforeWrite: (() -> Void)?
 
-  init(_ sink: any TextSink, threshold: Int = 1 << 15) {
+  init(_ sink: any TextSink, threshold: Int = 1 << 15, beforeWrite: (() -> Void)? = nil) {
     self.sink = sink
     self.threshold = threshold
+    self.beforeWrite = beforeWrite
     pending.reserveCapacity(threshold)
   }
 
@@ -59,6 +62,7 @@ final class BatchedWriter {
 
   func flush() {
     guard !pending.isEmpty else { return }
+    beforeWrite?()
     sink.write(pending)
     pending.removeAll(keepingCapacity: true)
   }

@@ -46,7 +46,7 @@ extension Session {
   func print(_ plan: Plan) async throws {
     let stream = try await evaluator.open(plan)
     var formatter = Formatting.make(outputFormat(for: plan), outputContext(for: plan))
-    let writer = BatchedWriter(output)
+    let writer = BatchedWriter(output, beforeWrite: progress.map { progress in { progress.clear() } })
     let columns = plan.output.columns
     var rows = 0
     do {

@@ -42,6 +42,8 @@ public final class Session: @unchecked Sendable {
   public let known = KnownValues()
   /// The REPL's history, for the `history` command.
   public var history: (@Sendable () -> [String])?
+  /// The REPL's status line, cleared before results are printed.
+  public var progress: ProgressLine?
   let output: any TextSink
   let errors: any TextSink
   let evaluator: Evaluator

@@ -1,0 +1,156 @@
+import CEditLine
+import Foundation
+import QueryLanguage
+import ScanAPI
+import Synchronization
+
+/// The interactive shell: a libedit prompt, history that survives sessions, Tab completion,
+/// continuation lines for unfinished statements, and Ctrl-C that cancels instead of quitting.
+public final class REPL {
+  public static let continuationPrompt = "       …> "
+
+  private let session: Session
+  private let historyFile: HistoryFile?
+  private let entries: HistoryEntries
+  private let output: any TextSink
+  private let errors: any TextSink
+  private let progress: ProgressLine?
+  private var editor: LineEditor!
+
+  public init(
+    session: Session, historyFile: HistoryFile?, output: any TextSink, errors: any TextSink, progress: ProgressLine?
+  ) {
+    self.session = session
+    self.historyFile = historyFile
+    self.output = output
+    self.errors = errors
+    self.progress = progress
+    entries = HistoryEntries(historyFile?.load() ?? [])
+  }
+
+  public var primaryPrompt: String { "scansh(\(session.options.connection.promptName))> " }
+
+  public static func banner(_ connection: ConnectionSummary) -> String {
+    let target =
+      connection.isDemo
+      ? "demo mode (a built-in simulator; no credentials were found)"
+      : "\(connection.endpoint) with \(connection.source)" + (connection.region.map { ", region \($0)" } ?? "")
+    return "scansh \(ScanAPIInfo.version) · Cloud Security Scanner shell\n"
+      + "connected to \(target)\n"
+      + "'help' to begin · Tab completes · Ctrl-R searches · Ctrl-C cancels · Ctrl-D leaves\n"
+  }
+
+  /// Runs until `exit`, `quit` or Ctrl-D on an empty line.
+  public func run() -> ExitCode {
+    guard scansh_signals_install() == 0 else {
+      errors.write("error: cannot install signal handlers\n")
+      return .usage
+    }
+    defer { scansh_signals_restore() }
+    _ = scansh_set_utf8_locale()
+    let known = session.known
+    editor = LineEditor(
+      program: "scansh",
+      complete: { line, cursor in Completer.complete(line, cursor: cursor, values: { known.values(for: $0) }) },
+      writeListing: { [output] text in output.write(text) })
+    guard editor != nil else {
+      errors.write("error: cannot start the line editor\n")
+      return .usage
+    }
+    for entry in entries.all { editor.remember(entry) }
+    let entries = entries
+    session.history = { entries.all }
+    output.write(Self.banner(session.options.connection))
+
+    var pending: [String] = []
+    while true {
+      switch editor.read(prompt: pending.isEmpty ? primaryPrompt : Self.continuationPrompt) {
+      case .endOfInput:
+        output.write("\n")
+        if pending.isEmpty { return .success }
+        pending = []
+      case .interrupted:
+        output.write("\n")
+        pending = []
+      case .line(let line):
+        pending.append(line)
+        let statement = pending.joined(separator: "\n")
+        if statement.allSatisfy(\.isWhitespace) {
+          pending = []
+          continue
+        }
+        if Parser.parse(SourceText(statement)).diagnostics?.isIncomplete == true { continue }
+        pending = []
+        remember(statement)
+        if run(statement).exited { return .success }
+      }
+    }
+  }
+
+  private func remember(_ statement: String) {
+    let updated = HistoryFile.adding(statement, to: entries.all)
+    guard updated != entries.all else { return }
+    entries.set(updated)
+    editor.remember(updated[updated.count - 1])
+    do {
+      try historyFile?.save(updated)
+    } catch {
+      errors.write("warning: cannot save history to \(historyFile?.path ?? "?"): \(error)\n")
+    }
+  }
+
+  /// Runs a statement on the cooperative pool while this thread waits for it or for Ctrl-C, which
+  /// cancels it: in-flight requests are cancelled and an unfinished `save` leaves nothing behind.
+  private func run(_ statement: String) -> Session.Result {
+    var done: [Int32] = [-1, -1]
+    guard pipe(&done) == 0 else { return Session.Result(code: .usage, exited: false) }
+    defer {
+      close(done[0])
+      close(done[1])
+    }
+    let box = ResultBox()
+    let session = session
+    let writeEnd = done[1]
+    progress?.begin()
+    let task = Task {
+      box.set(await session.run(SourceText(statement)))
+      var byte: UInt8 = 1
+      _ = write(writeEnd, &byte, 1)
+    }
+    var descriptors = [
+      pollfd(fd: scansh_signal_fd(), events: Int16(POLLIN), revents: 0),
+      pollfd(fd: done[0], events: Int16(POLLIN), revents: 0),
+    ]
+    while true {
+      let ready = poll(&descriptors, 2, -1)
+      if ready < 0 { continue }  // EINTR: the handler has written to the self-pipe; poll again
+      if descriptors[0].revents != 0 {
+        scansh_signal_drain()
+        if scansh_sigint_pending() != 0 {
+          scansh_sigint_clear()
+          task.cancel()
+        }
+      }
+      if descriptors[1].revents != 0 { break }
+    }
+    progress?.end()
+    return box.value ?? Session.Result(code: .interrupted, exited: false)
+  }
+
+  private final class ResultBox: Sendable {
+    private let result = Mutex<Session.Result?>(nil)
+    func set(_ value: Session.Result) { result.withLock { $0 = value } }
+    var value: Session.Result? { result.withLock { $0 } }
+  }
+}
+
+/// The session's history, shared with the `history` command.
+final class HistoryEntries: Sendable {
+  private let entries: Mutex<[String]>
+
+  init(_ entries: [String]) { self.entries = Mutex(entries) }
+
+  var all: [String] { entries.withLock { $0 } }
+
+  func set(_ new: [String]) { entries.withLock { $0 = new } }
+}
