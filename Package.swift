@@ -56,7 +56,7 @@ let package = Package(
       swiftSettings: strict
     ),
     // Test support: a pseudo-terminal spawner (C) and helpers that start the simulator.
-    .target(name: "CPseudoTerminal"),
+    .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
     .target(
       name: "TestSupport",
       dependencies: ["CPseudoTerminal", "Simulator", "ScanAPI"],

@@ -74,9 +74,8 @@ public enum Completer {
   }
 
   private static func stage(_ segment: [Token], values: ValueSource) -> [String] {
-    guard let first = segment.first?.word, let entry = LanguageReference.entry(named: first) else {
-      return LanguageReference.names(of: .stage)
-    }
+    guard let first = segment.first else { return LanguageReference.names(of: .stage) }
+    guard let word = first.word, let entry = LanguageReference.entry(named: word) else { return [] }
     let rest = Array(segment.dropFirst())
     switch entry.name {
     case "where":
@@ -175,7 +174,7 @@ public enum Completer {
       let key = candidate.lowercased()
       if seen.insert(key).inserted {
         matches.append(candidate)
-      } else if let first = partial.first, first.isLowercase, candidate.first?.isLowercase == true,
+      } else if let first = partial.first, first.isLowercase == candidate.first?.isLowercase,
         let index = matches.firstIndex(where: { $0.lowercased() == key })
       {
         matches[index] = candidate

@@ -1,1 +1,0 @@
-int scansh_pty_placeholder(void);

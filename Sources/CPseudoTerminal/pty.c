@@ -1,2 +1,0 @@
-#include "CPseudoTerminal.h"
-int scansh_pty_placeholder(void) { return 0; }

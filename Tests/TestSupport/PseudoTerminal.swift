@@ -1,0 +1,131 @@
+import CPseudoTerminal
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// The built scansh on a real pseudo-terminal, driven as a person would: type, press keys, read
+/// the screen. Waits are for what appears on the screen, with a generous limit only as a guard
+/// against a hang.
+public final class PseudoTerminal {
+  public enum Key: String {
+    case enter = "\r"
+    case tab = "\t"
+    case up = "\u{1B}[A"
+    case ctrlC = "\u{03}"
+    case ctrlD = "\u{04}"
+    case ctrlR = "\u{12}"
+    case ctrlU = "\u{15}"
+  }
+
+  public struct Timeout: Error, CustomStringConvertible {
+    public var waitingFor: String
+    public var screen: String
+    public var description: String { "timed out waiting for \(waitingFor); the screen was:\n\(screen)" }
+  }
+
+  public let pid: pid_t
+  private let master: Int32
+  public private(set) var screen: VirtualScreen
+  /// Everything the program wrote.
+  public private(set) var transcript: [UInt8] = []
+  private var exitStatus: Int32?
+
+  public init(
+    arguments: [String], environment: [String: String], rows: Int = 30, columns: Int = 100
+  ) throws {
+    screen = VirtualScreen(rows: rows, columns: columns)
+    let path = Scansh.path
+    let argv = ([path] + arguments).map { strdup($0) } + [nil]
+    var environment = environment
+    environment["TERM"] = "xterm"
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+      argv.forEach { free($0) }
+      envp.forEach { free($0) }
+    }
+    var master: Int32 = -1
+    pid = scansh_pty_spawn(path, argv, envp, UInt16(rows), UInt16(columns), &master)
+    guard pid > 0 else { throw POSIXError(.ECHILD) }
+    self.master = master
+  }
+
+  deinit {
+    if exitStatus == nil {
+      kill(pid, SIGKILL)
+      var status: Int32 = 0
+      waitpid(pid, &status, 0)
+    }
+    close(master)
+  }
+
+  public func type(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = write(master, &bytes, bytes.count)
+  }
+
+  public func press(_ key: Key) { type(key.rawValue) }
+
+  /// Reads output until `condition` holds for the screen.
+  @discardableResult
+  public func wait(
+    for description: String, limit: Duration = .seconds(30), _ condition: (VirtualScreen) -> Bool
+  ) throws -> VirtualScreen {
+    let deadline = ContinuousClock.now + limit
+    while !condition(screen) {
+      guard ContinuousClock.now < deadline else { throw Timeout(waitingFor: description, screen: screen.text) }
+      guard readAvailable(timeoutMilliseconds: 100) else {
+        if condition(screen) { break }
+        throw Timeout(waitingFor: description + " (the program closed the terminal)", screen: screen.text)
+      }
+    }
+    return screen
+  }
+
+  /// Waits until the screen contains `text`.
+  @discardableResult
+  public func wait(for text: String) throws -> VirtualScreen {
+    try wait(for: "'\(text)'") { $0.text.contains(text) }
+  }
+
+  /// Waits until the cursor's line is exactly `line`.
+  @discardableResult
+  public func waitForLine(_ line: String) throws -> VirtualScreen {
+    try wait(for: "the line '\(line)'") { $0.currentLine == line }
+  }
+
+  /// False when the terminal closed.
+  private func readAvailable(timeoutMilliseconds: Int32) -> Bool {
+    var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+    guard poll(&descriptor, 1, timeoutMilliseconds) > 0 else { return true }
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    let count = read(master, &buffer, buffer.count)
+    guard count > 0 else { return false }
+    transcript += buffer[0..<count]
+    screen.feed(Array(buffer[0..<count]))
+    return true
+  }
+
+  /// Waits for the program to exit, draining its output, and returns its exit status.
+  public func waitForExit(limit: Duration = .seconds(30)) throws -> Int32 {
+    let deadline = ContinuousClock.now + limit
+    while true {
+      var status: Int32 = 0
+      let result = waitpid(pid, &status, WNOHANG)
+      if result == pid {
+        while readAvailable(timeoutMilliseconds: 0), hasPendingOutput() {}
+        let code = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        exitStatus = code
+        return code
+      }
+      guard ContinuousClock.now < deadline else { throw Timeout(waitingFor: "the program to exit", screen: screen.text) }
+      _ = readAvailable(timeoutMilliseconds: 100)
+    }
+  }
+
+  private func hasPendingOutput() -> Bool {
+    var descriptor = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+    return poll(&descriptor, 1, 0) > 0 && descriptor.revents & Int16(POLLIN) != 0
+  }
+}
