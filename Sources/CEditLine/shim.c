@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
+#include <poll.h>
+#include <wchar.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -120,3 +122,44 @@ int scansh_terminal_columns(int fd) {
     if (ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_col == 0) return 0;
     return size.ws_col;
 }
+
+/// libedit's reader, but one a Ctrl-C always interrupts: it waits on the terminal and the signal
+/// self-pipe together, so a SIGINT that lands between two reads is not lost, and it decodes UTF-8
+/// itself (mbrtowc) as libedit's own reader would.
+static int signal_aware_read(EditLine *el, wchar_t *out) {
+    (void)el;
+    mbstate_t state;
+    memset(&state, 0, sizeof state);
+    for (;;) {
+        if (sigint_flag) {
+            errno = EINTR;
+            return -1;
+        }
+        struct pollfd fds[2] = {{.fd = 0, .events = POLLIN}, {.fd = signal_pipe[0], .events = POLLIN}};
+        int ready = poll(fds, signal_pipe[0] >= 0 ? 2 : 1, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return -1;
+        }
+        if (signal_pipe[0] >= 0 && (fds[1].revents & POLLIN)) scansh_signal_drain();
+        if (sigint_flag) continue;  // an interrupt outranks keys typed after it
+        if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+        char byte;
+        ssize_t count = read(0, &byte, 1);
+        if (count == 0) return 0;
+        if (count < 0) {
+            if (errno == EINTR || errno == EAGAIN) continue;
+            return -1;
+        }
+        size_t used = mbrtowc(out, &byte, 1, &state);
+        if (used == (size_t)-2) continue;  // more bytes to come
+        if (used == (size_t)-1) {
+            memset(&state, 0, sizeof state);
+            continue;  // not UTF-8: drop it
+        }
+        if (used == 0) *out = L'\0';
+        return 1;
+    }
+}
+
+int scansh_el_use_signal_aware_reader(EditLine *el) { return el_set(el, EL_GETCFN, signal_aware_read); }

@@ -22,9 +22,15 @@ struct CompleterTests {
 
   @Test(arguments: [
     ("sca‸", "-3 +'scans ' [\"scans\"]"),
-    ("‸", "-0 +nil [\"scans\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"exit\", \"quit\"]"),
+    (
+      "‸",
+      "-0 +nil [\"scans\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"exit\", \"quit\"]"
+    ),
     ("he‸", "-2 +'help ' [\"help\"]"),
-    ("scans |‸", "-0 +nil [\"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"expect\", \"watch\", \"format\", \"save\"]"),
+    (
+      "scans |‸",
+      "-0 +nil [\"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"expect\", \"watch\", \"format\", \"save\"]"
+    ),
     ("scans | so‸", "-2 +'sort ' [\"sort\"]"),
     ("scans | sort RunPer‸", "-6 +'RunPercent ' [\"RunPercent\"]"),
     ("scans | sort RunPercent ‸", "-0 +nil [\"asc\", \"desc\"]"),
@@ -32,7 +38,10 @@ struct CompleterTests {
     ("scans where sta‸", "-3 +nil [\"status\", \"start\", \"StartDate\"]"),
     ("scans where Sta‸", "-3 +nil [\"Status\", \"start\", \"StartDate\"]"),
     ("scans where status=runn‸", "-4 +'running ' [\"running\"]"),
-    ("scans where status = ‸", "-0 +nil [\"waiting\", \"finished\", \"running\", \"aborted\", \"invalid\", \"disabled\"]"),
+    (
+      "scans where status = ‸",
+      "-0 +nil [\"waiting\", \"finished\", \"running\", \"aborted\", \"invalid\", \"disabled\"]"
+    ),
     ("scans where type = v‸", "-1 +'vuln ' [\"vuln\"]"),
     ("scans where status in (running, ab‸", "-2 +'aborted ' [\"aborted\"]"),
     ("scans where id = 2018‸", "-4 +'2018071010' [\"2018071010384940572\", \"2018071010171127450\"]"),
@@ -42,7 +51,10 @@ struct CompleterTests {
     ("scans | where targets ~ sh‸", "-2 +'shop.example.com ' [\"shop.example.com\"]"),
     ("scans | where status = running ‸", "-0 +nil [\"and\", \"or\"]"),
     ("scans | where status = running and RunP‸", "-4 +'RunPercent ' [\"RunPercent\"]"),
-    ("scans | where progress ‸", "-0 +nil [\"=\", \"!=\", \"<\", \"<=\", \">\", \">=\", \"~\", \"!~\", \"in\", \"not\"]"),
+    (
+      "scans | where progress ‸",
+      "-0 +nil [\"=\", \"!=\", \"<\", \"<=\", \">\", \">=\", \"~\", \"!~\", \"in\", \"not\"]"
+    ),
     ("scans | select ScanId, Na‸", "-2 +'Name ' [\"Name\"]"),
     ("scans | group tr‸", "-2 +'trigger' [\"trigger\", \"TriggerType\"]"),
     ("scans | format n‸", "-1 +'ndjson ' [\"ndjson\"]"),

@@ -5,13 +5,17 @@ import Testing
 
 struct HistoryFileTests {
   static func temporaryPath() -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("scansh-history-\(UUID().uuidString)/scansh/history").path
+    FileManager.default.temporaryDirectory.appendingPathComponent("scansh-history-\(UUID().uuidString)/scansh/history")
+      .path
   }
 
   @Test func defaultPaths() {
-    #expect(HistoryFile.defaultPath(environment: ["XDG_STATE_HOME": "/state", "HOME": "/home/a"]) == "/state/scansh/history")
+    #expect(
+      HistoryFile.defaultPath(environment: ["XDG_STATE_HOME": "/state", "HOME": "/home/a"]) == "/state/scansh/history")
     #expect(HistoryFile.defaultPath(environment: ["HOME": "/home/a"]) == "/home/a/.local/state/scansh/history")
-    #expect(HistoryFile.defaultPath(environment: ["XDG_STATE_HOME": "relative", "HOME": "/home/a"]) == "/home/a/.local/state/scansh/history")
+    #expect(
+      HistoryFile.defaultPath(environment: ["XDG_STATE_HOME": "relative", "HOME": "/home/a"])
+        == "/home/a/.local/state/scansh/history")
   }
 
   @Test func addingCollapsesRepeatsAndFlattens() {
@@ -21,7 +25,8 @@ struct HistoryFileTests {
     entries = HistoryFile.adding("scans where (status = running\n or status = waiting) \\\n | count", to: entries)
     entries = HistoryFile.adding("   ", to: entries)
     entries = HistoryFile.adding("scans | count", to: entries)
-    #expect(entries == ["scans | count", "scans where (status = running or status = waiting) | count", "scans | count"])
+    #expect(
+      entries == ["scans | count", "scans where (status = running or status = waiting) | count", "scans | count"])
   }
 
   @Test func capped() {
@@ -45,6 +50,7 @@ struct HistoryFileTests {
     try file.save(["one"])
     #expect(file.load() == ["one"])
     // No temporary file is left beside it.
-    #expect(try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) == ["history"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) == ["history"])
   }
 }

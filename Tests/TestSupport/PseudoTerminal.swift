@@ -22,7 +22,17 @@ public final class PseudoTerminal {
   public struct Timeout: Error, CustomStringConvertible {
     public var waitingFor: String
     public var screen: String
-    public var description: String { "timed out waiting for \(waitingFor); the screen was:\n\(screen)" }
+    /// The end of what the program wrote, escaped.
+    public var recent: String = ""
+    public var description: String {
+      "timed out waiting for \(waitingFor); the screen was:\n\(screen)\nlast output: \(recent)"
+    }
+  }
+
+  private var recentOutput: String {
+    String(decoding: transcript.suffix(400), as: UTF8.self).unicodeScalars.map {
+      $0.value < 0x20 || $0.value == 0x7F ? "\\x" + String($0.value, radix: 16) : String($0)
+    }.joined()
   }
 
   public let pid: pid_t
@@ -60,6 +70,12 @@ public final class PseudoTerminal {
     close(master)
   }
 
+  /// Changes the terminal's size (the program gets SIGWINCH) and starts a fresh screen of that size.
+  public func resize(rows: Int, columns: Int) {
+    scansh_pty_resize(master, UInt16(rows), UInt16(columns))
+    screen = VirtualScreen(rows: rows, columns: columns)
+  }
+
   public func type(_ text: String) {
     var bytes = Array(text.utf8)
     _ = write(master, &bytes, bytes.count)
@@ -74,7 +90,9 @@ public final class PseudoTerminal {
   ) throws -> VirtualScreen {
     let deadline = ContinuousClock.now + limit
     while !condition(screen) {
-      guard ContinuousClock.now < deadline else { throw Timeout(waitingFor: description, screen: screen.text) }
+      guard ContinuousClock.now < deadline else {
+        throw Timeout(waitingFor: description, screen: screen.text, recent: recentOutput)
+      }
       guard readAvailable(timeoutMilliseconds: 100) else {
         if condition(screen) { break }
         throw Timeout(waitingFor: description + " (the program closed the terminal)", screen: screen.text)
@@ -85,8 +103,8 @@ public final class PseudoTerminal {
 
   /// Waits until the screen contains `text`.
   @discardableResult
-  public func wait(for text: String) throws -> VirtualScreen {
-    try wait(for: "'\(text)'") { $0.text.contains(text) }
+  public func wait(for text: String, limit: Duration = .seconds(30)) throws -> VirtualScreen {
+    try wait(for: "'\(text)'", limit: limit) { $0.text.contains(text) }
   }
 
   /// Waits until the cursor's line is exactly `line`.
@@ -119,7 +137,9 @@ public final class PseudoTerminal {
         exitStatus = code
         return code
       }
-      guard ContinuousClock.now < deadline else { throw Timeout(waitingFor: "the program to exit", screen: screen.text) }
+      guard ContinuousClock.now < deadline else {
+        throw Timeout(waitingFor: "the program to exit", screen: screen.text)
+      }
       _ = readAvailable(timeoutMilliseconds: 100)
     }
   }

@@ -20,6 +20,8 @@ int scansh_el_add_function(EditLine *_Nonnull el, const char *_Nonnull name, con
                            scansh_command_fn _Nonnull function);
 int scansh_el_bind(EditLine *_Nonnull el, const char *_Nonnull key, const char *_Nonnull command);
 int scansh_el_refresh(EditLine *_Nonnull el);
+/// Reads keys through a reader that Ctrl-C always interrupts (see shim.c).
+int scansh_el_use_signal_aware_reader(EditLine *_Nonnull el);
 
 History *_Nullable scansh_history_init(int size);
 int scansh_history_enter(History *_Nonnull h, const char *_Nonnull line);

@@ -18,14 +18,16 @@ public enum Completer {
     tokens.removeLast()  // .end
     var partial = ""
     var quoted = false
-    let endsInWord = before.utf8.last.map { !Lexer.isDelimiter($0) || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") } ?? false
+    let endsInWord =
+      before.utf8.last.map { !Lexer.isDelimiter($0) || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") } ?? false
     if let last = tokens.last, last.span.end == before.utf8.count {
       switch last.kind {
       case .string(let text) where diagnostics.contains(where: { $0.isIncomplete && $0.message == "unclosed quote" }):
         partial = text
         quoted = true
         tokens.removeLast()
-      case .word, .number, .duration where endsInWord:
+      case .word, .number,
+        .duration where endsInWord:
         partial = last.text
         tokens.removeLast()
       default:
@@ -81,7 +83,9 @@ public enum Completer {
     case "where":
       return condition(rest, values: values)
     case "sort":
-      if let last = rest.last, last.kind != .comma, !last.isWord("asc"), !last.isWord("desc") { return ["asc", "desc"] }
+      if let last = rest.last, last.kind != .comma, !last.isWord("asc"), !last.isWord("desc") {
+        return ["asc", "desc"]
+      }
       return rest.last?.isWord("asc") == true || rest.last?.isWord("desc") == true ? [] : fieldNames
     case "select":
       return rest.isEmpty || rest.last?.kind == .comma ? fieldNames : []
@@ -136,7 +140,9 @@ public enum Completer {
       if ["and", "or", "not"].contains(lowered) { return fieldNames + (lowered == "not" ? [] : ["not"]) }
       if lowered == "in" { return [] }
       let previous = tokens.count >= 2 ? tokens[tokens.count - 2] : nil
-      if previous == nil || previous!.kind == .leftParen || ["and", "or", "not", "where"].contains(previous!.word?.lowercased() ?? "") {
+      if previous == nil || previous!.kind == .leftParen
+        || ["and", "or", "not", "where"].contains(previous!.word?.lowercased() ?? "")
+      {
         return operators
       }
       return ["and", "or"]
@@ -183,7 +189,8 @@ public enum Completer {
     let replacing = partial.count + (quoted ? 1 : 0)
     guard !matches.isEmpty else { return Completion(replacing: replacing, insertion: nil, candidates: []) }
     if matches.count == 1 {
-      return Completion(replacing: replacing, insertion: word(matches[0], forceQuote: quoted) + " ", candidates: matches)
+      return Completion(
+        replacing: replacing, insertion: word(matches[0], forceQuote: quoted) + " ", candidates: matches)
     }
     let common = commonPrefix(matches)
     let insertion = common.count > partial.count ? (quoted ? "'" + common : common) : nil
@@ -203,7 +210,8 @@ public enum Completer {
     for word in words.dropFirst() {
       let characters = Array(word)
       var length = 0
-      while length < min(prefix.count, characters.count), prefix[length].lowercased() == characters[length].lowercased() {
+      while length < min(prefix.count, characters.count), prefix[length].lowercased() == characters[length].lowercased()
+      {
         length += 1
       }
       prefix = Array(prefix.prefix(length))

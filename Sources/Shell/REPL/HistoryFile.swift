@@ -41,7 +41,8 @@ public struct HistoryFile: Sendable {
 
   public func save(_ entries: [String]) throws {
     let folder = (path as NSString).deletingLastPathComponent
-    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    try FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     let temporary = folder + "/.history.\(getpid()).tmp"
     let text = entries.suffix(Self.capacity).map { $0 + "\n" }.joined()
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)

@@ -31,6 +31,7 @@ final class LineEditor {
     scansh_el_set_clientdata(editLine, Unmanaged.passUnretained(self).toOpaque())
     scansh_el_set_editor(editLine, "emacs")
     scansh_el_set_history(editLine, history)
+    scansh_el_use_signal_aware_reader(editLine)
     scansh_el_set_prompt(editLine) { editLine in
       guard let owner = LineEditor.owner(of: editLine) else { return nil }
       return owner.promptText
