@@ -52,8 +52,7 @@ public final class PseudoTerminal {
     environment["TERM"] = "xterm"
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
-      argv.forEach { free($0) }
-      envp.forEach { free($0) }
+      for pointer in argv + envp { free(pointer) }
     }
     var master: Int32 = -1
     pid = scansh_pty_spawn(path, argv, envp, UInt16(rows), UInt16(columns), &master)
