@@ -3,8 +3,17 @@ import Shell
 
 /// Turns client events into stderr lines: warnings always, requests and retries under --verbose.
 enum ClientEventPrinter {
-  static func sink(verbose: Bool, errors: any TextSink, progress: ProgressLine) -> ClientEventSink {
+  static func sink(verbose: Bool, errors: any TextSink, progress: ProgressLine, stats: RequestStats) -> ClientEventSink
+  {
     { event in
+      switch event {
+      case .exchange:
+        stats.recordRequest()
+      case .retry(_, _, _, let reason) where reason.hasPrefix("Throttling"):
+        stats.recordThrottling()
+      default:
+        break
+      }
       switch event {
       case .progress(let pages, let totalPages, let rows):
         progress.update(pages: pages, totalPages: totalPages, rows: rows)

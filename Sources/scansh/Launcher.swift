@@ -9,11 +9,12 @@ enum Launcher {
     let errors = FileDescriptorSink.standardError
     let environment = ProcessInfo.processInfo.environment
     let progress = ProgressLine(sink: errors)
+    let stats = RequestStats()
     let connection: Connection
     do {
       connection = try Connection(
         options: options, environment: environment,
-        events: ClientEventPrinter.sink(verbose: options.verbose, errors: errors, progress: progress),
+        events: ClientEventPrinter.sink(verbose: options.verbose, errors: errors, progress: progress, stats: stats),
         announceDemo: {
           if scripts != nil {
             errors.write("scansh: demo mode: no credentials found, so statements run against the built-in simulator\n")
@@ -29,9 +30,12 @@ enum Launcher {
     sessionOptions.colorAllowed = !options.noColor && (environment["NO_COLOR"] ?? "").isEmpty
     sessionOptions.outputIsTerminal = isatty(1) != 0
     sessionOptions.terminalWidth = { TerminalSize.columns() }
+    sessionOptions.terminalHeight = { TerminalSize.rows() }
+    sessionOptions.interactive = scripts == nil
     let session = Session(
       options: sessionOptions, output: FileDescriptorSink.standardOutput, errors: errors,
       client: { try await connection.client() })
+    session.requestStats = stats
     if let pageSize = options.pageSize { session.settings.pageSize = pageSize }
     if let concurrency = options.concurrency { session.settings.concurrency = concurrency }
 

@@ -5,21 +5,21 @@ import Testing
 /// The built binary against `scansh sim`, as CI and users run it.
 @Suite(.serialized)
 struct CommandLineTests {
-  @Test func version() throws {
-    let output = try Scansh.run(["--version"])
+  @Test func version() async throws {
+    let output = try await Scansh.run(["--version"])
     #expect(output.stdout == "0.1.0\n")
     #expect(output.status == 0)
   }
 
-  @Test func simPrintsWhereItListens() throws {
+  @Test func simPrintsWhereItListens() async throws {
     let simulator = try SimulatorProcess()
     #expect(simulator.port > 0)
     #expect(try simulator.get("/_sim/stats").hasPrefix(#"{"requests":0,"#))
   }
 
-  @Test func queriesWithExitZero() throws {
+  @Test func queriesWithExitZero() async throws {
     let simulator = try SimulatorProcess()
-    let output = try Scansh.run(
+    let output = try await Scansh.run(
       [
         "--endpoint", simulator.endpoint, "-c",
         "scans where status = running | sort RunPercent desc | first 3 | select ScanId, RunPercent",
@@ -33,7 +33,7 @@ struct CommandLineTests {
     #expect(lines.count == 4)
   }
 
-  @Test func scriptsReportEveryParseErrorAndSendNothing() throws {
+  @Test func scriptsReportEveryParseErrorAndSendNothing() async throws {
     let simulator = try SimulatorProcess()
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-e2e-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -41,7 +41,7 @@ struct CommandLineTests {
     let script = folder.appendingPathComponent("bad.scansh").path
     try "scans | count\nscans | srot Name\nscans where progress ~ 5x\n".write(
       toFile: script, atomically: true, encoding: .utf8)
-    let output = try Scansh.run(["--endpoint", simulator.endpoint, script], environment: simulator.environment())
+    let output = try await Scansh.run(["--endpoint", simulator.endpoint, script], environment: simulator.environment())
     #expect(output.status == 2)
     #expect(output.stdout == "")
     #expect(output.stderr.contains("\(script):2:9: error: unknown stage 'srot'"))
@@ -49,27 +49,27 @@ struct CommandLineTests {
     #expect(try simulator.get("/_sim/stats").hasPrefix(#"{"requests":0,"#))
   }
 
-  @Test func failedExpectExitsOne() throws {
+  @Test func failedExpectExitsOne() async throws {
     let simulator = try SimulatorProcess()
-    let output = try Scansh.run(
+    let output = try await Scansh.run(
       ["--endpoint", simulator.endpoint, "-c", "scans where status = aborted | expect empty"],
       environment: simulator.environment())
     #expect(output.status == 1)
     #expect(output.stderr.hasPrefix("-c:1: expect failed: expected empty, but found "))
   }
 
-  @Test func stdinIsAScript() throws {
+  @Test func stdinIsAScript() async throws {
     let simulator = try SimulatorProcess()
-    let output = try Scansh.run(
+    let output = try await Scansh.run(
       ["--endpoint", simulator.endpoint], stdin: "scans | count\nscans where status = running | count\n",
       environment: simulator.environment())
     #expect(output.status == 0)
     #expect(output.stdout == "250\n24\n")
   }
 
-  @Test func apiErrorsExitThree() throws {
+  @Test func apiErrorsExitThree() async throws {
     let simulator = try SimulatorProcess()
-    let output = try Scansh.run(
+    let output = try await Scansh.run(
       ["--endpoint", simulator.endpoint, "-c", "scans | count"],
       environment: simulator.environment(["ALIBABA_CLOUD_ACCESS_KEY_SECRET": "wrong-secret"]))
     #expect(output.status == 3)
@@ -79,8 +79,8 @@ struct CommandLineTests {
     #expect(output.stderr.hasSuffix("  in -c:1: scans | count\n"))
   }
 
-  @Test func networkErrorsExitFourNamingTheEndpoint() throws {
-    let output = try Scansh.run(
+  @Test func networkErrorsExitFourNamingTheEndpoint() async throws {
+    let output = try await Scansh.run(
       ["--endpoint", "http://127.0.0.1:9/", "--timeout", "2s", "-c", "scans | count"],
       environment: Scansh.environment([
         "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
@@ -89,8 +89,8 @@ struct CommandLineTests {
     #expect(output.stderr.hasPrefix("error: network error talking to http://127.0.0.1:9/: could not connect"))
   }
 
-  @Test func plainHTTPBeyondLoopbackIsRefused() throws {
-    let output = try Scansh.run(
+  @Test func plainHTTPBeyondLoopbackIsRefused() async throws {
+    let output = try await Scansh.run(
       ["--endpoint", "http://avds.example.com", "-c", "scans | count"],
       environment: Scansh.environment([
         "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
@@ -102,8 +102,8 @@ struct CommandLineTests {
     )
   }
 
-  @Test func demoModeWithoutCredentials() throws {
-    let output = try Scansh.run(["-c", "scans | count\nscans where status = running | count"])
+  @Test func demoModeWithoutCredentials() async throws {
+    let output = try await Scansh.run(["-c", "scans | count\nscans where status = running | count"])
     #expect(output.status == 0)
     let counts = output.stdout.split(separator: "\n").compactMap { Int($0) }
     #expect(counts.count == 2)
@@ -113,18 +113,18 @@ struct CommandLineTests {
       output.stderr == "scansh: demo mode: no credentials found, so statements run against the built-in simulator\n")
   }
 
-  @Test func usageErrorsExitTwo() throws {
-    #expect(try Scansh.run(["--page-size", "0", "-c", "scans"]).status == 2)
+  @Test func usageErrorsExitTwo() async throws {
+    #expect(try await Scansh.run(["--page-size", "0", "-c", "scans"]).status == 2)
     #expect(
-      try Scansh.run(["/nonexistent/script.scansh"]).stderr.contains(
+      try await Scansh.run(["/nonexistent/script.scansh"]).stderr.contains(
         "cannot read /nonexistent/script.scansh: no such file"))
   }
 
-  @Test func verboseNeverShowsSecrets() throws {
+  @Test func verboseNeverShowsSecrets() async throws {
     let simulator = try SimulatorProcess([
       "--access-key-id", "LTAI5tFakeKeyId9876", "--access-key-secret", "FAKE-SECRET-123",
     ])
-    let output = try Scansh.run(
+    let output = try await Scansh.run(
       ["--endpoint", simulator.endpoint, "--verbose", "-c", "scans | first 150 | count\nshow config"],
       environment: Scansh.environment([
         "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tFakeKeyId9876", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "FAKE-SECRET-123",

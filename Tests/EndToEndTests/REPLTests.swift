@@ -12,89 +12,89 @@ struct REPLTests {
     var history: String { path + "/scansh/history" }
   }
 
-  static func demo(_ state: StateFolder, extra: [String: String] = [:]) throws -> PseudoTerminal {
+  static func demo(_ state: StateFolder, extra: [String: String] = [:]) async throws -> PseudoTerminal {
     let terminal = try PseudoTerminal(
       arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": state.path].merging(extra) { $1 }))
-    try terminal.waitForLine("scansh(demo)>")
+    try await terminal.waitForLine("scansh(demo)>")
     return terminal
   }
 
-  @Test func bannerAndPrompt() throws {
+  @Test func bannerAndPrompt() async throws {
     let state = StateFolder()
-    let terminal = try Self.demo(state)
+    let terminal = try await Self.demo(state)
     #expect(terminal.screen.lines[0] == "scansh 0.1.0 · Cloud Security Scanner shell")
     #expect(terminal.screen.lines[1] == "connected to demo mode (a built-in simulator; no credentials were found)")
     terminal.type("exit\r")
-    #expect(try terminal.waitForExit() == 0)
+    #expect(try await terminal.waitForExit() == 0)
   }
 
-  @Test func tabCompletesKeywordsFieldsAndValues() throws {
+  @Test func tabCompletesKeywordsFieldsAndValues() async throws {
     let state = StateFolder()
-    let terminal = try Self.demo(state)
+    let terminal = try await Self.demo(state)
     terminal.type("sca")
     terminal.press(.tab)
-    try terminal.waitForLine("scansh(demo)> scans")
+    try await terminal.waitForLine("scansh(demo)> scans")
     terminal.type("where status=runn")
     terminal.press(.tab)
-    try terminal.waitForLine("scansh(demo)> scans where status=running")
+    try await terminal.waitForLine("scansh(demo)> scans where status=running")
     terminal.type("| sort RunPer")
     terminal.press(.tab)
-    try terminal.waitForLine("scansh(demo)> scans where status=running | sort RunPercent")
+    try await terminal.waitForLine("scansh(demo)> scans where status=running | sort RunPercent")
     terminal.type("desc | first 2 | select ScanId, Status\r")
-    try terminal.wait(for: "(2 rows)")
+    try await terminal.wait(for: "(2 rows)")
     // Several candidates are listed below the line, and the line comes back as it was.
     terminal.type("scans | where sta")
     terminal.press(.tab)
-    try terminal.wait(for: "status     start      StartDate")
-    try terminal.waitForLine("scansh(demo)> scans | where sta")
+    try await terminal.wait(for: "status     start      StartDate")
+    try await terminal.waitForLine("scansh(demo)> scans | where sta")
     terminal.press(.ctrlD)
     terminal.press(.ctrlU)
     terminal.press(.ctrlD)
-    #expect(try terminal.waitForExit() == 0)
+    #expect(try await terminal.waitForExit() == 0)
   }
 
-  @Test func historyIsRecalledInTheNextSession() throws {
+  @Test func historyIsRecalledInTheNextSession() async throws {
     let state = StateFolder()
     do {
-      let first = try Self.demo(state)
+      let first = try await Self.demo(state)
       first.type("scans | count\r")
-      try first.wait(for: "240")
+      try await first.wait(for: "240")
       first.type("scans where status = running | count\r")
-      try first.wait(for: "scansh(demo)> scans where status = running | count")
+      try await first.wait(for: "scansh(demo)> scans where status = running | count")
       first.type("quit\r")
-      #expect(try first.waitForExit() == 0)
+      #expect(try await first.waitForExit() == 0)
     }
     let attributes = try FileManager.default.attributesOfItem(atPath: state.history)
     #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
-    let second = try Self.demo(state)
+    let second = try await Self.demo(state)
     second.press(.up)
-    try second.waitForLine("scansh(demo)> quit")
+    try await second.waitForLine("scansh(demo)> quit")
     second.press(.up)
-    try second.waitForLine("scansh(demo)> scans where status = running | count")
+    try await second.waitForLine("scansh(demo)> scans where status = running | count")
     second.press(.ctrlU)
     // Ctrl-R searches backwards through history.
     second.press(.ctrlR)
     second.type("| cou")
-    try second.wait(for: "scans | count")
+    try await second.wait(for: "scans | count")
     second.press(.ctrlC)
-    try second.waitForLine("scansh(demo)>")
+    try await second.waitForLine("scansh(demo)>")
     second.type("history\r")
-    try second.wait(for: "1  scans | count")
+    try await second.wait(for: "1  scans | count")
     second.type("exit\r")
-    #expect(try second.waitForExit() == 0)
+    #expect(try await second.waitForExit() == 0)
   }
 
-  @Test func ctrlCClearsTheLineAndTheShellGoesOn() throws {
+  @Test func ctrlCClearsTheLineAndTheShellGoesOn() async throws {
     let state = StateFolder()
-    let terminal = try Self.demo(state)
+    let terminal = try await Self.demo(state)
     terminal.type("scans | a half-typed")
-    try terminal.waitForLine("scansh(demo)> scans | a half-typed")
+    try await terminal.waitForLine("scansh(demo)> scans | a half-typed")
     terminal.press(.ctrlC)
-    try terminal.waitForLine("scansh(demo)>")
+    try await terminal.waitForLine("scansh(demo)>")
     terminal.type("scans | count\r")
-    try terminal.wait(for: "240")
+    try await terminal.wait(for: "240")
     terminal.type("exit\r")
-    #expect(try terminal.waitForExit() == 0)
+    #expect(try await terminal.waitForExit() == 0)
   }
 
   @Test func ctrlCCancelsASlowStatement() async throws {
@@ -106,62 +106,62 @@ struct REPLTests {
           "XDG_STATE_HOME": state.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "testid",
           "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret",
         ]))
-      try terminal.waitForLine("scansh(env)>")
+      try await terminal.waitForLine("scansh(env)>")
       terminal.type("scans | count\r")
       // Interrupt once the request is at the server, waiting on its latency.
       while try await simulator.loggedParameters().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
       terminal.press(.ctrlC)
-      try terminal.wait(for: "interrupted")
-      try terminal.waitForLine("scansh(env)>")
+      try await terminal.wait(for: "interrupted")
+      try await terminal.waitForLine("scansh(env)>")
       terminal.type("help count\r")
-      try terminal.wait(for: "Count the rows.")
+      try await terminal.wait(for: "Count the rows.")
       terminal.type("exit\r")
-      #expect(try terminal.waitForExit() == 0)
+      #expect(try await terminal.waitForExit() == 0)
     }
   }
 
-  @Test func tablesFitTheTerminalAfterAResize() throws {
+  @Test func tablesFitTheTerminalAfterAResize() async throws {
     let state = StateFolder()
-    let terminal = try Self.demo(state)
+    let terminal = try await Self.demo(state)
     terminal.type("scans | first 3\r")
-    try terminal.wait(for: "(3 rows)")
+    try await terminal.wait(for: "(3 rows)")
     #expect(terminal.screen.text.contains("RunPercent  StartDate"))
     terminal.resize(rows: 30, columns: 60)
     terminal.type("scans | first 3\r")
-    try terminal.wait(for: "(3 rows)")
+    try await terminal.wait(for: "(3 rows)")
     let table = terminal.screen.lines.filter { $0.hasPrefix("ScanId") || $0.hasPrefix("20") }
     #expect(table.count == 4)
     #expect(table.allSatisfy { $0.count <= 60 })
     #expect(table[0].hasPrefix("ScanId               Name"))
     terminal.type("exit\r")
-    #expect(try terminal.waitForExit() == 0)
+    #expect(try await terminal.waitForExit() == 0)
   }
 
-  @Test func unfinishedStatementsContinue() throws {
+  @Test func unfinishedStatementsContinue() async throws {
     let state = StateFolder()
-    let terminal = try Self.demo(state)
+    let terminal = try await Self.demo(state)
     terminal.type("scans where (status = running\r")
-    try terminal.waitForLine("       …>")
+    try await terminal.waitForLine("       …>")
     terminal.type("or status = waiting) |\r")
-    try terminal.waitForLine("       …>")
+    try await terminal.waitForLine("       …>")
     terminal.type("count | format json\r")
-    try terminal.wait(for: "{\"count\":")
+    try await terminal.wait(for: "{\"count\":")
     terminal.type("exit\r")
-    #expect(try terminal.waitForExit() == 0)
+    #expect(try await terminal.waitForExit() == 0)
   }
 
-  @Test func utf8InputAndErrorsWithCarets() throws {
+  @Test func utf8InputAndErrorsWithCarets() async throws {
     let state = StateFolder()
-    let terminal = try Self.demo(state)
+    let terminal = try await Self.demo(state)
     terminal.type("scans | where name ~ 漏洞 and Nmae ~ é\r")
-    try terminal.wait(for: "help: did you mean 'Name'?")
+    try await terminal.wait(for: "help: did you mean 'Name'?")
     #expect(
       terminal.screen.text.contains("  scans | where name ~ 漏洞 and Nmae ~ é\n                                ^^^^"))
-    try terminal.waitForLine("scansh(demo)>")
+    try await terminal.waitForLine("scansh(demo)>")
     terminal.type("scans | where name ~ 漏洞 | select Name | first 1\r")
-    try terminal.wait(for: "(1 row)")
+    try await terminal.wait(for: "(1 row)")
     #expect(terminal.screen.text.contains("漏洞"))
     terminal.type("exit\r")
-    #expect(try terminal.waitForExit() == 0)
+    #expect(try await terminal.waitForExit() == 0)
   }
 }

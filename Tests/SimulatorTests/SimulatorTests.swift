@@ -208,16 +208,18 @@ struct SimulatorTests {
   @Test func hostileRequestsGetClientErrors() async throws {
     try await TestSimulator.with { simulator async throws in
       let port = simulator.port
-      #expect(RawHTTP.status(port: port, request: RawHTTP.request("GET", "/?Action=%zz")) == 400)
-      #expect(RawHTTP.status(port: port, request: RawHTTP.request("GET", "/?a=%FF%FE")) == 400)
-      #expect(RawHTTP.status(port: port, request: RawHTTP.request("POST", "/", body: Array("a=%G1".utf8))) == 400)
+      #expect(await RawHTTP.status(port: port, request: RawHTTP.request("GET", "/?Action=%zz")) == 400)
+      #expect(await RawHTTP.status(port: port, request: RawHTTP.request("GET", "/?a=%FF%FE")) == 400)
+      #expect(await RawHTTP.status(port: port, request: RawHTTP.request("POST", "/", body: Array("a=%G1".utf8))) == 400)
       #expect(
-        RawHTTP.status(port: port, request: RawHTTP.request("POST", "/", body: [UInt8](repeating: 65, count: 200_000)))
+        await RawHTTP.status(
+          port: port, request: RawHTTP.request("POST", "/", body: [UInt8](repeating: 65, count: 200_000)))
           == 413)
-      #expect(RawHTTP.status(port: port, request: RawHTTP.request("DELETE", "/")) == 405)
-      #expect(RawHTTP.status(port: port, request: RawHTTP.request("GET", "/etc/passwd")) == 404)
+      #expect(await RawHTTP.status(port: port, request: RawHTTP.request("DELETE", "/")) == 405)
+      #expect(await RawHTTP.status(port: port, request: RawHTTP.request("GET", "/etc/passwd")) == 404)
       #expect(
-        RawHTTP.status(port: port, request: Array("NONSENSE\r\n\r\n".utf8)).map { $0 >= 400 && $0 < 500 } != false)
+        await RawHTTP.status(port: port, request: Array("NONSENSE\r\n\r\n".utf8)).map { $0 >= 400 && $0 < 500 } != false
+      )
       // Random query strings and bodies: always an answer below 500.
       var random = SystemRandomNumberGenerator()
       let alphabet = Array("abcXYZ019%&=+.-_~ *\"'<>[]{}|\\^`é测".utf8)
@@ -228,7 +230,7 @@ struct SimulatorTests {
           round.isMultiple(of: 2)
           ? RawHTTP.request("GET", "/?" + text.replacingOccurrences(of: "\"", with: "%22"))
           : RawHTTP.request("POST", "/?Format=JSON", body: junk)
-        let status = RawHTTP.status(port: port, request: request)
+        let status = await RawHTTP.status(port: port, request: request)
         #expect(status.map { $0 < 500 } ?? true, "round \(round): \(text)")
       }
     }

@@ -8,7 +8,7 @@ import Foundation
 /// The built scansh on a real pseudo-terminal, driven as a person would: type, press keys, read
 /// the screen. Waits are for what appears on the screen, with a generous limit only as a guard
 /// against a hang.
-public final class PseudoTerminal {
+public final class PseudoTerminal: @unchecked Sendable {
   public enum Key: String {
     case enter = "\r"
     case tab = "\t"
@@ -85,7 +85,13 @@ public final class PseudoTerminal {
   /// Reads output until `condition` holds for the screen.
   @discardableResult
   public func wait(
-    for description: String, limit: Duration = .seconds(30), _ condition: (VirtualScreen) -> Bool
+    for description: String, limit: Duration = .seconds(30), _ condition: @escaping @Sendable (VirtualScreen) -> Bool
+  ) async throws -> VirtualScreen {
+    try await offload { try self.waitBlocking(for: description, limit: limit, condition) }
+  }
+
+  private func waitBlocking(
+    for description: String, limit: Duration, _ condition: (VirtualScreen) -> Bool
   ) throws -> VirtualScreen {
     let deadline = ContinuousClock.now + limit
     while !condition(screen) {
@@ -102,14 +108,14 @@ public final class PseudoTerminal {
 
   /// Waits until the screen contains `text`.
   @discardableResult
-  public func wait(for text: String, limit: Duration = .seconds(30)) throws -> VirtualScreen {
-    try wait(for: "'\(text)'", limit: limit) { $0.text.contains(text) }
+  public func wait(for text: String, limit: Duration = .seconds(30)) async throws -> VirtualScreen {
+    try await wait(for: "'\(text)'", limit: limit) { $0.text.contains(text) }
   }
 
   /// Waits until the cursor's line is exactly `line`.
   @discardableResult
-  public func waitForLine(_ line: String) throws -> VirtualScreen {
-    try wait(for: "the line '\(line)'") { $0.currentLine == line }
+  public func waitForLine(_ line: String) async throws -> VirtualScreen {
+    try await wait(for: "the line '\(line)'") { $0.currentLine == line }
   }
 
   /// False when the terminal closed.
@@ -125,7 +131,11 @@ public final class PseudoTerminal {
   }
 
   /// Waits for the program to exit, draining its output, and returns its exit status.
-  public func waitForExit(limit: Duration = .seconds(30)) throws -> Int32 {
+  public func waitForExit(limit: Duration = .seconds(30)) async throws -> Int32 {
+    try await offload { try self.waitForExitBlocking(limit: limit) }
+  }
+
+  private func waitForExitBlocking(limit: Duration) throws -> Int32 {
     let deadline = ContinuousClock.now + limit
     while true {
       var status: Int32 = 0

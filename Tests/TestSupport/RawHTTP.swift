@@ -8,7 +8,11 @@ import Foundation
 /// well-behaved client library would send.
 public enum RawHTTP {
   /// The HTTP status, or nil when the server closed without answering.
-  public static func status(port: Int, request: [UInt8], timeout: Int = 5) -> Int? {
+  public static func status(port: Int, request: [UInt8], timeout: Int = 30) async -> Int? {
+    (try? await offload { statusBlocking(port: port, request: request, timeout: timeout) }) ?? nil
+  }
+
+  private static func statusBlocking(port: Int, request: [UInt8], timeout: Int) -> Int? {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { return nil }
     defer { close(fd) }

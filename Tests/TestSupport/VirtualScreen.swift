@@ -9,6 +9,8 @@ public struct VirtualScreen: Sendable {
   private var pendingWrap = false
   private var saved = (0, 0)
   private var utf8: [UInt8] = []
+  /// The main screen while the alternate one (`CSI ?1049h`) is shown.
+  private var primary: (cells: [[String]], row: Int, column: Int)?
   private var escape: [UInt8]?
 
   public init(rows: Int, columns: Int) {
@@ -138,7 +140,16 @@ public struct VirtualScreen: Sendable {
       index < numbers.count ? (numbers[index] ?? fallback) : fallback
     }
     pendingWrap = false
-    if isPrivate { return }
+    if isPrivate {
+      if numbers.first == 1049, final == UInt8(ascii: "h"), primary == nil {
+        primary = (cells, row, column)
+        cells = Array(repeating: Array(repeating: " ", count: columns), count: rows)
+      } else if numbers.first == 1049, final == UInt8(ascii: "l"), let saved = primary {
+        (cells, row, column) = saved
+        primary = nil
+      }
+      return
+    }
     switch final {
     case UInt8(ascii: "A"): row = max(0, row - max(1, parameter(0, 1)))
     case UInt8(ascii: "B"): row = min(rows - 1, row + max(1, parameter(0, 1)))

@@ -16,6 +16,9 @@ public final class Session: @unchecked Sendable {
     public var colorAllowed = true
     public var outputIsTerminal = false
     public var terminalWidth: @Sendable () -> Int? = { nil }
+    public var terminalHeight: @Sendable () -> Int? = { nil }
+    /// Running the REPL: a watch keeps trying after failed ticks until Ctrl-C.
+    public var interactive = false
 
     public init(connection: ConnectionSummary, format: OutputFormat? = nil) {
       self.connection = connection
@@ -38,12 +41,15 @@ public final class Session: @unchecked Sendable {
   public static let maxSourceDepth = 16
 
   public var settings = Settings()
-  public let options: Options
+  public var options: Options
   public let known = KnownValues()
   /// The REPL's history, for the `history` command.
   public var history: (@Sendable () -> [String])?
   /// The REPL's status line, cleared before results are printed.
   public var progress: ProgressLine?
+  /// Requests and throttling, counted by the client's event sink.
+  public var requestStats = RequestStats()
+  public var watchClock: any WatchClock = SystemWatchClock()
   let output: any TextSink
   let errors: any TextSink
   let evaluator: Evaluator
