@@ -55,6 +55,9 @@ let package = Package(
       ],
       swiftSettings: strict
     ),
+    // In-process measurements for scripts/bench.
+    .executableTarget(
+      name: "scansh-bench", dependencies: ["Shell", "ScanAPI"], path: "Sources/ScanshBench", swiftSettings: strict),
     // Test support: a pseudo-terminal spawner (C) and helpers that start the simulator.
     .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
     .target(

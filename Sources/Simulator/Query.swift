@@ -6,14 +6,19 @@ struct Query: Sendable {
     var name: String
   }
 
+  /// What selects scans, apart from paging.
+  struct Filter: Sendable, Hashable {
+    var statuses: Set<String> = []
+    var scanType: String?
+    var triggerType: String?
+    var scanId: String?
+    /// Lower-cased.
+    var search: String?
+  }
+
   var currentPage = 1
   var pageSize = 20
-  var statuses: Set<String> = []
-  var scanType: String?
-  var triggerType: String?
-  var scanId: String?
-  /// Lower-cased.
-  var search: String?
+  var filter = Filter()
 
   static func parse(_ parameters: [String: String], maxPageSize: Int) -> Result<Query, Invalid> {
     var query = Query()
@@ -25,18 +30,23 @@ struct Query: Sendable {
     if let lang = parameters["Lang"], lang != "zh", lang != "en" { return .failure(Invalid(name: "Lang")) }
     for (key, value) in parameters where key.hasPrefix("StatusList.") {
       guard let index = Int(key.dropFirst("StatusList.".count)), index >= 1 else { return .failure(Invalid(name: key)) }
-      query.statuses.insert(value)
+      query.filter.statuses.insert(value)
     }
-    query.scanType = parameters["ScanType"].flatMap { $0.isEmpty ? nil : $0 }
-    query.triggerType = parameters["TriggerType"].flatMap { $0.isEmpty ? nil : $0 }
-    query.scanId = parameters["ScanId"].flatMap { $0.isEmpty ? nil : $0 }
-    query.search = parameters["Search"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
+    query.filter.scanType = parameters["ScanType"].flatMap { $0.isEmpty ? nil : $0 }
+    query.filter.triggerType = parameters["TriggerType"].flatMap { $0.isEmpty ? nil : $0 }
+    query.filter.scanId = parameters["ScanId"].flatMap { $0.isEmpty ? nil : $0 }
+    query.filter.search = parameters["Search"].flatMap { $0.isEmpty ? nil : $0.lowercased() }
     // Pages past Int32 are refused, as the real API's integer parameters are.
     if query.currentPage > Int(Int32.max) / max(1, query.pageSize) { return .failure(Invalid(name: "CurrentPage")) }
     return .success(query)
   }
 
   func matches(_ scan: SimScan) -> Bool {
+    let statuses = filter.statuses
+    let scanType = filter.scanType
+    let triggerType = filter.triggerType
+    let scanId = filter.scanId
+    let search = filter.search
     if !statuses.isEmpty, !statuses.contains(scan.status) { return false }
     if let scanType, scan.base[.scanType]?.text != scanType { return false }
     if let triggerType, scan.base[.triggerType]?.text != triggerType { return false }

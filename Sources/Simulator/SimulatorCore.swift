@@ -15,6 +15,12 @@ public actor SimulatorCore {
   private var random: SplitMix64
   /// Newest first, as the API lists them.
   private var scans: [SimScan] = []
+  /// The scans time can still change; only these are advanced.
+  private var liveIndices: [Int] = []
+  /// Bumped whenever a status changes or scans are inserted: what filters depend on.
+  private var version = 0
+  /// A listing asks for the same filter on every page; it is computed once per version.
+  private var lastFilter: (key: Query.Filter, version: Int, indices: [Int])?
   private var nonces: [String: Date] = [:]
   private var nonceOrder: [(String, Date)] = []
   private var nonceCursor = 0
@@ -46,7 +52,32 @@ public actor SimulatorCore {
     clock = SimClock(epoch: epoch, speed: configuration.clockSpeed)
     generator = DatasetGenerator(seed: configuration.seed, epochMs: clock.epochMs)
     random = SplitMix64(seed: configuration.seed ^ 0x5EED)
-    scans = Self.initialScans(configuration, generator: &generator, epochMs: clock.epochMs)
+    let initial = Self.initialScans(configuration, generator: &generator, epochMs: clock.epochMs)
+    scans = initial
+    liveIndices = initial.indices.filter { initial[$0].isLive }
+  }
+
+  private func dataChanged() {
+    version += 1
+    liveIndices = scans.indices.filter { scans[$0].isLive }
+  }
+
+  private func advanceTime() {
+    let nowMs = clock.nowMs()
+    var changed = false
+    for index in liveIndices {
+      let before = scans[index].status
+      scans[index].advance(to: nowMs)
+      if scans[index].status != before { changed = true }
+    }
+    if changed { dataChanged() }
+  }
+
+  private func matching(_ query: Query) -> [Int] {
+    if let lastFilter, lastFilter.key == query.filter, lastFilter.version == version { return lastFilter.indices }
+    let indices = scans.indices.filter { query.matches(scans[$0]) }
+    lastFilter = (query.filter, version, indices)
+    return indices
   }
 
   private static func initialScans(
@@ -72,6 +103,12 @@ public actor SimulatorCore {
   }
 
   public var scanCount: Int { scans.count }
+
+  /// Every scan as DescribeScans would list it now, newest first.
+  public func snapshot() -> [Scan] {
+    let nowMs = clock.nowMs()
+    return scans.map { $0.snapshot(at: nowMs) }
+  }
 
   // MARK: DescribeScans
 
@@ -161,13 +198,13 @@ public actor SimulatorCore {
       return fail(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server.")
     }
     stats.describeScans += 1
+    advanceTime()
     let nowMs = clock.nowMs()
-    for index in scans.indices where scans[index].isLive { scans[index].advance(to: nowMs) }
-    let matching = scans.filter(query.matches)
+    let matching = matching(query)
     let start = (query.currentPage - 1) * query.pageSize
     let pageScans =
       start < matching.count
-      ? matching[start..<min(matching.count, start + query.pageSize)].map { $0.snapshot(at: nowMs) } : []
+      ? matching[start..<min(matching.count, start + query.pageSize)].map { scans[$0].snapshot(at: nowMs) } : []
     let response = encoder.page(
       .init(
         requestId: requestId, totalCount: matching.count, pageSize: query.pageSize, currentPage: query.currentPage,
@@ -232,6 +269,7 @@ public actor SimulatorCore {
     generator = DatasetGenerator(seed: configuration.seed, epochMs: clock.epochMs)
     random = SplitMix64(seed: configuration.seed ^ 0x5EED)
     scans = Self.initialScans(configuration, generator: &generator, epochMs: clock.epochMs)
+    dataChanged()
     clock.advancedMs = 0
     clock = SimClock(epoch: Date(timeIntervalSince1970: Double(clock.epochMs) / 1000), speed: configuration.clockSpeed)
     stats = Stats()
@@ -251,6 +289,7 @@ public actor SimulatorCore {
     let nowMs = clock.nowMs()
     let fresh = (0..<count).map { _ in generator.freshScan(at: nowMs) }
     scans.insert(contentsOf: fresh.reversed(), at: 0)
+    dataChanged()
   }
 
   func nowMs() -> Int64 { clock.nowMs() }

@@ -12,7 +12,8 @@ actor Connection {
   let summary: ConnectionSummary
   private let credentials: Credentials?
   private let endpoint: Endpoint?
-  private let transport: URLSessionTransport
+  private let timeout: Duration
+  private let maxConnections: Int
   private let events: ClientEventSink
   private let announceDemo: @Sendable () -> Void
   private var client: ScanClient?
@@ -52,9 +53,10 @@ actor Connection {
       endpoint: isDemo ? "built-in simulator on loopback (demo mode)" : endpoint!.description,
       profile: resolved.profileName, region: region, source: isDemo ? .demo : resolved.source,
       accessKeyId: isDemo ? nil : credentials?.maskedAccessKeyId, hasSecurityToken: credentials?.securityToken != nil)
-    transport = URLSessionTransport(
-      timeout: DurationParsing.parse(options.timeout) ?? .seconds(20),
-      maxConnectionsPerHost: max(8, options.concurrency ?? 8))
+    // The transport is made with the client, on first use: URLSession costs start-up time that
+    // `help` and parse errors should not pay.
+    timeout = DurationParsing.parse(options.timeout) ?? .seconds(20)
+    maxConnections = max(8, options.concurrency ?? 8)
     self.events = events
     self.announceDemo = announceDemo
   }
@@ -74,7 +76,8 @@ actor Connection {
       announceDemo()
     }
     let made = ScanClient(
-      configuration: .init(endpoint: endpoint!, credentials: credentials!), transport: transport, events: events)
+      configuration: .init(endpoint: endpoint!, credentials: credentials!),
+      transport: URLSessionTransport(timeout: timeout, maxConnectionsPerHost: maxConnections), events: events)
     client = made
     return made
   }

@@ -46,6 +46,7 @@ struct SimCommand: ParsableCommand {
   var accessKeySecret = "testsecret"
   @Flag(help: "Answer JSON in the SDK's flat PascalCase shape instead of the reference's wrapped one.")
   var flat = false
+  @Option(help: "Write the scans as ndjson to this file and exit, instead of serving them.") var dump: String?
 
   func validate() throws {
     guard DurationText.parse(latency) != nil else {
@@ -91,6 +92,17 @@ struct SimCommand: ParsableCommand {
       configuration.dataset = scans
     }
     let server = SimulatorServer(configuration: configuration)
+    if let dump {
+      try runBlocking {
+        var writer = JSONWriter(capacity: 1 << 20)
+        for scan in await server.core.snapshot() {
+          scan.writeJSON(to: &writer)
+          writer.raw(0x0A)
+        }
+        try Data(writer.bytes).write(to: URL(fileURLWithPath: dump))
+      }
+      return
+    }
     let host = host
     try runBlocking {
       try await server.run { port in

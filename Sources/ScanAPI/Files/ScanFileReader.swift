@@ -51,7 +51,7 @@ public struct ScanFileReader {
       return documentScans[documentIndex - 1]
     }
     while true {
-      if let newline = buffer[start...].firstIndex(of: 0x0A) {
+      if let newline = nextNewline() {
         line += 1
         let lineStart = start
         start = newline + 1
@@ -67,6 +67,15 @@ public struct ScanFileReader {
         return nil
       }
       try fill()
+    }
+  }
+
+  private func nextNewline() -> Int? {
+    guard start < buffer.count else { return nil }
+    return buffer.withUnsafeBufferPointer { bytes in
+      memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start).map {
+        bytes.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+      }
     }
   }
 

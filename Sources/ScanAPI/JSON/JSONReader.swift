@@ -202,11 +202,54 @@ struct JSONReader {
     buffer.append(contentsOf: String(Character(scalar)).utf8)
   }
 
-  private static func validated(_ slice: UnsafeBufferPointer<UInt8>, at start: Int) throws -> String {
-    guard let text = String(validating: slice, as: UTF8.self) else {
+  /// UTF-8 text from bytes, or an error when they are not valid UTF-8. Checked by hand: the
+  /// standard library's validating initializer is generic and too slow on this path.
+  static func validated(_ slice: UnsafeBufferPointer<UInt8>, at start: Int) throws -> String {
+    guard UTF8Validation.isValid(slice) else {
       throw JSONSyntaxError("a string is not valid UTF-8", at: start)
     }
-    return text
+    return String(decoding: slice, as: UTF8.self)
+  }
+
+  /// Skips a string without building it.
+  mutating func skipString() throws {
+    try expect(UInt8(ascii: "\""), "a string")
+    while offset < bytes.count {
+      let byte = bytes[offset]
+      if byte == UInt8(ascii: "\"") {
+        offset += 1
+        return
+      }
+      offset += byte == UInt8(ascii: "\\") ? 2 : 1
+    }
+    throw error("unterminated string")
+  }
+
+  /// Reads a member's key and the `:` after it, matching it against the scan fields by its bytes;
+  /// nil for a key that is not a field.
+  mutating func readFieldKey() throws -> ScanField? {
+    guard try nextByte() == UInt8(ascii: "\"") else {
+      throw error("expected a quoted key, found \(Self.describe(bytes[offset]))")
+    }
+    let start = offset + 1
+    var end = start
+    var escaped = false
+    while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
+      if bytes[end] == UInt8(ascii: "\\") {
+        escaped = true
+        break
+      }
+      end += 1
+    }
+    let field: ScanField?
+    if escaped || end >= bytes.count {
+      field = ScanField(apiName: try readString())
+    } else {
+      field = ScanField.lookup(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+      offset = end + 1
+    }
+    try expect(UInt8(ascii: ":"), "':'")
+    return field
   }
 
   /// Reads a number and returns its exact text, as digits that must not pass through a Double
@@ -300,7 +343,7 @@ struct JSONReader {
       try beginArray()
       var first = true
       while try nextElement(first: &first) { try skipValue() }
-    case .string: _ = try readString()
+    case .string: try skipString()
     case .number: _ = try scanNumber()
     case .bool: _ = try readBool()
     case .null: try readNull()

@@ -7,8 +7,7 @@ extension Scan {
     try reader.beginObject()
     var first = true
     while try reader.nextMember(first: &first) {
-      let key = try reader.readKey()
-      guard let field = ScanField(apiName: key), wanted.contains(field) else {
+      guard let field = try reader.readFieldKey(), wanted.contains(field) else {
         try reader.skipValue()
         continue
       }

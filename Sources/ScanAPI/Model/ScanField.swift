@@ -1,3 +1,5 @@
+import Foundation
+
 /// The fields of a scan task as DescribeScans returns them, in the reference's order.
 public enum ScanField: Int, CaseIterable, Sendable, Hashable {
   case scanId, name, status, scanType, triggerType, flowName, runPercent
@@ -66,6 +68,23 @@ public enum ScanField: Int, CaseIterable, Sendable, Hashable {
       return nil
     }
   }
+
+  /// The field whose wire name is exactly these bytes, without building a String.
+  static func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> ScanField? {
+    guard bytes.count < byLength.count, let base = bytes.baseAddress else { return nil }
+    for (name, field) in byLength[bytes.count] {
+      let same = name.withUnsafeBufferPointer { memcmp($0.baseAddress!, base, bytes.count) == 0 }
+      if same { return field }
+    }
+    // Wire names are matched exactly first; other spellings go the slow, case-insensitive way.
+    return ScanField(apiName: String(decoding: bytes, as: UTF8.self))
+  }
+
+  private static let byLength: [[([UInt8], ScanField)]] = {
+    var table = Array(repeating: [([UInt8], ScanField)](), count: 32)
+    for field in allCases { table[field.apiName.utf8.count].append((Array(field.apiName.utf8), field)) }
+    return table
+  }()
 
   private static let byName: [String: ScanField] = Dictionary(
     uniqueKeysWithValues: allCases.map { ($0.apiName, $0) })

@@ -172,19 +172,18 @@ public enum Completer {
   // MARK: Matching
 
   static func finish(candidates: [String], partial: String, quoted: Bool) -> Completion {
-    let lowered = partial.lowercased()
-    var seen = Set<String>()
-    var matches: [String] = []
-    for candidate in candidates where candidate.lowercased().hasPrefix(lowered) {
+    var matches = candidates.filter { hasPrefixIgnoringCase($0, partial) }
+    if matches.count <= 64 {
       // Aliases and API names may differ only in case; keep one, in the case the user typed.
-      let key = candidate.lowercased()
-      if seen.insert(key).inserted {
-        matches.append(candidate)
-      } else if let first = partial.first, first.isLowercase == candidate.first?.isLowercase,
-        let index = matches.firstIndex(where: { $0.lowercased() == key })
-      {
-        matches[index] = candidate
+      var kept: [String] = []
+      for candidate in matches {
+        if let index = kept.firstIndex(where: { $0.lowercased() == candidate.lowercased() }) {
+          if let first = partial.first, first.isLowercase == candidate.first?.isLowercase { kept[index] = candidate }
+        } else {
+          kept.append(candidate)
+        }
       }
+      matches = kept
     }
     let replacing = partial.count + (quoted ? 1 : 0)
     guard !matches.isEmpty else { return Completion(replacing: replacing, insertion: nil, candidates: []) }
@@ -197,6 +196,19 @@ public enum Completer {
     return Completion(replacing: replacing, insertion: insertion, candidates: matches)
   }
 
+  /// Case-insensitive for ASCII, byte by byte: thousands of known ScanIds are filtered per Tab.
+  static func hasPrefixIgnoringCase(_ text: String, _ prefix: String) -> Bool {
+    var textBytes = text.utf8.makeIterator()
+    for byte in prefix.utf8 {
+      guard let other = textBytes.next() else { return false }
+      if byte == other { continue }
+      guard byte < 0x80, other < 0x80, byte | 0x20 == other | 0x20, (byte | 0x20) >= 0x61, (byte | 0x20) <= 0x7A else {
+        return byte >= 0x80 || other >= 0x80 ? text.lowercased().hasPrefix(prefix.lowercased()) : false
+      }
+    }
+    return true
+  }
+
   /// A value as it must be typed: bare when it lexes as one word, quoted otherwise.
   static func word(_ value: String, forceQuote: Bool = false) -> String {
     let bare = !value.isEmpty && value.utf8.allSatisfy { !Lexer.isDelimiter($0) && $0 != UInt8(ascii: "#") }
@@ -204,18 +216,28 @@ public enum Completer {
     return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
   }
 
-  /// The longest prefix all share, ignoring case, in the first one's case.
+  /// The longest prefix all share, ignoring ASCII case, in the first one's case, cut at a
+  /// character boundary.
   static func commonPrefix(_ words: [String]) -> String {
-    guard var prefix = words.first.map(Array.init) else { return "" }
+    guard let first = words.first else { return "" }
+    let head = Array(first.utf8)
+    var length = head.count
     for word in words.dropFirst() {
-      let characters = Array(word)
-      var length = 0
-      while length < min(prefix.count, characters.count), prefix[length].lowercased() == characters[length].lowercased()
-      {
-        length += 1
+      var index = 0
+      for byte in word.utf8 {
+        guard index < length else { break }
+        let other = head[index]
+        guard
+          byte == other
+            || (byte < 0x80 && other < 0x80 && byte | 0x20 == other | 0x20 && (byte | 0x20) >= 0x61
+              && (byte | 0x20) <= 0x7A)
+        else { break }
+        index += 1
       }
-      prefix = Array(prefix.prefix(length))
+      length = min(length, index)
+      if length == 0 { return "" }
     }
-    return String(prefix)
+    while length > 0, length < head.count, head[length] & 0xC0 == 0x80 { length -= 1 }
+    return String(decoding: head[0..<length], as: UTF8.self)
   }
 }

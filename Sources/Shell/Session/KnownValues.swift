@@ -26,10 +26,11 @@ public final class KnownValues: Sendable {
     guard !found.isEmpty else { return }
     values.withLock { table in
       for (field, text) in found where !text.isEmpty {
-        var entry = table[field] ?? ([], [])
-        guard entry.set.count < Self.capacity, entry.set.insert(text).inserted else { continue }
-        entry.ordered.append(text)
-        table[field] = entry
+        // Mutated in place: copying the entry out would copy its set on every insert.
+        guard table[field, default: ([], [])].set.count < Self.capacity,
+          table[field, default: ([], [])].set.insert(text).inserted
+        else { continue }
+        table[field, default: ([], [])].ordered.append(text)
       }
     }
   }
