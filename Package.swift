@@ -69,7 +69,10 @@ let package = Package(
     .testTarget(
       name: "ScanAPITests", dependencies: ["ScanAPI", "TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: strict),
-    .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "TestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "SimulatorTests",
+      dependencies: ["Simulator", "TestSupport", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict
+    ),
     .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], swiftSettings: strict),
     .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "FormattersTests", dependencies: ["Formatters"], swiftSettings: strict),

@@ -11,11 +11,16 @@ struct SimulatorRequestContext: RequestContext {
     remoteAddress = source.channel.remoteAddress
   }
 
-  var isLoopback: Bool {
-    switch remoteAddress {
-    case .v4(let address): address.address.sin_addr.s_addr.bigEndian >> 24 == 127
-    case .v6: remoteAddress?.ipAddress == "::1"
-    default: false
+  var isLoopback: Bool { Self.isLoopback(remoteAddress) }
+
+  /// 127.0.0.0/8 and ::1 (also as ::ffff:127.x.x.x); a Unix socket or no address is not.
+  static func isLoopback(_ address: SocketAddress?) -> Bool {
+    switch address {
+    case .v4(let v4)?: return v4.address.sin_addr.s_addr.bigEndian >> 24 == 127
+    case .v6?:
+      let text = address?.ipAddress ?? ""
+      return text == "::1" || text.hasPrefix("::ffff:127.")
+    default: return false
     }
   }
 }

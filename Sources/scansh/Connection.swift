@@ -28,12 +28,13 @@ actor Connection {
     if options.demo {
       resolved = ResolvedConnection(credentials: nil, source: .demo)
     } else {
-      resolved = try CredentialResolver(
-        environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory()
-      )
-      .resolve(profile: options.profile)
+      let resolver = CredentialResolver(
+        environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+      // Warnings are printed as found: a config that others can read matters even when it then fails.
+      resolved = try resolver.resolve(profile: options.profile) { warning in
+        FileHandle.standardError.write(Data("warning: \(warning)\n".utf8))
+      }
     }
-    for warning in resolved.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     let endpointText = options.endpoint ?? resolved.endpoint
     let isDemo = resolved.credentials == nil && endpointText == nil
     if isDemo {

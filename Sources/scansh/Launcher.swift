@@ -59,7 +59,8 @@ enum Launcher {
       return code
     }
     if interrupted {
-      errors.write("interrupted\n")
+      // A statement that was running has said so, and where; between statements, say it here.
+      if result != .interrupted { errors.write("interrupted\n") }
       return .interrupted
     }
     return result ?? .interrupted

@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import ScanAPI
 import TestSupport
 import Testing
@@ -234,6 +235,16 @@ struct SimulatorTests {
         #expect(status.map { $0 < 500 } ?? true, "round \(round): \(text)")
       }
     }
+  }
+
+  @Test func theControlAPIIsForLoopbackOnly() throws {
+    #expect(SimulatorRequestContext.isLoopback(try SocketAddress(ipAddress: "127.0.0.1", port: 1)))
+    #expect(SimulatorRequestContext.isLoopback(try SocketAddress(ipAddress: "127.8.9.10", port: 1)))
+    #expect(SimulatorRequestContext.isLoopback(try SocketAddress(ipAddress: "::1", port: 1)))
+    #expect(!SimulatorRequestContext.isLoopback(try SocketAddress(ipAddress: "10.0.0.7", port: 1)))
+    #expect(!SimulatorRequestContext.isLoopback(try SocketAddress(ipAddress: "192.168.1.2", port: 1)))
+    #expect(!SimulatorRequestContext.isLoopback(try SocketAddress(ipAddress: "2001:db8::1", port: 1)))
+    #expect(!SimulatorRequestContext.isLoopback(nil))
   }
 
   @Test func servesManyClientsAtOnce() async throws {

@@ -15,9 +15,11 @@ public struct CredentialResolver: Sendable {
   var configPath: String { homeDirectory + "/.aliyun/config.json" }
   static let shownConfigPath = "~/.aliyun/config.json"
 
-  public func resolve(profile requested: String?) throws -> ResolvedConnection {
+  /// `warn` hears of problems as they are found, even when resolution then fails.
+  public func resolve(profile requested: String?, warn: (String) -> Void = { _ in }) throws -> ResolvedConnection {
     var warnings: [String] = []
     let file = try loadConfig(warnings: &warnings)
+    for warning in warnings { warn(warning) }
     var resolved: ResolvedConnection
     if let requested {
       guard let file else {

@@ -1,0 +1,202 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The faults a real API has, and servers that misbehave: every row exactly once or a clear error
+/// with the right exit code, within seconds, never a crash or a hang.
+@Suite(.serialized)
+struct FaultTests {
+  static func ids(_ ndjson: String) -> [String] {
+    ndjson.split(separator: "\n").compactMap { line in
+      (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["ScanId"] as? String
+    }
+  }
+
+  @Test func throttlingOutagesAndJitterLoseNothing() async throws {
+    let simulator = try SimulatorProcess([
+      "--throttle-rate", "0.3", "--error-rate", "0.1", "--jitter", "5ms", "--max-page-size", "20",
+    ])
+    let listing = try await Scansh.run(
+      ["--endpoint", simulator.endpoint, "--verbose", "-c", "scans", "--format", "ndjson"],
+      environment: simulator.environment())
+    #expect(listing.status == 0)
+    let ids = Self.ids(listing.stdout)
+    #expect(ids.count == 250)
+    #expect(Set(ids).count == 250)
+    #expect(listing.stderr.contains("> retry page "))
+    #expect(listing.stderr.contains("after Throttling.User (HTTP 400)"))
+    let count = try await Scansh.run(
+      ["--endpoint", simulator.endpoint, "-c", "scans where status = running | count"],
+      environment: simulator.environment())
+    #expect(count.status == 0)
+    #expect(count.stdout == "24\n")
+  }
+
+  @Test func rowsInsertedWhileReadingAreWarnedAbout() async throws {
+    let simulator = try SimulatorProcess(["--drift", "2", "--max-page-size", "25"])
+    let output = try await Scansh.run(
+      ["--endpoint", simulator.endpoint, "--concurrency", "1", "-c", "scans", "--format", "ndjson"],
+      environment: simulator.environment())
+    #expect(output.status == 0)
+    let ids = Self.ids(output.stdout)
+    #expect(Set(ids).count == ids.count)
+    #expect(ids.count >= 250)
+    #expect(output.stderr.hasPrefix("warning: the scan list changed while it was read: read "))
+    #expect(output.stderr.contains("TotalCount said 250 at first and "))
+  }
+
+  @Test func throttledOnEveryRequestFailsWithExitThree() async throws {
+    let simulator = try SimulatorProcess(["--throttle-rate", "1"])
+    for statement in ["scans", "scans | count"] {
+      let started = ContinuousClock.now
+      let output = try await Scansh.run(
+        ["--endpoint", simulator.endpoint, "-c", statement], environment: simulator.environment())
+      #expect(output.status == 3)
+      #expect(
+        output.stderr.hasPrefix(
+          "error: Throttling.User: Request was denied due to user flow control. (HTTP 400, RequestId "))
+      #expect(output.stderr.contains(", gave up after 6 attempts)\n"))
+      #expect(ContinuousClock.now - started < .seconds(30))
+    }
+  }
+
+  @Test func connectionsThatCloseOrHangExitFour() async throws {
+    let closing = try HostileServer { _ in .close }
+    defer { closing.stop() }
+    let closed = try await Scansh.run(
+      ["--endpoint", closing.endpoint, "-c", "scans | count"],
+      environment: Scansh.environment([
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
+      ]))
+    #expect(closed.status == 4)
+    #expect(closed.stderr.hasPrefix("error: network error talking to \(closing.endpoint): "))
+    let hanging = try HostileServer { _ in .hang }
+    defer { hanging.stop() }
+    let hung = try await Scansh.run(
+      ["--endpoint", hanging.endpoint, "--timeout", "1s", "-c", "scans"],
+      environment: Scansh.environment([
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
+      ]))
+    #expect(hung.status == 4)
+    #expect(
+      hung.stderr.hasPrefix("error: network error talking to \(hanging.endpoint): no answer within the request timeout")
+    )
+  }
+
+  /// Each hostile answer and the message it must produce, with exit 3.
+  static let hostile: [(String, HostileServer.Behavior, String)] = [
+    (
+      "truncated JSON", .json(200, #"{"TotalCount":3,"List":[{"ScanId":"1"},"#),
+      "malformed response: invalid JSON: unexpected end of JSON at byte 39"
+    ),
+    (
+      "an HTML 502 page",
+      .respond(
+        status: 502, headers: ["Content-Type": "text/html"],
+        body: Array("<html><body><h1>502 Bad Gateway</h1></body></html>".utf8)),
+      "HTTP502: the server answered HTTP 502 with a body that is not an API error: '<html><body><h1>502 Bad Gateway</h1></body></html>' (HTTP 502, gave up after 6 attempts)"
+    ),
+    (
+      "TotalCount: many", .json(200, #"{"TotalCount":"many","List":[]}"#),
+      "malformed response: 'TotalCount' is \"many\", expected a non-negative integer"
+    ),
+    (
+      "List an object", .json(200, #"{"TotalCount":1,"List":{"ScanId":"1"}}"#),
+      "malformed response: 'List' is a JSON object, expected a list of scans"
+    ),
+    (
+      "bytes that are not UTF-8",
+      .respond(
+        status: 200, headers: [:],
+        body: Array(#"{"TotalCount":1,"List":[{"Name":""#.utf8) + [0xFF, 0xFE] + Array(#""}]}"#.utf8)),
+      "malformed response: invalid JSON: a string is not valid UTF-8 at byte 33"
+    ),
+    (
+      "negative TotalCount", .json(200, #"{"TotalCount":-1,"List":[]}"#),
+      "malformed response: 'TotalCount' is -1, expected a non-negative integer"
+    ),
+    (
+      "negative PageCount", .json(200, #"{"PageCount":-3,"TotalCount":1,"List":[]}"#),
+      "malformed response: 'PageCount' is -3, expected a non-negative integer"
+    ),
+    (
+      "PageSize 0", .json(200, #"{"TotalCount":5,"PageSize":0,"List":[]}"#),
+      "malformed response: 'PageSize' is 0, expected at least 1"
+    ),
+    (
+      "XML where JSON was asked",
+      .respond(
+        status: 200, headers: ["Content-Type": "text/xml"],
+        body: Array("<DescribeScansResponse><TotalCount>0</TotalCount></DescribeScansResponse>".utf8)),
+      "malformed response: expected JSON, but the body is XML or HTML: '<DescribeScansResponse><TotalCount>0</TotalCount></DescribeS…'"
+    ),
+    (
+      "a billion rows, the same page again and again",
+      .json(200, #"{"TotalCount":1000000000,"PageSize":2,"List":[{"ScanId":"a"},{"ScanId":"b"}]}"#),
+      "malformed response: page 2 repeated rows already read and added none, though TotalCount promises 1000000000 scans; stopped instead of reading the same rows again"
+    ),
+    (
+      "a body over 32 MiB", .respond(status: 200, headers: [:], body: [UInt8](repeating: 0x20, count: 33 << 20)),
+      "malformed response: the response body is larger than 32 MiB; refused unread"
+    ),
+  ]
+
+  @Test(arguments: 0..<hostile.count)
+  func hostileAnswersExitThree(_ index: Int) async throws {
+    let (name, behavior, message) = Self.hostile[index]
+    let server = try HostileServer { _ in behavior }
+    defer { server.stop() }
+    let started = ContinuousClock.now
+    let output = try await Scansh.run(
+      ["--endpoint", server.endpoint, "-c", "scans"],
+      environment: Scansh.environment([
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
+      ]))
+    #expect(output.status == 3, "\(name)")
+    #expect(output.stderr == "error: \(message)\n  in -c:1: scans\n", "\(name)")
+    #expect(ContinuousClock.now - started < .seconds(20), "\(name)")
+  }
+
+  @Test func anInterruptedSaveLeavesNothing() async throws {
+    let simulator = try SimulatorProcess(["--latency", "30s"])
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-save-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let target = folder.appendingPathComponent("scans.ndjson").path
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: Scansh.path)
+    process.arguments = ["--endpoint", simulator.endpoint, "-c", "scans | save '\(target)'"]
+    process.environment = simulator.environment()
+    process.standardOutput = FileHandle.nullDevice
+    let errors = Pipe()
+    process.standardError = errors
+    try process.run()
+    // Interrupt once the first request is waiting at the server.
+    while try !simulator.get("/_sim/stats").contains("\"requests\":1") { try await Task.sleep(for: .milliseconds(20)) }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path).count == 1)  // the temporary file
+    kill(process.processIdentifier, SIGINT)
+    try await offload { process.waitUntilExit() }
+    #expect(process.terminationStatus == 130)
+    #expect(
+      String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        == "interrupted\n  in -c:1: scans | save '\(target)'\n")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [])
+  }
+
+  @Test func aConfigOthersCanReadIsWarnedAbout() async throws {
+    let home = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-home-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: home + "/.aliyun", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: home) }
+    try #"{"current":"p","profiles":[{"name":"p","mode":"RamRoleArn","access_key_id":"a","access_key_secret":"b"}]}"#
+      .write(toFile: home + "/.aliyun/config.json", atomically: true, encoding: .utf8)
+    chmod(home + "/.aliyun/config.json", 0o644)
+    let output = try await Scansh.run(["-c", "scans | count"], environment: Scansh.environment(["HOME": home]))
+    #expect(output.status == 2)
+    #expect(
+      output.stderr == """
+        warning: ~/.aliyun/config.json is readable by others (mode 644); run: chmod 600 ~/.aliyun/config.json
+        error: profile 'p' uses mode 'RamRoleArn', which scansh does not support yet; use an AK or StsToken profile, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET
+
+        """)
+  }
+}
