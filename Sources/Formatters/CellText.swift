@@ -19,6 +19,8 @@ public enum CellText {
 
   /// `2026-11-02 17:12` in local time, `2026-11-02 09:12Z` in UTC.
   public static func time(milliseconds: Double, utc: Bool) -> String {
+    // A server may send any number; beyond some 30,000 years it is shown as it came.
+    guard milliseconds.isFinite, abs(milliseconds) < 1e15 else { return FieldValue.format(milliseconds) }
     var seconds = time_t((milliseconds / 1000).rounded(.down))
     var parts = tm()
     if utc { gmtime_r(&seconds, &parts) } else { localtime_r(&seconds, &parts) }

@@ -18,7 +18,7 @@ public enum TimeLiteral {
   private static func milliseconds(_ text: String) -> Int64? {
     for (unit, factor) in [("ms", 1.0), ("s", 1e3), ("m", 6e4), ("h", 3.6e6), ("d", 8.64e7), ("w", 6.048e8)]
     where text.hasSuffix(unit) && !(unit == "s" && text.hasSuffix("ms")) {
-      guard let value = Double(text.dropLast(unit.count)), value >= 0 else { return nil }
+      guard let value = Double(text.dropLast(unit.count)), value >= 0, value * factor <= 1e15 else { return nil }
       return Int64(value * factor)
     }
     return nil

@@ -91,7 +91,7 @@ public actor SimulatorCore {
       if status == "running", let start = scan[.startDate]?.numberValue, let percent = scan[.runPercent]?.numberValue,
         percent > 0, Double(epochMs) > start
       {
-        duration = Int64((Double(epochMs) - start) * 100 / percent)
+        duration = Int64(min(365 * 86_400_000, (Double(epochMs) - start) * 100 / percent))
       }
       var simScan = SimScan(base: scan, status: status, runDurationMs: duration)
       simScan.runStartMs = scan[.startDate]?.numberValue.map { Int64($0) }

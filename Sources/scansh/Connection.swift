@@ -18,6 +18,12 @@ actor Connection {
   private let announceDemo: @Sendable () -> Void
   private var client: ScanClient?
   private var demo: RunningSimulator?
+  /// Demo mode's simulated clock: its data is generated around `demoEpoch`, and time there runs
+  /// `demoSpeed` times as fast as real time (SCANSH_DEMO_EPOCH and SCANSH_DEMO_CLOCK_SPEED set
+  /// them, for reproducible demos and the README's tests).
+  nonisolated let demoEpoch: Date
+  nonisolated let demoSpeed: Double
+  private nonisolated let started = ContinuousClock.now
 
   /// Resolves what to connect to; throws for configuration errors (exit 2).
   init(
@@ -60,6 +66,19 @@ actor Connection {
     maxConnections = max(8, options.concurrency ?? 8)
     self.events = events
     self.announceDemo = announceDemo
+    demoEpoch =
+      environment["SCANSH_DEMO_EPOCH"].flatMap(SimCommand.parseEpoch)
+      ?? Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60)
+    demoSpeed = environment["SCANSH_DEMO_CLOCK_SPEED"].flatMap(Double.init) ?? 60
+  }
+
+  /// The time statements see: the simulated time in demo mode, so `now-1d` means the same in the
+  /// demo's world as in its data; otherwise the wall clock.
+  nonisolated func now() -> Date {
+    guard summary.isDemo else { return Date() }
+    let elapsed = ContinuousClock.now - started
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return demoEpoch.addingTimeInterval(seconds * demoSpeed)
   }
 
   func client() async throws -> ScanClient {
@@ -70,7 +89,8 @@ actor Connection {
       configuration.port = 0
       configuration.seed = Self.demoSeed
       configuration.scanCount = Self.demoScans
-      configuration.clockSpeed = 60
+      configuration.clockSpeed = demoSpeed
+      configuration.epoch = demoEpoch
       let simulator = try await SimulatorServer(configuration: configuration).start()
       demo = simulator
       endpoint = try Endpoint(simulator.endpoint)

@@ -34,7 +34,7 @@ enum Launcher {
     sessionOptions.interactive = scripts == nil
     let session = Session(
       options: sessionOptions, output: FileDescriptorSink.standardOutput, errors: errors,
-      client: { try await connection.client() })
+      client: { try await connection.client() }, now: { connection.now() })
     session.requestStats = stats
     if let pageSize = options.pageSize { session.settings.pageSize = pageSize }
     if let concurrency = options.concurrency { session.settings.concurrency = concurrency }

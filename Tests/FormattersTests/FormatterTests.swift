@@ -51,6 +51,12 @@ struct FormatterTests {
     #expect(text.hasPrefix("\u{1B}[1mScanId"))
   }
 
+  @Test func absurdTimesPrintAsTheyCame() {
+    #expect(CellText.time(milliseconds: 1e300, utc: true) == "1e+300")
+    #expect(CellText.time(milliseconds: .infinity, utc: true) == "inf")
+    #expect(CellText.time(milliseconds: 1_531_190_450_000, utc: true) == "2018-07-10 02:40Z")
+  }
+
   @Test func emptyTable() {
     #expect(
       Formatting.render([], as: .table, Self.context())

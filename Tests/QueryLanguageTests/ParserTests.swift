@@ -195,6 +195,20 @@ struct ParserTests {
     #expect(Self.ast(chained).hasPrefix("(scans (where (and (= f0 #0) (= f1 #1)"))
   }
 
+  /// Found by scripts/fuzz: an enormous duration overflowed Int64 in the lexer.
+  @Test func enormousDurationsAreNotDurations() {
+    #expect(
+      Self.errors("scans | watch 99999999999999999999d") == """
+        error: expected an interval such as 30s after 'watch', found '99999999999999999999d'
+          scans | watch 99999999999999999999d
+                        ^^^^^^^^^^^^^^^^^^^^^
+
+        """)
+    #expect(
+      Self.ast("scans | where start > 000000000000000000000426000652005843490m")
+        == "(scans) | (where (> start 000000000000000000000426000652005843490m))")
+  }
+
   @Test func referenceExamplesParse() {
     for entry in LanguageReference.entries {
       for example in entry.examples {

@@ -149,7 +149,7 @@ def watch_idle():
         sim.stop()
     share = cpu / wall
     report(f'watch idle (2s for {seconds}s)', f'{cpu * 1000:.0f} ms CPU in {wall:.1f} s', '-', f'{share * 100:.2f} %',
-           '≤ 1 % of wall time', status == 1 and share <= 0.01)
+           '≤ 1 % of wall time', status == 0 and share <= 0.01)
 
 
 def completion():

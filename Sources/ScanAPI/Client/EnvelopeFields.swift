@@ -1,5 +1,8 @@
 /// What a response body said, gathered from either envelope shape before it is judged a page.
 struct EnvelopeFields {
+  /// Paging values past this are refused: page arithmetic must not overflow.
+  static let maxPagingValue = Int(Int32.max)
+
   static let pagingKeys: Set<String> = ["totalcount", "pagecount", "pagesize", "currentpage", "count"]
 
   var requestId: String?
@@ -25,6 +28,9 @@ struct EnvelopeFields {
     }
     guard value >= 0 else {
       throw ScanAPIError.malformedResponse("'\(key)' is \(value), expected a non-negative integer")
+    }
+    guard value <= Self.maxPagingValue else {
+      throw ScanAPIError.malformedResponse("'\(key)' is \(value), more than any listing can hold")
     }
     paging[key.lowercased()] = value
   }

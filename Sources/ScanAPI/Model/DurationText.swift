@@ -8,7 +8,7 @@ public enum DurationText {
     for (suffix, factor) in units.sorted(by: { $0.suffix.count > $1.suffix.count }) where text.hasSuffix(suffix) {
       let number = text.dropLast(suffix.count)
       guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
-        let value = Double(number), value.isFinite
+        let value = Double(number), value.isFinite, value * factor <= 1e15
       else { return nil }
       return .milliseconds(Int64((value * factor).rounded()))
     }

@@ -49,7 +49,7 @@ public final class Session: @unchecked Sendable {
   public var progress: ProgressLine?
   /// Requests and throttling, counted by the client's event sink.
   public var requestStats = RequestStats()
-  public var watchClock: any WatchClock = SystemWatchClock()
+  public lazy var watchClock: any WatchClock = SystemWatchClock(wallClock: now)
   let output: any TextSink
   let errors: any TextSink
   let evaluator: Evaluator

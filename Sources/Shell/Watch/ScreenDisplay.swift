@@ -186,6 +186,7 @@ final class ScreenDisplay: WatchLoop.Display {
     let elapsed = now.timeIntervalSince(first.date)
     guard elapsed > 0 else { return "" }
     let remaining = elapsed * (100 - percent) / (percent - first.percent)
+    guard remaining.isFinite, remaining < 365 * 86_400 else { return "" }
     let milliseconds = Int64(remaining * 1000)
     let rounded: Duration =
       milliseconds >= 3_600_000

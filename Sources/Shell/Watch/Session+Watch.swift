@@ -75,6 +75,10 @@ extension Session {
         try await print(Planner(settings: settings).plan(try bindOrThrow(upstream, source: source), source: source))
       }
       errors.write("watch: until \(watch.until?.text ?? "") held after \(ticks) \(ticks == 1 ? "tick" : "ticks")\n")
+    case .gaveUp(let ticks) where watch.until == nil:
+      // Without `until`, `for` is only how long to watch: the watch ends as asked.
+      let limit = watch.limit.map(DurationText.format) ?? "?"
+      errors.write("watch: stopped after \(limit) (\(ticks) \(ticks == 1 ? "tick" : "ticks"))\n")
     case .gaveUp(let ticks):
       let limit = watch.limit.map(DurationText.format) ?? "?"
       throw ShellError.watchGaveUp(

@@ -10,12 +10,16 @@ public protocol WatchClock: Sendable {
 
 public struct SystemWatchClock: WatchClock {
   private let origin = ContinuousClock.now
+  private let wallClock: @Sendable () -> Date
 
-  public init() {}
+  /// `wallClock` dates what watch prints (the demo's simulated time in demo mode).
+  public init(wallClock: @escaping @Sendable () -> Date = { Date() }) {
+    self.wallClock = wallClock
+  }
 
   public func now() -> Duration { ContinuousClock.now - origin }
 
-  public func date() -> Date { Date() }
+  public func date() -> Date { wallClock() }
 
   public func sleep(until moment: Duration) async throws {
     let delay = moment - now()

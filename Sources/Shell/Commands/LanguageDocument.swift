@@ -1,0 +1,104 @@
+import QueryEngine
+import QueryLanguage
+import ScanAPI
+
+/// docs/language.md, generated from the language reference table, the field catalog and the
+/// settings, so the document cannot drift from what the parser accepts (a test compares them).
+public enum LanguageDocument {
+  public static var markdown: String {
+    var text = """
+      # The scansh language
+
+      <!-- Generated from the language reference table (LanguageReference.swift); `scripts/gen-docs` rewrites it. -->
+
+      One statement per line. A line ending in `|` or `\\` continues, and so does a line before one
+      that starts with `|`; `;` separates statements; `#` starts a comment.
+
+      ```
+      statement := pipeline | command
+      pipeline  := source ('|' stage)*
+      ```
+
+      """
+    for (kind, title) in [
+      (LanguageEntry.Kind.source, "Sources"), (.stage, "Stages"), (.command, "Commands"),
+    ] {
+      text += "\n## \(title)\n"
+      for entry in LanguageReference.entries where entry.kind == kind {
+        text += "\n### `\(entry.signature)`\n\n\(entry.summary)\n"
+        if !entry.aliases.isEmpty {
+          text += "Also written: " + entry.aliases.map { "`\($0)`" }.joined(separator: ", ") + ".\n"
+        }
+        if !entry.examples.isEmpty {
+          text += "\n```\n" + entry.examples.joined(separator: "\n") + "\n```\n"
+        }
+      }
+    }
+    text += """
+
+      ## Conditions
+
+      `where`, `expect all|any|none` and `watch … until` take a condition:
+      `COND and COND`, `COND or COND`, `not COND`, `( COND )`, or a comparison.
+
+      | operator | meaning | example |
+      |---|---|---|
+      | `=` | equals (enum fields ignore case) | `status = running` |
+      | `!=` | differs, or the field is missing | `type != content` |
+      | `<` `<=` `>` `>=` | orders numbers and times numerically, text by its bytes | `RunPercent >= 50` |
+      | `~` | contains, ignoring case (Unicode-aware) | `name ~ prod` |
+      | `!~` | does not contain | `targets !~ example.cn` |
+      | `in (…)` | equals one of | `status in (aborted, invalid)` |
+      | `not in (…)` | equals none of | `status not in (finished, disabled)` |
+
+      A comparison on a missing field is false (`!=`, `!~` and `not in` are true). On a list field
+      (`Targets`) a comparison holds when it holds for any item; the negative ones hold when no item
+      matches the positive form. `~` on a number or a time is an error, as is a value of the wrong kind.
+
+      ## Values
+
+      | form | example |
+      |---|---|
+      | bare word | `running`, `shop.example.com`, `test_0710-3` |
+      | quoted, either quote, `\\` escapes | `'prod shop'`, `"it's"` |
+      | number | `50`, `12.5`, `2018071010384940572` (kept exactly) |
+      | duration | `250ms`, `30s`, `5m`, `2h`, `1d` |
+      | time (UTC unless a zone is given) | `2024-07-10`, `2024-07-10T10:00:00Z`, `2024-07-10T18:00+08:00` |
+      | relative time | `now`, `now-1d`, `now+2h` |
+
+      On a time field, a duration means that long ago: `start > 2h` is `start > now-2h`.
+
+      ## Fields
+
+      Field names match the API's in any case; these aliases also work.
+
+      | field | aliases | kind |
+      |---|---|---|
+
+      """
+    for field in ScanField.allCases {
+      let aliases = FieldCatalog.aliases.filter { $0.field == field }.map { "`\($0.alias)`" }.joined(separator: ", ")
+      text += "| `\(field.apiName)` | \(aliases) | \(FieldCatalog.describe(field.kind)) |\n"
+    }
+    text += """
+
+      ## Settings
+
+      `set NAME VALUE` changes these for the rest of the session or script.
+
+      | name | values |
+      |---|---|
+
+      """
+    let descriptions = [
+      "pagesize": "1 to 100: the page size asked for (default 100)",
+      "concurrency": "1 to 32: pages fetched at once (default 8)",
+      "format": "table, json, ndjson, csv, tsv",
+      "lang": "zh or en, sent as `Lang`",
+      "timezone": "local or utc, for times in tables",
+      "color": "auto, on or off",
+    ]
+    for name in Settings.names { text += "| `\(name)` | \(descriptions[name] ?? "") |\n" }
+    return text
+  }
+}
