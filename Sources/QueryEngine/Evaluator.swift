@@ -6,9 +6,18 @@ import ScanAPI
 public struct Evaluator: Sendable {
   /// Supplies the client when the plan needs the API (demo mode starts its simulator lazily).
   public var client: @Sendable () async throws -> ScanClient
+  /// Where relative `load` and `save` paths point; nil for the process's working directory.
+  public var directory: URL?
 
-  public init(client: @escaping @Sendable () async throws -> ScanClient) {
+  public init(client: @escaping @Sendable () async throws -> ScanClient, directory: URL? = nil) {
     self.client = client
+    self.directory = directory
+  }
+
+  /// A path as written, resolved against `directory`.
+  public func resolve(_ path: String) -> String {
+    guard let directory, !path.hasPrefix("/") else { return path }
+    return directory.appendingPathComponent(path).path
   }
 
   public func open(_ plan: Plan) async throws -> any RowStream {
@@ -20,7 +29,12 @@ public struct Evaluator: Sendable {
       let page = try await client().describeScans(request, wanted: FieldSet([.scanId])).page
       stream = ArrayStream([Row(values: [.number(Double(page.totalCount ?? page.scans.count))])])
     case .file(let path, let wanted):
-      stream = FileStream(try ScanFileReader(path: path, wanted: wanted))
+      do {
+        stream = FileStream(try ScanFileReader(path: resolve(path), wanted: wanted))
+      } catch var failure as ScanFileReader.Failure {
+        failure.path = path
+        throw failure
+      }
     }
     return try chain(stream, plan.stages)
   }
@@ -40,7 +54,7 @@ public struct Evaluator: Sendable {
       case .count: stream = CountStream(stream)
       case .group(let column): stream = GroupStream(stream, column: column)
       case .expect(let check): stream = ExpectStream(stream, check: check, columns: planned.input.columns)
-      case .save(let path): stream = try SaveStream(stream, path: path, columns: planned.input.columns)
+      case .save(let path): stream = try SaveStream(stream, path: resolve(path), columns: planned.input.columns)
       case .format, .watch: continue
       }
     }

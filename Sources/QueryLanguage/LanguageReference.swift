@@ -36,7 +36,7 @@ public enum LanguageReference {
     LanguageEntry(
       "load", kind: .source, signature: "load PATH",
       summary: "Read scans from an ndjson file (as `save` writes) or a saved DescribeScans response.",
-      examples: []),
+      examples: ["load running.ndjson | sort RunPercent desc | first 3"]),
     LanguageEntry(
       "where", kind: .stage, signature: "where EXPR",
       summary: "Keep the rows for which EXPR holds.",
@@ -71,7 +71,9 @@ public enum LanguageReference {
     LanguageEntry(
       "watch", kind: .stage, signature: "watch INTERVAL [until CHECK|EXPR] [for DURATION]",
       summary: "Re-run the pipeline every INTERVAL and show what changed.",
-      examples: []),
+      examples: [
+        "scans where status = running | watch 30s until empty for 2h", "scans | group status | watch 1m for 1h",
+      ]),
     LanguageEntry(
       "format", kind: .stage, signature: "format table|json|ndjson|csv|tsv",
       summary: "Print this statement's result in another format.",
@@ -79,7 +81,7 @@ public enum LanguageReference {
     LanguageEntry(
       "save", kind: .stage, signature: "save PATH",
       summary: "Write the rows to PATH as ndjson (atomically: a temporary file, then a rename).",
-      examples: []),
+      examples: ["scans where status = running | save running.ndjson"]),
     LanguageEntry(
       "help", kind: .command, signature: "help [TOPIC]",
       summary: "List stages and commands, or show one with its examples.",
@@ -99,15 +101,15 @@ public enum LanguageReference {
     LanguageEntry(
       "history", kind: .command, signature: "history",
       summary: "List the statements entered in earlier sessions and this one.",
-      examples: []),
+      examples: ["history"]),
     LanguageEntry(
       "source", kind: .command, signature: "source PATH",
       summary: "Run the statements of a script file.",
-      examples: []),
+      examples: ["source checks.scansh"]),
     LanguageEntry(
       "exit", aliases: ["quit"], kind: .command, signature: "exit",
       summary: "Leave scansh (also quit, or Ctrl-D).",
-      examples: []),
+      examples: ["exit"]),
   ]
 
   public static func entry(named name: String) -> LanguageEntry? {

@@ -36,13 +36,16 @@ enum Launcher {
       options: sessionOptions, output: FileDescriptorSink.standardOutput, errors: errors,
       client: { try await connection.client() }, now: { connection.now() })
     session.requestStats = stats
+    let historyFile = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
+    // Scripts can list the interactive shell's history too; the REPL keeps it current.
+    session.history = { historyFile.load() }
     if let pageSize = options.pageSize { session.settings.pageSize = pageSize }
     if let concurrency = options.concurrency { session.settings.concurrency = concurrency }
 
     guard let scripts else {
       session.progress = progress
       let repl = REPL(
-        session: session, historyFile: HistoryFile(path: HistoryFile.defaultPath(environment: environment)),
+        session: session, historyFile: historyFile,
         output: FileDescriptorSink.standardOutput, errors: errors, progress: progress)
       let code = repl.run()
       _ = try? runBlocking { await connection.close() }

@@ -13,12 +13,15 @@ struct SessionHarness {
   let errors = BufferSink()
   let simulator: RunningSimulator
 
-  init(_ simulator: RunningSimulator, format: OutputFormat? = nil, keepGoing: Bool = false) throws {
+  init(
+    _ simulator: RunningSimulator, format: OutputFormat? = nil, keepGoing: Bool = false, directory: URL? = nil
+  ) throws {
     self.simulator = simulator
     var options = Session.Options(
       connection: ConnectionSummary(endpoint: simulator.endpoint, source: .environment, accessKeyId: "****id"),
       format: format)
     options.keepGoing = keepGoing
+    options.directory = directory
     let client = try simulator.client()
     session = Session(
       options: options, output: output, errors: errors, client: { client }, now: { TestSimulator.epoch })

@@ -23,16 +23,22 @@ public enum Scansh {
     return environment
   }
 
-  /// Runs scansh to completion.
+  /// Runs scansh to completion, waiting on a thread of its own (see `offload`).
   public static func run(
-    _ arguments: [String], stdin: String? = nil, environment: [String: String] = Scansh.environment()
-  )
-    throws -> Output
-  {
+    _ arguments: [String], stdin: String? = nil, environment: [String: String] = Scansh.environment(),
+    directory: URL? = nil
+  ) async throws -> Output {
+    try await offload { try runBlocking(arguments, stdin: stdin, environment: environment, directory: directory) }
+  }
+
+  private static func runBlocking(
+    _ arguments: [String], stdin: String?, environment: [String: String], directory: URL?
+  ) throws -> Output {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: path)
     process.arguments = arguments
     process.environment = environment
+    if let directory { process.currentDirectoryURL = directory }
     let out = Pipe()
     let err = Pipe()
     let input = Pipe()
@@ -58,6 +64,46 @@ public enum Scansh {
     return Output(
       stdout: String(decoding: stdoutBox.data, as: UTF8.self), stderr: String(decoding: stderrBox.data, as: UTF8.self),
       status: process.terminationStatus)
+  }
+
+  /// The repository's root folder.
+  public static var root: URL {
+    URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+  }
+
+  /// Runs a shell command line as a user would type it, `scansh` found on PATH, stderr merged into
+  /// stdout in the order written; in `directory` (the repository's root by default).
+  public static func shell(_ command: String, environment: [String: String], directory: URL = root) async throws
+    -> Output
+  {
+    try await offload {
+      let bin = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-bin-\(getpid())")
+      try? FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+      let link = bin.appendingPathComponent("scansh").path
+      if !FileManager.default.fileExists(atPath: link) {
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: path)
+      }
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/bin/sh")
+      process.arguments = ["-c", command]
+      var environment = environment
+      environment["PATH"] = bin.path + ":/usr/bin:/bin"
+      process.environment = environment
+      process.currentDirectoryURL = directory
+      let out = Pipe()
+      process.standardOutput = out
+      process.standardError = out
+      process.standardInput = FileHandle.nullDevice
+      try process.run()
+      let data = out.fileHandleForReading.readDataToEndOfFile()
+      process.waitUntilExit()
+      return Output(stdout: String(decoding: data, as: UTF8.self), stderr: "", status: process.terminationStatus)
+    }
+  }
+
+  /// Demo mode made reproducible: the data's epoch fixed and its clock stopped.
+  public static func demoEnvironment() -> [String: String] {
+    environment(["SCANSH_DEMO_EPOCH": "2026-11-02T09:00:00Z", "SCANSH_DEMO_CLOCK_SPEED": "0"])
   }
 
   private final class DataBox: @unchecked Sendable {

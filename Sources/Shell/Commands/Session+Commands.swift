@@ -41,7 +41,7 @@ extension Session {
 
   private func runSourced(_ path: String) async throws {
     guard sourceDepth < Self.maxSourceDepth else { throw ShellError.sourceTooDeep(Self.maxSourceDepth) }
-    let text = try Self.readScript(path)
+    let text = try Self.readScript(evaluator.resolve(path))
     sourceDepth += 1
     defer { sourceDepth -= 1 }
     let result = await run(SourceText(text, name: path))

@@ -17,6 +17,8 @@ public final class Session: @unchecked Sendable {
     public var outputIsTerminal = false
     public var terminalWidth: @Sendable () -> Int? = { nil }
     public var terminalHeight: @Sendable () -> Int? = { nil }
+    /// Where relative paths in `load`, `save` and `source` point; nil for the working directory.
+    public var directory: URL?
     /// Running the REPL: a watch keeps trying after failed ticks until Ctrl-C.
     public var interactive = false
 
@@ -63,7 +65,7 @@ public final class Session: @unchecked Sendable {
     self.options = options
     self.output = output
     self.errors = errors
-    self.evaluator = Evaluator(client: client)
+    self.evaluator = Evaluator(client: client, directory: options.directory)
     self.now = now
   }
 
