@@ -56,6 +56,18 @@ struct ListingTests {
     }
   }
 
+  @Test func throttlingNarrowsTheWindow() async throws {
+    try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 2_000 }) { simulator in
+      // Page 1 is throttled once: the rest of the listing fetches at most 4 pages at a time, not 8.
+      try await simulator.control("POST", "/_sim/throttle?next=1&retryAfter=1")
+      let probe = ConcurrencyProbe(URLSessionTransport())
+      let client = try simulator.client(transport: probe)
+      let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(concurrency: 8)))
+      #expect(scans.count == 2_000)
+      #expect(probe.peak <= 4)
+    }
+  }
+
   @Test func filtersAndLimitStopEarly() async throws {
     try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 500 }) { simulator in
       let request = DescribeScansRequest(statusList: ["finished"])

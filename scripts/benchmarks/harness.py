@@ -158,7 +158,20 @@ def completion():
            '-', '-', '≤ 5 ms per completion', result['p99_ms'] <= 5)
 
 
+def sdk_cross_check():
+    sim = Simulator('--scans', '250', '--seed', '42', '--clock-speed', '0')
+    try:
+        result = subprocess.run([VENV_PYTHON, os.path.join(ROOT, 'scripts', 'benchmarks', 'sdk_check.py'), str(sim.port)],
+                                capture_output=True, text=True, env=ENV)
+    finally:
+        sim.stop()
+    print(result.stdout.strip() or result.stderr.strip().splitlines()[-1])
+    if result.returncode != 0:
+        raise SystemExit('the official SDK disagrees with the simulator')
+
+
 def main():
+    sdk_cross_check()
     full_listing()
     path, count = big_file()
     evaluation(path, count)
