@@ -11,6 +11,30 @@ struct CommandLineTests {
     #expect(output.status == 0)
   }
 
+  @Test func helpShowsExamplesAndTheSimulatorsFlags() async throws {
+    let help = try await Scansh.run(["--help"])
+    #expect(help.status == 0)
+    #expect(help.stdout.contains("scansh -c 'scans where status = running | sort RunPercent desc | first 10'"))
+    #expect(help.stdout.contains("Exit codes: 0 success, 1 expect/watch condition failed"))
+    let sim = try await Scansh.run(["sim", "--help"])
+    for flag in [
+      "--port", "--seed", "--scans", "--dataset", "--epoch", "--clock-speed", "--latency", "--jitter", "--throttle-rate",
+      "--error-rate", "--drift", "--max-page-size", "--access-key-id", "--access-key-secret", "--flat", "--dump",
+      "POST /_sim/throttle?next=N", "GET  /_sim/log",
+    ] {
+      #expect(sim.stdout.contains(flag), "\(flag)")
+    }
+  }
+
+  @Test(arguments: ["bash", "zsh", "fish"])
+  func completionScripts(_ shell: String) async throws {
+    let output = try await Scansh.run(["--generate-completion-script", shell])
+    #expect(output.status == 0)
+    #expect(output.stdout.contains("scansh"))
+    #expect(output.stdout.contains("endpoint"))
+    #expect(output.stdout.contains("DescribeScans endpoint URL"))
+  }
+
   @Test func simPrintsWhereItListens() async throws {
     let simulator = try SimulatorProcess()
     #expect(simulator.port > 0)
