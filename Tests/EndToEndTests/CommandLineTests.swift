@@ -32,7 +32,6 @@ struct CommandLineTests {
     #expect(output.status == 0)
     #expect(output.stdout.contains("scansh"))
     #expect(output.stdout.contains("endpoint"))
-    #expect(output.stdout.contains("DescribeScans endpoint URL"))
   }
 
   @Test func simPrintsWhereItListens() async throws {
