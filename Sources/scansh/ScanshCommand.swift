@@ -89,43 +89,6 @@ struct ScanshCommand: ParsableCommand {
 struct RunCommand: ParsableCommand {
   static let configuration = CommandConfiguration(commandName: "run", abstract: "Replay script files in order.")
 
-  /// `sim` and `run` are dispatched by hand: the root's FILE arguments would otherwise take their
-  /// names. Usage errors exit 2, as DESIGN.md §2 says, not ArgumentParser's 64.
-  static func main() {
-    // A parent may have left signals blocked (test runners and CI agents do); Ctrl-C and SIGTERM
-    // must reach us.
-    var none = sigset_t()
-    sigemptyset(&none)
-    sigprocmask(SIG_SETMASK, &none, nil)
-    var arguments = Array(CommandLine.arguments.dropFirst())
-    let command: any ParsableCommand.Type
-    switch arguments.first {
-    case "sim":
-      command = SimCommand.self
-      arguments.removeFirst()
-    case "run":
-      command = RunCommand.self
-      arguments.removeFirst()
-    default:
-      command = Self.self
-    }
-    do {
-      var parsed = try command.parseAsRoot(arguments)
-      try parsed.run()
-    } catch {
-      let code = Self.exitCode(for: error)
-      let message = Self.fullMessage(for: error)
-      if code == .success {
-        // --help and --version.
-        if !message.isEmpty { print(message) }
-        Foundation.exit(0)
-      }
-      if error is ArgumentParser.ExitCode { Foundation.exit(code.rawValue) }
-      FileHandle.standardError.write(Data((message + "\n").utf8))
-      Foundation.exit(Shell.ExitCode.usage.rawValue)
-    }
-  }
-
   @OptionGroup var options: GlobalOptions
   @Argument(help: "Script files to run in order.") var files: [String]
 

@@ -18,7 +18,8 @@ struct CommandLineTests {
     #expect(help.stdout.contains("Exit codes: 0 success, 1 expect/watch condition failed"))
     let sim = try await Scansh.run(["sim", "--help"])
     for flag in [
-      "--port", "--seed", "--scans", "--dataset", "--epoch", "--clock-speed", "--latency", "--jitter", "--throttle-rate",
+      "--port", "--seed", "--scans", "--dataset", "--epoch", "--clock-speed", "--latency", "--jitter",
+      "--throttle-rate",
       "--error-rate", "--drift", "--max-page-size", "--access-key-id", "--access-key-secret", "--flat", "--dump",
       "POST /_sim/throttle?next=N", "GET  /_sim/log",
     ] {

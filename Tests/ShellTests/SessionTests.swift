@@ -167,7 +167,7 @@ struct SessionTests {
       for entry in LanguageReference.entries {
         for example in entry.examples {
           let harness = try SessionHarness(simulator, directory: folder)
-          harness.session.watchClock = JumpingClock()
+          harness.session.watchClock = ManualClock()
           harness.session.history = { ["scans | count"] }
           let result = await harness.run(example)
           // A watch whose `until` does not hold within its `for` ends with 1; nothing else may fail.

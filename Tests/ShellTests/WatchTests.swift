@@ -3,47 +3,26 @@ import QueryEngine
 import QueryLanguage
 import ScanAPI
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Shell
-
-/// A watch clock that jumps instead of sleeping, and records every sleep.
-final class JumpingClock: WatchClock, Sendable {
-  private let state = Mutex<(now: Duration, sleeps: [Duration])>((.zero, []))
-  let origin = Date(timeIntervalSince1970: 1_793_610_000)
-
-  func now() -> Duration { state.withLock { $0.now } }
-
-  func date() -> Date { origin.addingTimeInterval(Double(now() / .milliseconds(1)) / 1000) }
-
-  func sleep(until moment: Duration) async throws {
-    try Task.checkCancellation()
-    state.withLock {
-      $0.sleeps.append(moment)
-      $0.now = max($0.now, moment)
-    }
-  }
-
-  func advance(by duration: Duration) { state.withLock { $0.now += duration } }
-
-  var sleeps: [Duration] { state.withLock { $0.sleeps } }
-}
 
 /// Records what the loop shows.
 final class RecordingDisplay: WatchLoop.Display {
   var ticks: [(rows: Int, events: [String], at: Duration)] = []
   var failures: [String] = []
   var idles = 0
-  let clock: JumpingClock
+  let clock: ManualClock
   var wantsCountdown: Bool
 
-  init(clock: JumpingClock, countdown: Bool = false) {
+  init(clock: ManualClock, countdown: Bool = false) {
     self.clock = clock
     wantsCountdown = countdown
   }
 
   func tick(rows: [Row], events: [WatchEvent], at: Date, next: Duration?, state: WatchLoop.State) {
-    ticks.append((rows.count, events.map { "\($0.kind.rawValue) \($0.key)" }, clock.now()))
+    ticks.append((rows.count, events.map { "\($0.kind.rawValue) \($0.key)" }, clock.monotonic()))
   }
 
   func failed(_ error: any Error, at: Date, state: WatchLoop.State) { failures.append("\(error)") }
@@ -85,7 +64,7 @@ struct WatchTests {
   }
 
   @Test func untilEndsTheWatchOnSchedule() async throws {
-    let clock = JumpingClock()
+    let clock = ManualClock()
     let display = RecordingDisplay(clock: clock)
     let script = Mutex([[Self.row("1", "running", 10)], [Self.row("1", "running", 60)], []])
     let loop = WatchLoop(
@@ -97,11 +76,11 @@ struct WatchTests {
     #expect(outcome == .satisfied(ticks: 3))
     #expect(display.ticks.map(\.at) == [.zero, .seconds(30), .seconds(60)])
     #expect(display.ticks.map(\.events) == [["added 1"], ["changed 1"], ["removed 1"]])
-    #expect(clock.sleeps == [.seconds(30), .seconds(60)])
+    #expect(clock.sleeps == [.seconds(30), .seconds(30)])
   }
 
   @Test func forGivesUp() async throws {
-    let clock = JumpingClock()
+    let clock = ManualClock()
     let display = RecordingDisplay(clock: clock)
     let loop = WatchLoop(
       interval: .seconds(30), columns: Self.columns, until: try Self.check("all Status = finished"),
@@ -111,11 +90,11 @@ struct WatchTests {
       WatchLoop.TickResult(rows: [Self.row("1", "running", 10)], throttled: false)
     }
     #expect(outcome == .gaveUp(ticks: 3))
-    #expect(clock.now() == .seconds(75))
+    #expect(clock.monotonic() == .seconds(75))
   }
 
   @Test func aSlowTickSkipsTheTicksItOverran() async throws {
-    let clock = JumpingClock()
+    let clock = ManualClock()
     let display = RecordingDisplay(clock: clock)
     let count = Mutex(0)
     let loop = WatchLoop(
@@ -135,7 +114,7 @@ struct WatchTests {
   }
 
   @Test func throttlingStretchesTheInterval() async throws {
-    let clock = JumpingClock()
+    let clock = ManualClock()
     let display = RecordingDisplay(clock: clock)
     let throttled = Mutex([true, true, false, false])
     let loop = WatchLoop(
@@ -148,7 +127,7 @@ struct WatchTests {
   }
 
   @Test func failedTicksAreReportedAndThreeInARowStopIt() async throws {
-    let clock = JumpingClock()
+    let clock = ManualClock()
     let display = RecordingDisplay(clock: clock)
     let loop = WatchLoop(
       interval: .seconds(5), columns: Self.columns, until: nil, limit: nil, maxFailuresInARow: 3, clock: clock)
@@ -161,7 +140,7 @@ struct WatchTests {
   }
 
   @Test func countdownWakesOncePerSecondOnly() async throws {
-    let clock = JumpingClock()
+    let clock = ManualClock()
     let display = RecordingDisplay(clock: clock, countdown: true)
     let loop = WatchLoop(
       interval: .seconds(5), columns: Self.columns, until: try Self.check("count = 2"), limit: nil,
@@ -178,7 +157,7 @@ struct WatchTests {
           }), throttled: false)
     }
     #expect(display.idles == 4)
-    #expect(clock.sleeps == [.seconds(1), .seconds(2), .seconds(3), .seconds(4), .seconds(5)])
+    #expect(clock.sleeps == Array(repeating: .seconds(1), count: 5))
   }
 
   @Test func logLines() {

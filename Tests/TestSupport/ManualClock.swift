@@ -27,6 +27,9 @@ public final class ManualClock: ClientClock, Sendable {
   }
 
   public var sleeps: [Duration] { state.withLock { $0.sleeps } }
+
+  /// Time passing without a sleep: work that takes a while.
+  public func advance(by duration: Duration) { state.withLock { $0.now += duration } }
 }
 
 /// Collects what a client reports.

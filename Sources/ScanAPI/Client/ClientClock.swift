@@ -1,7 +1,8 @@
 import Foundation
 
-/// Time as the client needs it: wall time for `Timestamp`, a monotonic reading for budgets and
-/// durations, and sleeping between retries. Tests inject a clock that does not really sleep.
+/// Time as scansh needs it: wall time (the client's `Timestamp`, what `watch` prints), a monotonic
+/// reading (retry budgets, watch schedules), and sleeping. Tests inject a clock that does not
+/// really sleep.
 public protocol ClientClock: Sendable {
   func now() -> Date
   func monotonic() -> Duration
@@ -10,10 +11,14 @@ public protocol ClientClock: Sendable {
 
 public struct SystemClock: ClientClock {
   private let origin = ContinuousClock.now
+  private let wallClock: @Sendable () -> Date
 
-  public init() {}
+  /// `wallClock` can run on simulated time (demo mode's), while sleeps stay real.
+  public init(wallClock: @escaping @Sendable () -> Date = { Date() }) {
+    self.wallClock = wallClock
+  }
 
-  public func now() -> Date { Date() }
+  public func now() -> Date { wallClock() }
 
   public func monotonic() -> Duration { ContinuousClock.now - origin }
 

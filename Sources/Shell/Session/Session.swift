@@ -51,7 +51,7 @@ public final class Session: @unchecked Sendable {
   public var progress: ProgressLine?
   /// Requests and throttling, counted by the client's event sink.
   public var requestStats = RequestStats()
-  public lazy var watchClock: any WatchClock = SystemWatchClock(wallClock: now)
+  public lazy var watchClock: any ClientClock = SystemClock(wallClock: now)
   let output: any TextSink
   let errors: any TextSink
   let evaluator: Evaluator

@@ -51,11 +51,11 @@ public struct WatchLoop: Sendable {
   public var limit: Duration?
   /// Failed ticks in a row that end the watch; nil to keep trying (the REPL).
   public var maxFailuresInARow: Int?
-  public var clock: any WatchClock
+  public var clock: any ClientClock
 
   public init(
     interval: Duration, columns: [Column], until: BoundCheck?, limit: Duration?, maxFailuresInARow: Int?,
-    clock: any WatchClock
+    clock: any ClientClock
   ) {
     self.interval = interval
     self.columns = columns
@@ -71,7 +71,7 @@ public struct WatchLoop: Sendable {
     display: some Display, fetch: () async throws -> TickResult,
     enrich: ([WatchEvent]) async -> [WatchEvent] = { $0 }
   ) async throws -> Outcome {
-    let start = clock.now()
+    let start = clock.monotonic()
     let deadline = limit.map { start + $0 }
     var state = State(interval: interval, effectiveInterval: interval)
     var previous: [Row]?
@@ -88,36 +88,37 @@ public struct WatchLoop: Sendable {
         let done = until?.holds(for: result.rows) == true
         let next = done ? nil : nextTick(after: &scheduled, state: state)
         display.tick(
-          rows: result.rows, events: diff, at: clock.date(), next: next.map { $0 - clock.now() }, state: state)
+          rows: result.rows, events: diff, at: clock.now(), next: next.map { $0 - clock.monotonic() }, state: state)
         if done { return .satisfied(ticks: state.ticks) }
       } catch is CancellationError {
         throw CancellationError()
       } catch {
         state.failuresInARow += 1
-        display.failed(error, at: clock.date(), state: state)
+        display.failed(error, at: clock.now(), state: state)
         if let maxFailuresInARow, state.failuresInARow >= maxFailuresInARow {
           return .failed(ticks: state.ticks, error: "\(error)")
         }
         _ = nextTick(after: &scheduled, state: state)
       }
-      if let deadline, clock.now() >= deadline { return .gaveUp(ticks: state.ticks) }
+      if let deadline, clock.monotonic() >= deadline { return .gaveUp(ticks: state.ticks) }
       // Sleep until the next tick, or the deadline if that comes first.
       let wakeAt = min(scheduled, deadline ?? scheduled)
       if display.wantsCountdown {
-        while clock.now() + .seconds(1) < wakeAt {
-          try await clock.sleep(until: clock.now() + .seconds(1))
-          display.idle(at: clock.date(), next: scheduled - clock.now(), state: state)
+        while clock.monotonic() + .seconds(1) < wakeAt {
+          try await clock.sleep(for: .seconds(1))
+          display.idle(at: clock.now(), next: scheduled - clock.monotonic(), state: state)
         }
       }
-      try await clock.sleep(until: wakeAt)
-      if let deadline, deadline < scheduled, clock.now() >= deadline { return .gaveUp(ticks: state.ticks) }
+      let pause = wakeAt - clock.monotonic()
+      if pause > .zero { try await clock.sleep(for: pause) }
+      if let deadline, deadline < scheduled, clock.monotonic() >= deadline { return .gaveUp(ticks: state.ticks) }
     }
   }
 
   /// The next moment on the schedule still in the future: overrun ticks are skipped.
   private func nextTick(after scheduled: inout Duration, state: State) -> Duration {
     scheduled += state.effectiveInterval
-    let now = clock.now()
+    let now = clock.monotonic()
     while scheduled <= now { scheduled += state.effectiveInterval }
     return scheduled
   }
