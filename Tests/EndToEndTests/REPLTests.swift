@@ -137,6 +137,43 @@ struct REPLTests {
     #expect(try await terminal.waitForExit() == 0)
   }
 
+  @Test func editrcIsHonoured() async throws {
+    let state = StateFolder()
+    let home = state.path + "/home"
+    try FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
+    // ^G does nothing in emacs mode by default; here it moves to the start of the line.
+    try "bind ^G ed-move-to-beg\n".write(toFile: home + "/.editrc", atomically: true, encoding: .utf8)
+    let terminal = try PseudoTerminal(
+      arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": state.path, "HOME": home]))
+    try await terminal.waitForLine("scansh(demo)>")
+    terminal.type("scans | count\u{07}#")
+    try await terminal.waitForLine("scansh(demo)> #scans | count")
+    terminal.press(.ctrlU)
+    terminal.press(.ctrlD)
+    #expect(try await terminal.waitForExit() == 0)
+  }
+
+  @Test func aSlowListingShowsProgressThenClearsIt() async throws {
+    try await TestSimulator.with(TestSimulator.configuration { $0.latency = .milliseconds(700) }) { simulator in
+      let state = StateFolder()
+      let terminal = try PseudoTerminal(
+        arguments: ["--endpoint", simulator.endpoint],
+        environment: Scansh.environment([
+          "XDG_STATE_HOME": state.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "testid",
+          "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret",
+        ]))
+      try await terminal.waitForLine("scansh(env)>")
+      terminal.type("scans | where RunPercent >= 0 | count\r")
+      try await terminal.wait(for: "reading page 1 of 3 · 100 scans")
+      try await terminal.wait(for: "the count, and the prompt") { screen in
+        screen.currentLine == "scansh(env)>" && screen.lines.contains("250")
+      }
+      #expect(!terminal.screen.text.contains("reading page"))
+      terminal.type("exit\r")
+      #expect(try await terminal.waitForExit() == 0)
+    }
+  }
+
   @Test func unfinishedStatementsContinue() async throws {
     let state = StateFolder()
     let terminal = try await Self.demo(state)
