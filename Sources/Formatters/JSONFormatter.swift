@@ -1,3 +1,4 @@
+import Foundation
 import ScanAPI
 
 /// `json`: one array, an object per line. `ndjson`: one object per line. Field names and values
@@ -48,7 +49,7 @@ struct DelimitedFormatter: RowFormatter {
       guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
         return text
       }
-      return "\"" + text.replacingAll("\"", with: "\"\"") + "\""
+      return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
     var escaped = ""
     for character in text {
@@ -78,11 +79,5 @@ struct DelimitedFormatter: RowFormatter {
 
   mutating func finish() -> String {
     context.isCount ? "" : header()
-  }
-}
-
-extension String {
-  func replacingAll(_ target: String, with replacement: String) -> String {
-    split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
   }
 }

@@ -62,7 +62,7 @@ actor Connection {
       accessKeyId: isDemo ? nil : credentials?.maskedAccessKeyId, hasSecurityToken: credentials?.securityToken != nil)
     // The transport is made with the client, on first use: URLSession costs start-up time that
     // `help` and parse errors should not pay.
-    timeout = DurationParsing.parse(options.timeout) ?? .seconds(20)
+    timeout = DurationText.parse(options.timeout) ?? .seconds(20)
     maxConnections = max(8, options.concurrency ?? 8)
     self.events = events
     self.announceDemo = announceDemo

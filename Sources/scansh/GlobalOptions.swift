@@ -1,5 +1,6 @@
 import ArgumentParser
 import Formatters
+import ScanAPI
 
 extension OutputFormat: ExpressibleByArgument {}
 
@@ -22,7 +23,7 @@ struct GlobalOptions: ParsableArguments {
     if let concurrency, !(1...32).contains(concurrency) {
       throw ValidationError("--concurrency takes a number from 1 to 32")
     }
-    guard let duration = DurationParsing.parse(timeout), duration > .zero else {
+    guard let duration = DurationText.parse(timeout), duration > .zero else {
       throw ValidationError("--timeout takes a duration such as 20s")
     }
   }
