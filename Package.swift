@@ -77,6 +77,6 @@ let package = Package(
     .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "TestSupport"], swiftSettings: strict),
     .testTarget(name: "FormattersTests", dependencies: ["Formatters"], swiftSettings: strict),
     .testTarget(name: "ShellTests", dependencies: ["Shell", "Formatters", "TestSupport"], swiftSettings: strict),
-    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport"], swiftSettings: strict),
+    .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Simulator"], swiftSettings: strict),
   ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Simulator
 import TestSupport
 import Testing
 
@@ -16,6 +17,18 @@ struct REPLTests {
     let terminal = try PseudoTerminal(
       arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": state.path].merging(extra) { $1 }))
     try await terminal.waitForLine("scansh(demo)>")
+    return terminal
+  }
+
+  /// The shell connected to an in-process simulator with its test keys, at its prompt.
+  static func connected(to simulator: RunningSimulator, _ state: StateFolder) async throws -> PseudoTerminal {
+    let terminal = try PseudoTerminal(
+      arguments: ["--endpoint", simulator.endpoint],
+      environment: Scansh.environment([
+        "XDG_STATE_HOME": state.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "testid",
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret",
+      ]))
+    try await terminal.waitForLine("scansh(env)>")
     return terminal
   }
 
@@ -100,13 +113,7 @@ struct REPLTests {
   @Test func ctrlCCancelsASlowStatement() async throws {
     try await TestSimulator.with(TestSimulator.configuration { $0.latency = .seconds(30) }) { simulator in
       let state = StateFolder()
-      let terminal = try PseudoTerminal(
-        arguments: ["--endpoint", simulator.endpoint],
-        environment: Scansh.environment([
-          "XDG_STATE_HOME": state.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "testid",
-          "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret",
-        ]))
-      try await terminal.waitForLine("scansh(env)>")
+      let terminal = try await Self.connected(to: simulator, state)
       terminal.type("scans | count\r")
       // Interrupt once the request is at the server, waiting on its latency.
       while try await simulator.loggedParameters().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
@@ -156,13 +163,7 @@ struct REPLTests {
   @Test func aSlowListingShowsProgressThenClearsIt() async throws {
     try await TestSimulator.with(TestSimulator.configuration { $0.latency = .milliseconds(700) }) { simulator in
       let state = StateFolder()
-      let terminal = try PseudoTerminal(
-        arguments: ["--endpoint", simulator.endpoint],
-        environment: Scansh.environment([
-          "XDG_STATE_HOME": state.path, "ALIBABA_CLOUD_ACCESS_KEY_ID": "testid",
-          "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret",
-        ]))
-      try await terminal.waitForLine("scansh(env)>")
+      let terminal = try await Self.connected(to: simulator, state)
       terminal.type("scans | where RunPercent >= 0 | count\r")
       try await terminal.wait(for: "reading page 1 of 3 · 100 scans")
       try await terminal.wait(for: "the count, and the prompt") { screen in
