@@ -13,9 +13,13 @@ struct FaultTests {
   }
 
   @Test func throttlingOutagesAndJitterLoseNothing() async throws {
+    // Low random rates, so no page fails six times in a row by chance; forced faults first, so
+    // retries are certain: two throttles (with x-acs-retry-after), then a 503.
     let simulator = try SimulatorProcess([
-      "--throttle-rate", "0.3", "--error-rate", "0.1", "--jitter", "5ms", "--max-page-size", "20",
+      "--throttle-rate", "0.05", "--error-rate", "0.02", "--jitter", "5ms", "--max-page-size", "20",
     ])
+    try simulator.post("/_sim/throttle?next=2&retryAfter=30")
+    try simulator.post("/_sim/fail?next=1")
     let listing = try await Scansh.run(
       ["--endpoint", simulator.endpoint, "--verbose", "-c", "scans", "--format", "ndjson"],
       environment: simulator.environment())

@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(FoundationNetworking)
+  import FoundationNetworking
+#endif
+
 /// The built `scansh` binary, run as a user would run it.
 public enum Scansh {
   /// Next to the test bundle in the build folder.
@@ -157,6 +161,25 @@ public final class SimulatorProcess: @unchecked Sendable {
   public func environment(_ extra: [String: String] = [:]) -> [String: String] {
     Scansh.environment(
       ["ALIBABA_CLOUD_ACCESS_KEY_ID": "testid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret"].merging(extra) { $1 })
+  }
+
+  /// Calls the control API with POST.
+  @discardableResult
+  public func post(_ path: String) throws -> String {
+    var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+    request.httpMethod = "POST"
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    URLSession.shared.dataTask(with: request) { data, _, _ in
+      box.text = String(decoding: data ?? Data(), as: UTF8.self)
+      done.signal()
+    }.resume()
+    done.wait()
+    return box.text
+  }
+
+  private final class Box: @unchecked Sendable {
+    var text = ""
   }
 
   public func get(_ path: String) throws -> String {
