@@ -106,9 +106,7 @@ struct CommandLineTests {
   @Test func networkErrorsExitFourNamingTheEndpoint() async throws {
     let output = try await Scansh.run(
       ["--endpoint", "http://127.0.0.1:9/", "--timeout", "2s", "-c", "scans | count"],
-      environment: Scansh.environment([
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
-      ]))
+      environment: Scansh.environmentWithKeys())
     #expect(output.status == 4)
     #expect(output.stderr.hasPrefix("error: network error talking to http://127.0.0.1:9/: could not connect"))
   }
@@ -116,9 +114,7 @@ struct CommandLineTests {
   @Test func plainHTTPBeyondLoopbackIsRefused() async throws {
     let output = try await Scansh.run(
       ["--endpoint", "http://avds.example.com", "-c", "scans | count"],
-      environment: Scansh.environment([
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
-      ]))
+      environment: Scansh.environmentWithKeys())
     #expect(output.status == 2)
     #expect(
       output.stderr

@@ -69,18 +69,14 @@ struct FaultTests {
     defer { closing.stop() }
     let closed = try await Scansh.run(
       ["--endpoint", closing.endpoint, "-c", "scans | count"],
-      environment: Scansh.environment([
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
-      ]))
+      environment: Scansh.environmentWithKeys())
     #expect(closed.status == 4)
     #expect(closed.stderr.hasPrefix("error: network error talking to \(closing.endpoint): "))
     let hanging = try HostileServer { _ in .hang }
     defer { hanging.stop() }
     let hung = try await Scansh.run(
       ["--endpoint", hanging.endpoint, "--timeout", "1s", "-c", "scans"],
-      environment: Scansh.environment([
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
-      ]))
+      environment: Scansh.environmentWithKeys())
     #expect(hung.status == 4)
     #expect(
       hung.stderr.hasPrefix("error: network error talking to \(hanging.endpoint): no answer within the request timeout")
@@ -153,9 +149,7 @@ struct FaultTests {
     let started = ContinuousClock.now
     let output = try await Scansh.run(
       ["--endpoint", server.endpoint, "-c", "scans"],
-      environment: Scansh.environment([
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
-      ]))
+      environment: Scansh.environmentWithKeys())
     #expect(output.status == 3, "\(name)")
     #expect(output.stderr == "error: \(message)\n  in -c:1: scans\n", "\(name)")
     #expect(ContinuousClock.now - started < .seconds(20), "\(name)")

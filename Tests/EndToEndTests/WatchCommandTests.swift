@@ -76,9 +76,7 @@ struct WatchCommandTests {
   @Test func failingTicksEndAScriptWithExitThree() async throws {
     let output = try await Scansh.run(
       ["--endpoint", "http://127.0.0.1:9/", "--timeout", "1s", "-c", "scans | watch 100ms"],
-      environment: Scansh.environment([
-        "ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret",
-      ]))
+      environment: Scansh.environmentWithKeys())
     #expect(output.status == 3)
     #expect(
       output.stderr.contains(

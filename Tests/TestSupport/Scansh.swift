@@ -105,6 +105,11 @@ public enum Scansh {
     }
   }
 
+  /// A clean environment with some credentials, for servers that do not check them.
+  public static func environmentWithKeys() -> [String: String] {
+    environment(["ALIBABA_CLOUD_ACCESS_KEY_ID": "id", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "secret"])
+  }
+
   /// Demo mode made reproducible: the data's epoch fixed and its clock stopped.
   public static func demoEnvironment() -> [String: String] {
     environment(["SCANSH_DEMO_EPOCH": "2026-11-02T09:00:00Z", "SCANSH_DEMO_CLOCK_SPEED": "0"])

@@ -18,16 +18,14 @@ public enum Completer {
     tokens.removeLast()  // .end
     var partial = ""
     var quoted = false
-    let endsInWord =
-      before.utf8.last.map { !Lexer.isDelimiter($0) || $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") } ?? false
     if let last = tokens.last, last.span.end == before.utf8.count {
       switch last.kind {
       case .string(let text) where diagnostics.contains(where: { $0.isIncomplete && $0.message == "unclosed quote" }):
         partial = text
         quoted = true
         tokens.removeLast()
-      case .word, .number,
-        .duration where endsInWord:
+      case .word, .number, .duration:
+        // The token ends at the cursor: it is the word being completed.
         partial = last.text
         tokens.removeLast()
       default:
