@@ -23,18 +23,21 @@ let package = Package(
   targets: [
     // C shim over libedit: fixed-arity wrappers for its variadic functions.
     .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+    // What every layer shares: rows and values, durations, display width, wire timestamps, JSON.
+    .target(name: "Vocabulary", swiftSettings: strict),
     .target(
       name: "ScanAPI",
-      dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+      dependencies: ["Vocabulary", .product(name: "Crypto", package: "swift-crypto")],
       swiftSettings: strict
     ),
-    .target(name: "QueryLanguage", swiftSettings: strict),
-    .target(name: "QueryEngine", dependencies: ["QueryLanguage", "ScanAPI"], swiftSettings: strict),
-    .target(name: "Formatters", dependencies: ["ScanAPI"], swiftSettings: strict),
+    .target(name: "QueryLanguage", dependencies: ["Vocabulary"], swiftSettings: strict),
+    .target(
+      name: "QueryEngine", dependencies: ["QueryLanguage", "ScanAPI", "Vocabulary"], swiftSettings: strict),
+    .target(name: "Formatters", dependencies: ["Vocabulary"], swiftSettings: strict),
     .target(
       name: "Simulator",
       dependencies: [
-        "ScanAPI",
+        "ScanAPI", "Vocabulary",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -44,20 +47,20 @@ let package = Package(
     ),
     .target(
       name: "Shell",
-      dependencies: ["QueryEngine", "Formatters", "CEditLine"],
+      dependencies: ["QueryEngine", "QueryLanguage", "ScanAPI", "Formatters", "CEditLine", "Vocabulary"],
       swiftSettings: strict
     ),
     .executableTarget(
       name: "scansh",
       dependencies: [
-        "Shell", "Simulator",
+        "Shell", "Simulator", "Formatters", "QueryLanguage", "ScanAPI", "Vocabulary",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strict
     ),
     // In-process measurements for scripts/bench.
     .executableTarget(
-      name: "scansh-bench", dependencies: ["Shell", "ScanAPI"], path: "Sources/ScanshBench", swiftSettings: strict),
+      name: "scansh-bench", dependencies: ["Shell", "ScanAPI", "Vocabulary"], path: "Sources/ScanshBench", swiftSettings: strict),
     // Test support: a pseudo-terminal spawner (C) and helpers that start the simulator.
     .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
     .target(
@@ -67,16 +70,23 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(
-      name: "ScanAPITests", dependencies: ["ScanAPI", "TestSupport"], resources: [.copy("Fixtures")],
+      name: "ScanAPITests", dependencies: ["ScanAPI", "Vocabulary", "TestSupport"], resources: [.copy("Fixtures")],
       swiftSettings: strict),
     .testTarget(
       name: "SimulatorTests",
-      dependencies: ["Simulator", "TestSupport", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict
+      dependencies: ["Simulator", "ScanAPI", "TestSupport", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict
     ),
     .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], swiftSettings: strict),
-    .testTarget(name: "QueryEngineTests", dependencies: ["QueryEngine", "TestSupport"], swiftSettings: strict),
-    .testTarget(name: "FormattersTests", dependencies: ["Formatters"], swiftSettings: strict),
-    .testTarget(name: "ShellTests", dependencies: ["Shell", "Formatters", "TestSupport"], swiftSettings: strict),
+    .testTarget(
+      name: "QueryEngineTests", dependencies: ["QueryEngine", "QueryLanguage", "ScanAPI", "Vocabulary", "TestSupport"],
+      swiftSettings: strict),
+    .testTarget(name: "FormattersTests", dependencies: ["Formatters", "ScanAPI", "Vocabulary"], swiftSettings: strict),
+    .testTarget(
+      name: "ShellTests",
+      dependencies: [
+        "Shell", "QueryEngine", "QueryLanguage", "ScanAPI", "Formatters", "Simulator", "Vocabulary", "TestSupport",
+      ],
+      swiftSettings: strict),
     .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Simulator"], swiftSettings: strict),
   ]
 )

@@ -1,5 +1,5 @@
 import Foundation
-import ScanAPI
+import Vocabulary
 
 /// How a value reads in a table: times in the chosen zone, RunPercent as a percentage, lists joined.
 public enum CellText {
@@ -36,30 +36,14 @@ public enum CellText {
     return String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
   }
 
-  /// Columns a terminal gives the text: East Asian wide characters take two, combining marks none.
-  public static func width(_ text: String) -> Int {
-    var width = 0
-    for scalar in text.unicodeScalars {
-      switch scalar.value {
-      case 0x0300...0x036F, 0x200B...0x200F, 0xFE00...0xFE0F: break
-      case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
-        0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x1F300...0x1F64F,
-        0x1F900...0x1F9FF, 0x20000...0x3FFFD:
-        width += 2
-      default: width += 1
-      }
-    }
-    return width
-  }
-
   /// Cuts text to `limit` columns, ending in `…` when it had to cut.
   public static func truncate(_ text: String, to limit: Int) -> String {
-    guard width(text) > limit else { return text }
+    guard DisplayWidth.of(text) > limit else { return text }
     guard limit > 1 else { return limit == 1 ? "…" : "" }
     var result = ""
     var used = 0
     for character in text {
-      let w = width(String(character))
+      let w = DisplayWidth.of(String(character))
       if used + w > limit - 1 { break }
       result.append(character)
       used += w
@@ -68,7 +52,7 @@ public enum CellText {
   }
 
   public static func pad(_ text: String, to limit: Int, right: Bool = false) -> String {
-    let padding = String(repeating: " ", count: max(0, limit - width(text)))
+    let padding = String(repeating: " ", count: max(0, limit - DisplayWidth.of(text)))
     return right ? padding + text : text + padding
   }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import ScanAPI
+import Vocabulary
 
 /// `json`: one array, an object per line. `ndjson`: one object per line. Field names and values
 /// are the API's own; after `select`, only the selected fields.

@@ -1,4 +1,4 @@
-import ScanAPI
+import Vocabulary
 
 /// An aligned table that fits the terminal: widths come from the first block of rows, long cells
 /// are cut with `…`, columns that cannot fit are dropped from the right, status is coloured.
@@ -56,10 +56,10 @@ struct TableFormatter: RowFormatter {
   /// Natural widths; when they do not fit, text columns shrink (to 12 at least, the ScanId never),
   /// and if that is not enough, the least useful columns are dropped first.
   private mutating func layout() {
-    var natural = shown.map { CellText.width(context.columns[$0].name) }
+    var natural = shown.map { DisplayWidth.of(context.columns[$0].name) }
     for row in pending {
       for (position, column) in shown.enumerated() {
-        natural[position] = max(natural[position], CellText.width(cell(row, column)))
+        natural[position] = max(natural[position], DisplayWidth.of(cell(row, column)))
       }
     }
     widths = natural

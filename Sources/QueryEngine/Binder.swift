@@ -1,6 +1,7 @@
 import Foundation
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// Resolves fields against the schema at each point of a pipeline, types literals, and checks the
 /// shape of the pipeline, reporting every problem with its span before anything is sent.

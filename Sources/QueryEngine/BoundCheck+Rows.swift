@@ -1,4 +1,5 @@
 import ScanAPI
+import Vocabulary
 
 extension BoundCheck {
   /// Whether the check holds for a complete set of rows (what `watch … until` asks after each tick).

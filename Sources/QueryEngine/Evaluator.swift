@@ -1,6 +1,7 @@
 import Foundation
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// Turns a plan into a pulled chain of row streams over the paged API or a file.
 public struct Evaluator: Sendable {

@@ -1,5 +1,6 @@
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// Field names as users may write them: the API's names in any case, and short aliases.
 public enum FieldCatalog {

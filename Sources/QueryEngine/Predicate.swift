@@ -1,5 +1,6 @@
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// A compiled condition over a row's columns, with literals already converted to the column's
 /// kind, so evaluating it allocates nothing in the common cases.

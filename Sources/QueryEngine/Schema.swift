@@ -1,5 +1,6 @@
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// The columns rows have at some point of a pipeline, and how field names resolve against them.
 public struct Schema: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// Times as the language writes them: `now`, `now-1d`, `now+2h`, `2024-07-10`,
 /// `2024-07-10T10:00`, `2024-07-10T10:00:00Z`, `2024-07-10T10:00:00+08:00` (UTC unless a zone is given).
@@ -9,19 +10,12 @@ public enum TimeLiteral {
     let lowered = text.lowercased()
     if lowered == "now" { return nowMs }
     if lowered.hasPrefix("now-") || lowered.hasPrefix("now+") {
-      guard let offset = milliseconds(String(lowered.dropFirst(4))) else { return nil }
+      guard let offset = DurationText.milliseconds(lowered.dropFirst(4), units: DurationText.unitsWithWeeks) else {
+        return nil
+      }
       return lowered.dropFirst(3).first == "-" ? nowMs - offset : nowMs + offset
     }
     return absolute(text)
-  }
-
-  private static func milliseconds(_ text: String) -> Int64? {
-    for (unit, factor) in [("ms", 1.0), ("s", 1e3), ("m", 6e4), ("h", 3.6e6), ("d", 8.64e7), ("w", 6.048e8)]
-    where text.hasSuffix(unit) && !(unit == "s" && text.hasSuffix("ms")) {
-      guard let value = Double(text.dropLast(unit.count)), value >= 0, value * factor <= 1e15 else { return nil }
-      return Int64(value * factor)
-    }
-    return nil
   }
 
   static func absolute(_ text: String) -> Int64? {
@@ -33,24 +27,20 @@ public enum TimeLiteral {
       return Int32(String(decoding: characters[range], as: UTF8.self))
     }
     guard characters.count >= 10, characters[4] == 0x2D, characters[7] == 0x2D, let year = digits(0..<4),
-      let month = digits(5..<7), let day = digits(8..<10), (1...12).contains(month), (1...31).contains(day)
+      let month = digits(5..<7), let day = digits(8..<10)
     else { return nil }
-    var parts = tm()
-    parts.tm_year = year - 1900
-    parts.tm_mon = month - 1
-    parts.tm_mday = day
+    var (hour, minute, second): (Int32, Int32, Int32) = (0, 0, 0)
     var index = 10
     var zoneOffsetSeconds = 0
     if index < characters.count {
-      guard characters[index] == 0x54 || characters[index] == 0x20, let hour = digits(11..<13), characters.count > 13,
-        characters[13] == 0x3A, let minute = digits(14..<16), hour < 24, minute < 60
+      guard characters[index] == 0x54 || characters[index] == 0x20, let hours = digits(11..<13), characters.count > 13,
+        characters[13] == 0x3A, let minutes = digits(14..<16)
       else { return nil }
-      parts.tm_hour = hour
-      parts.tm_min = minute
+      (hour, minute) = (hours, minutes)
       index = 16
       if index < characters.count, characters[index] == 0x3A {
-        guard let second = digits(17..<19), second < 61 else { return nil }
-        parts.tm_sec = second
+        guard let seconds = digits(17..<19) else { return nil }
+        second = seconds
         index = 19
       }
       if index < characters.count {
@@ -67,7 +57,10 @@ public enum TimeLiteral {
         }
       }
     }
-    let seconds = Int64(timegm(&parts)) - Int64(zoneOffsetSeconds)
-    return seconds * 1000
+    guard
+      let seconds = WireTimestamp.secondsSince1970(
+        year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+    else { return nil }
+    return (seconds - Int64(zoneOffsetSeconds)) * 1000
   }
 }

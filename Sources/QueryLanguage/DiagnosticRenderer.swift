@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Renders a diagnostic the same way in the REPL and in scripts:
 ///
 ///     ci.scansh:3:14: error: unknown field 'RunPrecent'
@@ -22,8 +24,8 @@ public enum DiagnosticRenderer {
       decoding: source.bytes[diagnostic.span.start..<max(diagnostic.span.start, spanEnd)], as: UTF8.self)
     text += "  " + line.replacingTabs() + "\n"
     text +=
-      "  " + String(repeating: " ", count: displayWidth(before))
-      + String(repeating: "^", count: max(1, displayWidth(under))) + "\n"
+      "  " + String(repeating: " ", count: DisplayWidth.of(before))
+      + String(repeating: "^", count: max(1, DisplayWidth.of(under))) + "\n"
     if let help = diagnostic.help { text += "help: \(help)\n" }
     return text
   }

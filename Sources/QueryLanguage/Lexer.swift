@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Splits source text into tokens. Newlines end statements except inside parentheses, after a
 /// trailing `|` or `\`, or before a line that starts with `|`; `#` starts a comment.
 public struct Lexer {
@@ -196,23 +198,8 @@ public struct Lexer {
     return Double(text)
   }
 
-  static let maxDurationMilliseconds = 1e15
-
-  static let durationUnits: [(String, Double)] = [
-    ("ms", 1), ("s", 1_000), ("m", 60_000), ("h", 3_600_000), ("d", 86_400_000),
-  ]
-
   /// `30s`, `250ms`, `1.5h`; in milliseconds.
-  static func duration(_ text: String) -> Int64? {
-    for (unit, factor) in durationUnits where text.hasSuffix(unit) {
-      if unit == "s", text.hasSuffix("ms") { continue }
-      guard let value = number(String(text.dropLast(unit.count))), value >= 0 else { continue }
-      // Beyond this (some 31,000 years) it is not a duration anyone means, and would overflow.
-      guard value * factor <= maxDurationMilliseconds else { return nil }
-      return Int64((value * factor).rounded())
-    }
-    return nil
-  }
+  static func duration(_ text: String) -> Int64? { DurationText.milliseconds(text) }
 }
 
 extension Character {

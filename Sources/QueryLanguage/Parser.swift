@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// A hand-written recursive-descent parser for the scansh language. It recovers at stage and
 /// statement boundaries, so a script reports all its errors at once.
 public struct Parser {
@@ -144,7 +146,8 @@ public struct Parser {
         throw Diagnostic(
           "'\(current.text)' is a stage; a pipeline starts with 'scans' or 'load'", at: current.span,
           help:
-            "try: scans | \(source.slice(current.span.to(tokens[statementEndIndex()].span)).trimmingTrailingSpace())")
+            "try: scans | \(source.slice(current.span.to(tokens[statementEndIndex()].span)).trimmingTrailingWhitespace())"
+        )
       }
       let names = LanguageReference.names(of: .source) + LanguageReference.names(of: .command)
       throw Diagnostic(
@@ -482,13 +485,5 @@ public struct Parser {
         "missing value after \(what)", at: previous.span,
         help: "quote a value that contains spaces or symbols: 'like this'")
     }
-  }
-}
-
-extension String {
-  func trimmingTrailingSpace() -> String {
-    var text = self
-    while text.last?.isWhitespace == true { text.removeLast() }
-    return text
   }
 }

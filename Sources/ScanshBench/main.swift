@@ -1,6 +1,7 @@
 import Foundation
 import ScanAPI
 import Shell
+import Vocabulary
 
 // In-process measurements for scripts/bench: what cannot be timed from outside a process.
 //   scansh-bench completion   median milliseconds per Tab completion with 10,000 known ScanIds

@@ -1,5 +1,6 @@
 import Hummingbird
 import ScanAPI
+import Vocabulary
 
 /// The loopback-only control API under `/_sim/`:
 ///

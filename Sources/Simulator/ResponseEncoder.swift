@@ -1,4 +1,5 @@
 import ScanAPI
+import Vocabulary
 
 /// Writes DescribeScans answers and API errors in JSON (wrapped or flat) and XML, shaped like the
 /// reference's samples and the real error body.

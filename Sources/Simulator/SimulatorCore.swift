@@ -1,5 +1,6 @@
 import Foundation
 import ScanAPI
+import Vocabulary
 
 /// The simulator's state and its DescribeScans semantics, apart from HTTP: authentication in the
 /// real order, filters, paging, simulated time, faults, counters and the request log.
@@ -119,7 +120,7 @@ public actor SimulatorCore {
     for (key, value) in pairs {
       if parameters.updateValue(value, forKey: key) != nil { duplicate = duplicate ?? key }
     }
-    let format = ResponseFormat.allCases.first { $0.rawValue.caseInsensitiveEquals(parameters["Format"] ?? "XML") }
+    let format = ResponseFormat.allCases.first { $0.rawValue.equalsIgnoringCase(parameters["Format"] ?? "XML") }
     let encoder = ResponseEncoder(format: format ?? .xml, flat: configuration.flat)
     let requestId = random.uuid().uppercased()
     var response = answer(
@@ -239,24 +240,7 @@ public actor SimulatorCore {
   }
 
   static func parseTimestamp(_ text: String) -> Date? {
-    // yyyy-MM-ddTHH:mm:ssZ, UTC.
-    let utf8 = Array(text.utf8)
-    guard utf8.count == 20, utf8[4] == 0x2D, utf8[7] == 0x2D, utf8[10] == 0x54, utf8[13] == 0x3A, utf8[16] == 0x3A,
-      utf8[19] == 0x5A
-    else { return nil }
-    func number(_ range: Range<Int>) -> Int32? { Int32(String(decoding: utf8[range], as: UTF8.self)) }
-    guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10), let hour = number(11..<13),
-      let minute = number(14..<16), let second = number(17..<19), (1...12).contains(month), (1...31).contains(day),
-      hour < 24, minute < 60, second < 61
-    else { return nil }
-    var parts = tm()
-    parts.tm_year = year - 1900
-    parts.tm_mon = month - 1
-    parts.tm_mday = day
-    parts.tm_hour = hour
-    parts.tm_min = minute
-    parts.tm_sec = second
-    return Date(timeIntervalSince1970: TimeInterval(timegm(&parts)))
+    WireTimestamp.parse(text).map { Date(timeIntervalSince1970: TimeInterval($0)) }
   }
 
   // MARK: Control
@@ -297,10 +281,4 @@ public actor SimulatorCore {
   func logEntries() -> [LogEntry] { log }
 
   func clearLog() { log = [] }
-}
-
-extension String {
-  func caseInsensitiveEquals(_ other: String) -> Bool {
-    utf8.count == other.utf8.count && lowercased() == other.lowercased()
-  }
 }

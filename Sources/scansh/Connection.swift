@@ -2,6 +2,7 @@ import Foundation
 import ScanAPI
 import Shell
 import Simulator
+import Vocabulary
 
 /// Wires credentials, endpoint, transport and (in demo mode) the in-process simulator into the
 /// client the session uses. The client is made on first use, so `help` never starts a server.

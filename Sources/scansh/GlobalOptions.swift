@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formatters
 import ScanAPI
+import Vocabulary
 
 extension OutputFormat: ExpressibleByArgument {}
 

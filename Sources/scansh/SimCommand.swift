@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ScanAPI
 import Simulator
+import Vocabulary
 
 /// `scansh sim`: the local DescribeScans server.
 struct SimCommand: ParsableCommand {
@@ -65,7 +66,7 @@ struct SimCommand: ParsableCommand {
 
   static func parseEpoch(_ text: String) -> Date? {
     if let milliseconds = Int64(text) { return Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
-    return ISO8601DateFormatter().date(from: text)
+    return WireTimestamp.parse(text).map { Date(timeIntervalSince1970: TimeInterval($0)) }
   }
 
   func run() throws {

@@ -1,5 +1,6 @@
 import ScanAPI
 import Testing
+import Vocabulary
 
 @testable import Formatters
 
@@ -42,7 +43,7 @@ struct FormatterTests {
         (2 rows)
 
         """)
-    #expect(text.split(separator: "\n").allSatisfy { CellText.width(String($0)) <= 60 })
+    #expect(text.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 60 })
   }
 
   @Test func tableColoursStatus() {

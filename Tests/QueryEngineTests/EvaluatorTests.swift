@@ -2,6 +2,7 @@ import Foundation
 import QueryLanguage
 import ScanAPI
 import Testing
+import Vocabulary
 
 @testable import QueryEngine
 

@@ -1,6 +1,7 @@
 import Foundation
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 @testable import QueryEngine
 

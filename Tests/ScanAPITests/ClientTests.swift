@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import Vocabulary
 
 @testable import ScanAPI
 
@@ -149,6 +150,6 @@ struct ClientTests {
   }
 
   @Test func timestampsAreUTC() {
-    #expect(ScanClient.timestamp(Date(timeIntervalSince1970: 1_456_231_584)) == "2016-02-23T12:46:24Z")
+    #expect(WireTimestamp.format(secondsSince1970: 1_456_231_584) == "2016-02-23T12:46:24Z")
   }
 }

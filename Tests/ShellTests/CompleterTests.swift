@@ -84,5 +84,7 @@ struct CompleterTests {
 
   @Test func listsCandidatesInColumns() {
     #expect(CandidateListing.render(["status", "start", "StartDate"], width: 30) == "\nstatus     start\nStartDate\n")
+    // Wide characters take two columns each, so the listing stays aligned under CJK names.
+    #expect(CandidateListing.render(["官网漏洞", "abcde", "x"], width: 80) == "\n官网漏洞  abcde     x\n")
   }
 }

@@ -5,6 +5,7 @@ import ScanAPI
 import Shell
 import Simulator
 import TestSupport
+import Vocabulary
 
 /// A session over a real simulator, printing into buffers.
 struct SessionHarness {

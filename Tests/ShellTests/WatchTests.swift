@@ -5,6 +5,7 @@ import ScanAPI
 import Synchronization
 import TestSupport
 import Testing
+import Vocabulary
 
 @testable import Shell
 

@@ -2,6 +2,7 @@ import Foundation
 import ScanAPI
 import Simulator
 import TestSupport
+import Vocabulary
 
 /// Hand-built requests, signed or deliberately not, for testing the simulator's checks.
 struct SignedRequests {
@@ -16,7 +17,7 @@ struct SignedRequests {
     var parameters: [(String, String)] = [
       ("Action", "DescribeScans"), ("Version", "2017-11-29"), ("AccessKeyId", accessKeyId),
       ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0"), ("SignatureNonce", nonce),
-      ("Timestamp", ScanClient.timestamp(timestamp)),
+      ("Timestamp", WireTimestamp.format(secondsSince1970: timestamp.timeIntervalSince1970)),
     ]
     if let format { parameters.append(("Format", format)) }
     return parameters

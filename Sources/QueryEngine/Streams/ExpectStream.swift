@@ -1,5 +1,6 @@
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// An `expect` that did not hold: the check as written and what was found instead.
 public struct ExpectationFailure: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,4 +1,5 @@
 import ScanAPI
+import Vocabulary
 
 final class FilterStream: StageStream {
   private let predicate: Predicate

@@ -1,4 +1,5 @@
 import ScanAPI
+import Vocabulary
 
 /// Counts rows per value of a column, largest group first, ties by value; a list field counts
 /// each of its items.

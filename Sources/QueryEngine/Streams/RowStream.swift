@@ -1,4 +1,5 @@
 import ScanAPI
+import Vocabulary
 
 /// A pulled stream of rows: each stage asks the one before it for the next row.
 public protocol RowStream: AnyObject {

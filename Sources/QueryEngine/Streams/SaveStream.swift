@@ -1,5 +1,6 @@
 import Foundation
 import ScanAPI
+import Vocabulary
 
 /// Writes the rows passing through to PATH as ndjson: into a temporary file beside it, renamed over
 /// PATH only once every row is written. An error or a Ctrl-C leaves PATH as it was.

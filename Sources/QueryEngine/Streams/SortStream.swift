@@ -1,4 +1,5 @@
 import ScanAPI
+import Vocabulary
 
 /// Sorts by several keys: stable, missing values last whatever the direction, numbers and times
 /// numerically, text by its UTF-8 bytes. With a `first N` after it, only the best N rows are kept.

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// Turns DescribeScans bodies into pages, accepting both envelope shapes (the reference's wrapped
 /// `requestId`/`data`/`code`/`success` and the SDK's flat PascalCase) in JSON and XML, and rejecting

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// Calls DescribeScans: builds and signs the request (a fresh nonce and timestamp per attempt),
 /// sends it, decodes the answer, and retries what is worth retrying.
@@ -140,7 +141,7 @@ public struct ScanClient: Sendable {
       ("SignatureMethod", "HMAC-SHA1"),
       ("SignatureVersion", "1.0"),
       ("SignatureNonce", UUID().uuidString),
-      ("Timestamp", Self.timestamp(clock.now())),
+      ("Timestamp", WireTimestamp.format(secondsSince1970: clock.now().timeIntervalSince1970)),
     ]
     if let token = credentials.securityToken { common.append(("SecurityToken", token)) }
     let operation = request.parameters
@@ -181,8 +182,8 @@ public struct ScanClient: Sendable {
   private func redacted(_ error: APIError) -> APIError {
     var error = error
     for secret in configuration.credentials.secrets where !secret.isEmpty {
-      error.message = error.message.replacingAll(secret, with: "****")
-      error.recommend = error.recommend?.replacingAll(secret, with: "****")
+      error.message = error.message.replacing(secret, with: "****")
+      error.recommend = error.recommend?.replacing(secret, with: "****")
     }
     return error
   }
@@ -200,15 +201,6 @@ public struct ScanClient: Sendable {
     }
   }
 
-  /// `yyyy-MM-ddTHH:mm:ssZ` in UTC.
-  public static func timestamp(_ date: Date) -> String {
-    var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
-    var parts = tm()
-    gmtime_r(&seconds, &parts)
-    func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
-    return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))T"
-      + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec))Z"
-  }
 }
 
 public enum ScanAPIInfo {

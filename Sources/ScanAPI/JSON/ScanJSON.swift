@@ -1,3 +1,5 @@
+import Vocabulary
+
 extension Scan {
   /// Decodes one scan object, tolerant as the real API needs: numbers may come as strings or
   /// strings as numbers (a numeric ScanId keeps its exact digits), any field may be absent or null,

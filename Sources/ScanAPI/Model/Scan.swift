@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// A scan task as DescribeScans returned it: one optional value per `ScanField`.
 public struct Scan: Sendable, Hashable {
   public var values: [FieldValue?]

@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// The fields of a scan task as DescribeScans returns them, in the reference's order.
 public enum ScanField: Int, CaseIterable, Sendable, Hashable {
@@ -90,4 +91,9 @@ public enum ScanField: Int, CaseIterable, Sendable, Hashable {
     uniqueKeysWithValues: allCases.map { ($0.apiName, $0) })
   private static let byLowercasedName: [String: ScanField] = Dictionary(
     uniqueKeysWithValues: allCases.map { ($0.apiName.lowercased(), $0) })
+}
+
+extension Column {
+  /// The columns of a full scan row, one per `ScanField`, in catalog order.
+  public static let scanColumns: [Column] = ScanField.allCases.map(\.column)
 }

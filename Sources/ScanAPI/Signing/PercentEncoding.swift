@@ -19,7 +19,7 @@ public enum PercentEncoding {
 
   /// `application/x-www-form-urlencoded`, as the official SDK writes bodies: space as `+`.
   public static func formEncode(_ text: String) -> String {
-    encode(text).replacingAll("%20", with: "+")
+    encode(text).replacing("%20", with: "+")
   }
 
   /// Decodes `%XX` and, when `plusIsSpace`, `+`; nil when the escapes do not make UTF-8.
@@ -81,11 +81,5 @@ public enum PercentEncoding {
     case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
     default: nil
     }
-  }
-}
-
-extension String {
-  func replacingAll(_ target: String, with replacement: String) -> String {
-    split(separator: target, omittingEmptySubsequences: false).joined(separator: replacement)
   }
 }

@@ -8,9 +8,3 @@ struct XMLElement: Sendable, Equatable {
     children.first { $0.name.equalsIgnoringCase(name) }
   }
 }
-
-extension String {
-  func equalsIgnoringCase(_ other: String) -> Bool {
-    utf8.count == other.utf8.count && lowercased() == other.lowercased()
-  }
-}

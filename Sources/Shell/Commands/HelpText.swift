@@ -1,6 +1,7 @@
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// `help` and `help TOPIC`, from the language reference table.
 public enum HelpText {
@@ -11,7 +12,7 @@ public enum HelpText {
     ] {
       text += "\n\(title)\n"
       for entry in LanguageReference.entries where entry.kind == kind {
-        text += "  " + entry.name.padding(9) + entry.summary + "\n"
+        text += "  " + entry.name.padded(to: 9) + entry.summary + "\n"
       }
     }
     text += """
@@ -45,17 +46,11 @@ public enum HelpText {
 
   /// `show fields`: name, kind and aliases of every field.
   public static var fields: String {
-    var text = "Field".padding(23) + "Aliases".padding(18) + "Kind\n"
+    var text = "Field".padded(to: 23) + "Aliases".padded(to: 18) + "Kind\n"
     for field in ScanField.allCases {
       let aliases = FieldCatalog.aliases.filter { $0.field == field }.map(\.alias).joined(separator: ", ")
-      text += field.apiName.padding(23) + aliases.padding(18) + FieldCatalog.describe(field.kind) + "\n"
+      text += field.apiName.padded(to: 23) + aliases.padded(to: 18) + FieldCatalog.describe(field.kind) + "\n"
     }
     return text
-  }
-}
-
-extension String {
-  func padding(_ width: Int) -> String {
-    count >= width ? self + " " : self + String(repeating: " ", count: width - count)
   }
 }

@@ -1,5 +1,6 @@
 import CEditLine
 import Foundation
+import Vocabulary
 
 /// Owns a libedit `EditLine` and its `History`. libedit is not thread-safe and calls back on the
 /// thread inside `el_gets`, so one thread (the REPL's) does all of this. Callbacks find this
@@ -112,11 +113,11 @@ enum CandidateListing {
 
   static func render(_ candidates: [String], width: Int) -> String {
     let shown = candidates.prefix(maxShown)
-    let cell = (shown.map(\.count).max() ?? 0) + 2
+    let cell = (shown.map(DisplayWidth.of).max() ?? 0) + 2
     let columns = max(1, (width > 0 ? width : 80) / max(1, cell))
     var text = "\n"
     for (index, candidate) in shown.enumerated() {
-      text += index % columns == columns - 1 || index == shown.count - 1 ? candidate + "\n" : candidate.padding(cell)
+      text += index % columns == columns - 1 || index == shown.count - 1 ? candidate + "\n" : candidate.padded(to: cell)
     }
     if candidates.count > shown.count { text += "… and \(candidates.count - shown.count) more\n" }
     return text

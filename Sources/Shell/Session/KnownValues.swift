@@ -1,5 +1,6 @@
 import ScanAPI
 import Synchronization
+import Vocabulary
 
 /// Values seen in earlier results (ScanIds, Names, targets), offered by Tab completion without an
 /// API call. Bounded per field, first seen kept.

@@ -3,6 +3,7 @@ import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// Runs statements: parses and checks them, plans and evaluates pipelines, runs commands, prints
 /// results and reports failures. One statement at a time; the REPL and scripts both drive it.

@@ -1,6 +1,7 @@
 import Formatters
 import Foundation
 import ScanAPI
+import Vocabulary
 
 /// `watch` in a log: one line per change, `03:52:10  2018071010171127450  test_0710-2  RunPercent 40 → 55`;
 /// the first tick lists the rows. With ndjson, one JSON event per line instead.
@@ -81,7 +82,7 @@ final class LogDisplay: WatchLoop.Display {
     var writer = JSONWriter()
     writer.raw("{")
     writer.key("at")
-    writer.string(ISO8601DateFormatter().string(from: date))
+    writer.string(WireTimestamp.format(secondsSince1970: date.timeIntervalSince1970))
     writer.raw(",")
     writer.key("event")
     writer.string(event.kind.rawValue)

@@ -1,6 +1,7 @@
 import Formatters
 import Foundation
 import ScanAPI
+import Vocabulary
 
 /// `watch` on a terminal: the alternate screen, redrawn in place. A header (query, time, countdown,
 /// requests, throttling), then the rows with RunPercent as a bar and an ETA, changed cells
@@ -154,7 +155,7 @@ final class ScreenDisplay: WatchLoop.Display {
       cells.append(line)
       highlighted.append(Array(repeating: false, count: line.count))
     }
-    var widths = cells[0].indices.map { column in cells.map { CellText.width($0[column]) }.max() ?? 0 }
+    var widths = cells[0].indices.map { column in cells.map { DisplayWidth.of($0[column]) }.max() ?? 0 }
     // Shrink the widest column (the name, usually) until the table fits.
     while widths.reduce(0, +) + 2 * (widths.count - 1) > width,
       let widest = widths.indices.dropFirst().max(by: { widths[$0] < widths[$1] }), widths[widest] > 8
@@ -165,7 +166,7 @@ final class ScreenDisplay: WatchLoop.Display {
       cells[rowIndex].indices.map { column in
         let text = CellText.pad(CellText.truncate(cells[rowIndex][column], to: widths[column]), to: widths[column])
         return highlighted[rowIndex][column] ? "\u{1B}[7m\(text)\u{1B}[0m" : text
-      }.joined(separator: "  ").trimmingTrailingSpaces()
+      }.joined(separator: "  ").trimmingTrailingWhitespace()
     }
   }
 
@@ -193,13 +194,5 @@ final class ScreenDisplay: WatchLoop.Display {
       ? .seconds(milliseconds / 3_600_000 * 3600)
       : milliseconds >= 60_000 ? .seconds(milliseconds / 60_000 * 60) : .seconds(max(1, milliseconds / 1000))
     return "~" + DurationText.format(rounded)
-  }
-}
-
-extension String {
-  func trimmingTrailingSpaces() -> String {
-    var text = self
-    while text.hasSuffix(" ") { text.removeLast() }
-    return text
   }
 }

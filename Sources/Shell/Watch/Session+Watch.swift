@@ -3,6 +3,7 @@ import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 extension Session {
   /// Rows a watch holds per tick.

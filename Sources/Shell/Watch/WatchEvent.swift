@@ -1,4 +1,5 @@
 import ScanAPI
+import Vocabulary
 
 /// What changed between two ticks for one row.
 public struct WatchEvent: Sendable, Equatable {

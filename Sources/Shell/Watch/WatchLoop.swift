@@ -1,6 +1,7 @@
 import Foundation
 import QueryEngine
 import ScanAPI
+import Vocabulary
 
 /// The schedule and stopping rules of `watch`, apart from fetching and drawing, so they can be
 /// tested with a clock that does not sleep. Ticks run on a fixed schedule (a slow fetch does not

@@ -1,8 +1,4 @@
-import ScanAPI
-
-public enum OutputFormat: String, Sendable, CaseIterable {
-  case table, json, ndjson, csv, tsv
-}
+import Vocabulary
 
 /// What a formatter needs to know besides the rows.
 public struct OutputContext: Sendable {

@@ -7,9 +7,6 @@ public struct Column: Sendable, Hashable {
     self.name = name
     self.kind = kind
   }
-
-  /// The columns of a full scan row, one per `ScanField`, in catalog order.
-  public static let scanColumns: [Column] = ScanField.allCases.map(\.column)
 }
 
 /// One row of a result; `values[i]` belongs to column `i`, and `nil` means the field was absent.
