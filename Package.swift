@@ -74,7 +74,7 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "SimulatorTests",
-      dependencies: ["Simulator", "ScanAPI", "TestSupport", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict
+      dependencies: ["Simulator", "ScanAPI", "Vocabulary", "TestSupport", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict
     ),
     .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], swiftSettings: strict),
     .testTarget(

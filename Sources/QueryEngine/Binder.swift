@@ -14,11 +14,8 @@ public struct Binder: Sendable {
     self.source = source
   }
 
-  public struct Failure: Error, Sendable {
-    public var diagnostics: [Diagnostic]
-  }
-
-  public func bind(_ pipeline: Pipeline) throws -> BoundPipeline {
+  /// Binds a whole pipeline, or reports every problem in it at once.
+  public func bind(_ pipeline: Pipeline) throws(Diagnostics) -> BoundPipeline {
     var diagnostics: [Diagnostic] = []
     var read = FieldSet(mask: 0)
     read.insert(.scanId)
@@ -29,10 +26,10 @@ public struct Binder: Sendable {
     case .scans(let search, let filter, _):
       var predicate: Predicate?
       if let filter {
-        do {
+        do throws(Diagnostic) {
           predicate = try bind(filter, in: schema)
-        } catch let diagnostic as Diagnostic {
-          diagnostics.append(diagnostic)
+        } catch {
+          diagnostics.append(error)
         }
       }
       if let predicate { read = read.union(Self.fields(predicate.columns, schema)) }
@@ -42,18 +39,18 @@ public struct Binder: Sendable {
     }
     var stages: [BoundPipeline.Stage] = []
     for (index, stage) in pipeline.stages.enumerated() {
-      do {
+      do throws(Diagnostic) {
         let (bound, next, columns) = try bind(stage, at: index, of: pipeline.stages, in: schema)
         read = read.union(Self.fields(columns, schema))
         stages.append(bound)
         schema = next
-      } catch let diagnostic as Diagnostic {
-        diagnostics.append(diagnostic)
+      } catch {
+        diagnostics.append(error)
         stages.append(.format("table"))
       }
       schemas.append(schema)
     }
-    guard diagnostics.isEmpty else { throw Failure(diagnostics: diagnostics) }
+    guard diagnostics.isEmpty else { throw Diagnostics(source: source, items: diagnostics) }
     if schema.isScans { read = .all }
     return BoundPipeline(syntax: pipeline, source: boundSource, stages: stages, schemas: schemas, readFields: read)
   }
@@ -63,7 +60,7 @@ public struct Binder: Sendable {
     return FieldSet(columns.compactMap { ScanField(rawValue: $0) })
   }
 
-  private func bind(_ stage: Stage, at index: Int, of all: [Stage], in schema: Schema) throws
+  private func bind(_ stage: Stage, at index: Int, of all: [Stage], in schema: Schema) throws(Diagnostic)
     -> (BoundPipeline.Stage, Schema, Set<Int>)
   {
     switch stage.kind {
@@ -71,12 +68,12 @@ public struct Binder: Sendable {
       let predicate = try bind(expression, in: schema)
       return (.filter(predicate), schema, predicate.columns)
     case .sort(let keys):
-      let specs = try keys.map {
-        BoundPipeline.SortSpec(column: try schema.resolve($0.field), descending: $0.descending)
+      let specs = try keys.map { key throws(Diagnostic) in
+        BoundPipeline.SortSpec(column: try schema.resolve(key.field), descending: key.descending)
       }
       return (.sort(specs), schema, Set(specs.map(\.column)))
     case .select(let fields):
-      let columns = try fields.map { try schema.resolve($0) }
+      let columns = try fields.map { field throws(Diagnostic) in try schema.resolve(field) }
       let next = Schema(columns: columns.map { schema.columns[$0] }, isScans: false, shapedBy: "select")
       return (.select(columns), next, Set(columns))
     case .first(let count):
@@ -101,7 +98,7 @@ public struct Binder: Sendable {
         throw Diagnostic(
           "'watch' must be the last stage", at: stage.name.span, help: "only 'format' may follow it")
       }
-      let until = try spec.until.map { try bind($0, in: schema) }
+      let until = try spec.until.map { check throws(Diagnostic) in try bind(check, in: schema) }
       let watch = BoundWatch(
         interval: .milliseconds(spec.interval.value), until: until, limit: spec.limit.map { .milliseconds($0.value) },
         stageIndex: index)
@@ -123,7 +120,7 @@ public struct Binder: Sendable {
     }
   }
 
-  func bind(_ check: Check, in schema: Schema) throws -> BoundCheck {
+  func bind(_ check: Check, in schema: Schema) throws(Diagnostic) -> BoundCheck {
     let text = source.slice(check.span)
     switch check {
     case .empty: return BoundCheck(kind: .empty, text: text)
@@ -136,18 +133,20 @@ public struct Binder: Sendable {
 
   // MARK: Expressions
 
-  public func bind(_ expression: Condition, in schema: Schema) throws -> Predicate {
+  public func bind(_ expression: Condition, in schema: Schema) throws(Diagnostic) -> Predicate {
     var columns = Set<Int>()
     let root = try node(expression, in: schema, columns: &columns)
     return Predicate(root: root, columns: columns)
   }
 
-  private func node(_ expression: Condition, in schema: Schema, columns: inout Set<Int>) throws -> Predicate.Node {
+  private func node(_ expression: Condition, in schema: Schema, columns: inout Set<Int>) throws(Diagnostic)
+    -> Predicate.Node
+  {
     switch expression {
     case .and(let terms, _):
-      return .and(try terms.map { try node($0, in: schema, columns: &columns) })
+      return .and(try terms.map { term throws(Diagnostic) in try node(term, in: schema, columns: &columns) })
     case .or(let terms, _):
-      return .or(try terms.map { try node($0, in: schema, columns: &columns) })
+      return .or(try terms.map { term throws(Diagnostic) in try node(term, in: schema, columns: &columns) })
     case .not(let inner, _):
       return .not(try node(inner, in: schema, columns: &columns))
     case .comparison(let field, let op, let value):
@@ -168,14 +167,15 @@ public struct Binder: Sendable {
       columns.insert(column)
       let kind = schema.columns[column].kind
       let name = schema.columns[column].name
-      let literals = try values.map {
-        try literal($0, kind: kind, op: .equal, field: name, comparison: expression.span)
+      let literals = try values.map { value throws(Diagnostic) in
+        try literal(value, kind: kind, op: .equal, field: name, comparison: expression.span)
       }
       return .test(.init(column: column, kind: kind, op: .equal, literals: literals, negated: negated))
     }
   }
 
-  private func literal(_ value: Value, kind: FieldKind, op: Operator, field: String, comparison: Span) throws
+  private func literal(_ value: Value, kind: FieldKind, op: Operator, field: String, comparison: Span)
+    throws(Diagnostic)
     -> Predicate.Literal
   {
     let text = value.string

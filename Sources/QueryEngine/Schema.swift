@@ -31,7 +31,7 @@ public struct Schema: Sendable, Equatable {
   }
 
   /// Resolves a field or explains, at its span, why it cannot.
-  public func resolve(_ field: FieldName) throws -> Int {
+  public func resolve(_ field: FieldName) throws(Diagnostic) -> Int {
     if let index = index(of: field.name) { return index }
     let candidates = isScans ? FieldCatalog.allNames : columns.map(\.name)
     var help = Suggestion.didYouMean(field.name, in: candidates)

@@ -37,7 +37,7 @@ public struct Settings: Sendable, Equatable {
   }
 
   /// Applies `set NAME VALUE`, or explains what is wrong with a span.
-  public mutating func apply(name: Located<String>, value: Value) throws {
+  public mutating func apply(name: Located<String>, value: Value) throws(Diagnostic) {
     let text = value.string
     func bad(_ message: String, help: String? = nil) -> Diagnostic {
       Diagnostic(message, at: value.span, help: help)

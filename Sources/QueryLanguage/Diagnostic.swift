@@ -15,8 +15,9 @@ public struct Diagnostic: Error, Sendable, Hashable {
   }
 }
 
-/// Several diagnostics from one source, in source order.
-public struct Diagnostics: Error, Sendable {
+/// Several diagnostics from one source, in source order: the error the language layer throws
+/// (the parser, the binder, `set` and `help` all report through it).
+public struct Diagnostics: Error, Sendable, Equatable {
   public var source: SourceText
   public var items: [Diagnostic]
 

@@ -1,5 +1,5 @@
 /// Text being parsed, with the name it is reported under (`FILE`, `-c`, or nil in the REPL).
-public struct SourceText: Sendable {
+public struct SourceText: Sendable, Equatable {
   public let name: String?
   public let text: String
   public let bytes: [UInt8]
@@ -9,6 +9,8 @@ public struct SourceText: Sendable {
     self.text = text
     self.bytes = Array(text.utf8)
   }
+
+  public static func == (a: SourceText, b: SourceText) -> Bool { a.name == b.name && a.text == b.text }
 
   public func slice(_ span: Span) -> String {
     let start = min(max(0, span.start), bytes.count)

@@ -50,7 +50,7 @@ public struct SimulatorServer: Sendable {
   }
 }
 
-public enum SimulatorError: Error, CustomStringConvertible {
+public enum SimulatorError: Error, Sendable, Equatable, CustomStringConvertible {
   case didNotStart
 
   public var description: String { "the simulator did not start" }

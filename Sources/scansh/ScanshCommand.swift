@@ -21,7 +21,8 @@ struct ScanshCommand: ParsableCommand {
         echo 'scans | count' | scansh
 
       Exit codes: 0 success, 1 expect/watch condition failed, 2 usage or parse error,
-      3 API error, 4 network error, 130 interrupted.
+      3 API error, 4 network error, 5 a file could not be written, 70 internal error,
+      130 interrupted.
       """,
     version: ScanAPIInfo.version,
     subcommands: [SimCommand.self, RunCommand.self]

@@ -57,6 +57,22 @@ struct CommandLineTests {
     #expect(lines.count == 4)
   }
 
+  /// A file that cannot be written is an I/O failure (exit 5), named with its reason, and leaves
+  /// nothing behind.
+  @Test func saveThatCannotWriteExitsFive() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-missing-\(UUID().uuidString)")
+    let output = try await Scansh.run(
+      ["--demo", "-c", "scans | first 2 | save '\(folder.path)/out.ndjson'"], environment: Scansh.demoEnvironment())
+    #expect(output.status == 5)
+    #expect(output.stdout == "")
+    #expect(
+      output.stderr.hasSuffix(
+        "\nerror: cannot save to \(folder.path)/out.ndjson: No such file or directory\n  in -c:1: scans | first 2 | save '\(folder.path)/out.ndjson'\n"
+      )
+    )
+    #expect(!FileManager.default.fileExists(atPath: folder.path))
+  }
+
   @Test func scriptsReportEveryParseErrorAndSendNothing() async throws {
     let simulator = try SimulatorProcess()
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-e2e-\(UUID().uuidString)")

@@ -22,8 +22,8 @@ func bindingErrors(_ text: String) -> String {
   do {
     _ = try bind(text)
     return "ok"
-  } catch let failure as Binder.Failure {
-    return DiagnosticRenderer.render(Diagnostics(source: source, items: failure.diagnostics))
+  } catch let diagnostics as Diagnostics {
+    return DiagnosticRenderer.render(diagnostics)
   } catch {
     return "\(error)"
   }

@@ -26,7 +26,7 @@ public enum HelpText {
   }
 
   /// The text for `help TOPIC`, or a diagnostic for an unknown topic.
-  public static func topic(_ topic: Located<String>) throws -> String {
+  public static func topic(_ topic: Located<String>) throws(Diagnostic) -> String {
     let name = topic.value.lowercased()
     if name == "fields" { return fields }
     if ["conditions", "operators", "values"].contains(name) { return overview }

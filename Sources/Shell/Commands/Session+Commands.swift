@@ -45,7 +45,7 @@ extension Session {
     sourceDepth += 1
     defer { sourceDepth -= 1 }
     let result = await run(SourceText(text, name: path))
-    if result.code != .success { throw SourcedScriptFailed(code: result.code) }
+    if result.code != .success { throw ShellError.sourcedScriptFailed(result.code) }
   }
 
   /// Reads a script file as UTF-8.
@@ -59,9 +59,4 @@ extension Session {
     }
     return text
   }
-}
-
-/// A sourced script failed; it has already reported why.
-struct SourcedScriptFailed: Error {
-  var code: ExitCode
 }

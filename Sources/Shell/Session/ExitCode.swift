@@ -8,6 +8,10 @@ public enum ExitCode: Int32, Sendable, Comparable {
   /// API error: auth, throttled past retries, malformed response.
   case api = 3
   case network = 4
+  /// A local file could not be written (`save` into a read-only folder or a full disk).
+  case io = 5
+  /// A bug in scansh: an error no layer declares.
+  case internalError = 70
   case interrupted = 130
 
   /// Which of two failures a run reports: the more serious one.
@@ -20,7 +24,9 @@ public enum ExitCode: Int32, Sendable, Comparable {
     case .usage: 2
     case .api: 3
     case .network: 4
-    case .interrupted: 5
+    case .io: 5
+    case .internalError: 6
+    case .interrupted: 7
     }
   }
 }

@@ -1,8 +1,10 @@
+import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
 
-/// The one place an error becomes text and an exit code.
+/// The one place an error becomes text and an exit code. Each layer throws its own small set of
+/// errors (README "Errors and exit codes"); every case of each is mapped here, by name.
 public enum Presenter {
   public struct Report: Sendable, Equatable {
     public var text: String
@@ -10,33 +12,78 @@ public enum Presenter {
   }
 
   public static func report(_ error: any Error, source: SourceText? = nil) -> Report {
-    switch error {
-    case let diagnostics as Diagnostics:
+    switch Failure(error) {
+    case .diagnostics(let diagnostics):
       return Report(text: DiagnosticRenderer.render(diagnostics), code: .usage)
-    case let diagnostic as Diagnostic:
-      let source = source ?? SourceText("")
-      return Report(text: DiagnosticRenderer.render(diagnostic, in: source), code: .usage)
-    case let failure as ExpectationFailure:
+    case .diagnostic(let diagnostic):
+      return Report(text: DiagnosticRenderer.render(diagnostic, in: source ?? SourceText("")), code: .usage)
+    case .expectation(let failure):
       return Report(text: "expect failed: \(failure)\n", code: .checkFailed)
-    case let error as ScanAPIError:
-      switch error {
-      case .network: return Report(text: "error: \(error)\n", code: .network)
-      case .invalidEndpoint, .credentials: return Report(text: "error: \(error)\n", code: .usage)
-      case .api, .malformedResponse: return Report(text: "error: \(error)\n", code: .api)
-      }
-    case let failure as ScanFileReader.Failure:
+    case .api(let error):
+      return Report(text: "error: \(error)\n", code: code(for: error))
+    case .load(let failure):
       return Report(text: "error: cannot load \(failure)\n", code: .usage)
-    case let error as EvaluationError:
-      return Report(text: "error: \(error)\n", code: .usage)
-    case let error as ShellError:
+    case .evaluation(let error):
+      return Report(text: "error: \(error)\n", code: code(for: error))
+    case .shell(let error):
+      // A sourced script has reported its own errors.
+      if case .sourcedScriptFailed = error { return Report(text: "", code: error.exitCode) }
       return Report(text: "error: \(error)\n", code: error.exitCode)
-    case let failure as SourcedScriptFailed:
-      // The sourced script has reported its own errors.
-      return Report(text: "", code: failure.code)
-    case is CancellationError:
+    case .cancelled:
       return Report(text: "interrupted\n", code: .interrupted)
-    default:
-      return Report(text: "error: \(error)\n", code: .api)
+    case .unforeseen(let description):
+      return Report(text: "internal error: \(description) (please report this)\n", code: .internalError)
+    }
+  }
+
+  static func code(for error: ScanAPIError) -> ExitCode {
+    switch error {
+    case .network: .network
+    case .invalidEndpoint, .credentials: .usage
+    case .api, .malformedResponse: .api
+    }
+  }
+
+  static func code(for error: EvaluationError) -> ExitCode {
+    switch error {
+    case .tooManyRowsToSort: .usage
+    case .save: .io
+    }
+  }
+
+  /// Every error scansh's layers throw, so that the switch above names each; anything else is a bug.
+  enum Failure {
+    case diagnostics(Diagnostics)
+    case diagnostic(Diagnostic)
+    case expectation(ExpectationFailure)
+    case api(ScanAPIError)
+    case load(ScanFileReader.Failure)
+    case evaluation(EvaluationError)
+    case shell(ShellError)
+    case cancelled
+    case unforeseen(String)
+
+    /// Sorts an error into its layer's set; what fits none is `unforeseen`.
+    init(_ error: any Error) {
+      if let error = error as? Diagnostics {
+        self = .diagnostics(error)
+      } else if let error = error as? Diagnostic {
+        self = .diagnostic(error)
+      } else if let error = error as? ExpectationFailure {
+        self = .expectation(error)
+      } else if let error = error as? ScanAPIError {
+        self = .api(error)
+      } else if let error = error as? ScanFileReader.Failure {
+        self = .load(error)
+      } else if let error = error as? EvaluationError {
+        self = .evaluation(error)
+      } else if let error = error as? ShellError {
+        self = .shell(error)
+      } else if error is CancellationError {
+        self = .cancelled
+      } else {
+        self = .unforeseen(String(describing: error))
+      }
     }
   }
 }
@@ -45,25 +92,33 @@ public enum Presenter {
 public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
   case cannotRead(path: String, reason: String)
   case sourceTooDeep(Int)
+  /// A `source`d script failed with this code; it has reported why itself.
+  case sourcedScriptFailed(ExitCode)
   case watchGaveUp(String)
   case watchFailedTicks(Int, String)
   case notAvailable(String)
+  /// Demo mode's built-in simulator could not start.
+  case demoDidNotStart(String)
 
   public var description: String {
     switch self {
     case .cannotRead(let path, let reason): "cannot read \(path): \(reason)"
     case .sourceTooDeep(let limit): "'source' nested more than \(limit) files deep"
+    case .sourcedScriptFailed(let code): "the sourced script failed (exit \(code.rawValue))"
     case .watchGaveUp(let message): message
     case .watchFailedTicks(let count, let last): "watch stopped after \(count) failed ticks in a row; last: \(last)"
     case .notAvailable(let what): what
+    case .demoDidNotStart(let reason): "demo mode could not start its simulator: \(reason)"
     }
   }
 
   var exitCode: ExitCode {
     switch self {
+    case .cannotRead, .sourceTooDeep, .notAvailable: .usage
+    case .sourcedScriptFailed(let code): code
     case .watchGaveUp: .checkFailed
     case .watchFailedTicks: .api
-    default: .usage
+    case .demoDidNotStart: .network
     }
   }
 }

@@ -16,12 +16,8 @@ extension Session {
     try await print(plan)
   }
 
-  func bindOrThrow(_ pipeline: Pipeline, source: SourceText) throws -> BoundPipeline {
-    do {
-      return try Binder(now: now(), source: source).bind(pipeline)
-    } catch let failure as Binder.Failure {
-      throw Diagnostics(source: source, items: failure.diagnostics)
-    }
+  func bindOrThrow(_ pipeline: Pipeline, source: SourceText) throws(Diagnostics) -> BoundPipeline {
+    try Binder(now: now(), source: source).bind(pipeline)
   }
 
   /// The format in force: the `format` stage, else `set format`, else `--format`, else table.

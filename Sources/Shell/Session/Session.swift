@@ -102,22 +102,16 @@ public final class Session: @unchecked Sendable {
     var scratch = settings
     let binder = Binder(now: now(), source: source)
     for statement in script.statements {
-      do {
-        switch statement.kind {
-        case .pipeline(let pipeline), .command(.explain(let pipeline)):
-          _ = try binder.bind(pipeline)
-        case .command(.set(let name, let value)):
-          try scratch.apply(name: name, value: value)
-        case .command(.help(let topic?)):
-          _ = try HelpText.topic(topic)
-        default:
-          break
-        }
-      } catch let failure as Binder.Failure {
-        diagnostics += failure.diagnostics
-      } catch let diagnostic as Diagnostic {
-        diagnostics.append(diagnostic)
-      } catch {}
+      switch statement.kind {
+      case .pipeline(let pipeline), .command(.explain(let pipeline)):
+        do throws(Diagnostics) { _ = try binder.bind(pipeline) } catch { diagnostics += error.items }
+      case .command(.set(let name, let value)):
+        do throws(Diagnostic) { try scratch.apply(name: name, value: value) } catch { diagnostics.append(error) }
+      case .command(.help(let topic?)):
+        do throws(Diagnostic) { _ = try HelpText.topic(topic) } catch { diagnostics.append(error) }
+      case .command(.help(nil)), .command(.show), .command(.history), .command(.source), .command(.exit):
+        break
+      }
     }
     return diagnostics
   }
