@@ -123,6 +123,12 @@ int scansh_terminal_columns(int fd) {
     return size.ws_col;
 }
 
+int scansh_terminal_rows(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0 || size.ws_row == 0) return 0;
+    return size.ws_row;
+}
+
 /// libedit's reader, but one a Ctrl-C always interrupts: it waits on the terminal and the signal
 /// self-pipe together, so a SIGINT that lands between two reads is not lost, and it decodes UTF-8
 /// itself (mbrtowc) as libedit's own reader would.

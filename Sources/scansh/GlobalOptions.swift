@@ -1,9 +1,20 @@
 import ArgumentParser
-import Formatters
-import ScanAPI
+import Shell
 import Vocabulary
 
 extension OutputFormat: ExpressibleByArgument {}
+
+/// `30s`, `250ms`, `5m`: durations as scansh writes them everywhere. Retroactive on purpose: the
+/// executable is the only module that knows ArgumentParser, and no other module will conform it.
+// swift-format-ignore: AvoidRetroactiveConformances
+extension Duration: @retroactive ExpressibleByArgument {
+  public init?(argument: String) {
+    guard let duration = DurationText.parse(argument) else { return nil }
+    self = duration
+  }
+
+  public var defaultValueDescription: String { DurationText.format(self) }
+}
 
 /// Options every way of running scansh shares.
 struct GlobalOptions: ParsableArguments {
@@ -17,15 +28,29 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "No colour, even on a terminal (NO_COLOR works too).") var noColor = false
   @Flag(help: "One stderr line per request and retry; secrets and signatures are never shown.") var verbose = false
   @Flag(help: "In scripts, go on after a failed statement.") var keepGoing = false
-  @Option(help: "Per-request timeout, e.g. 20s.") var timeout: String = "20s"
+  @Option(help: "Per-request timeout, e.g. 20s.") var timeout: Duration = .seconds(20)
 
   func validate() throws {
     if let pageSize, !(1...100).contains(pageSize) { throw ValidationError("--page-size takes a number from 1 to 100") }
     if let concurrency, !(1...32).contains(concurrency) {
       throw ValidationError("--concurrency takes a number from 1 to 32")
     }
-    guard let duration = DurationText.parse(timeout), duration > .zero else {
-      throw ValidationError("--timeout takes a duration such as 20s")
-    }
+    guard timeout > .zero else { throw ValidationError("--timeout takes a duration such as 20s") }
+  }
+
+  var launch: LaunchOptions {
+    var options = LaunchOptions()
+    options.endpoint = endpoint
+    options.profile = profile
+    options.region = region
+    options.demo = demo
+    options.format = format
+    options.pageSize = pageSize
+    options.concurrency = concurrency
+    options.noColor = noColor
+    options.verbose = verbose
+    options.keepGoing = keepGoing
+    options.timeout = timeout
+    return options
   }
 }

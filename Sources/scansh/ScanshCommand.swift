@@ -82,8 +82,7 @@ struct ScanshCommand: ParsableCommand {
     } else {
       sources = nil
     }
-    let code = Launcher.run(options: options, scripts: sources)
-    throw ExitCode(code.rawValue)
+    throw ExitCode(launch(options, scripts: sources).rawValue)
   }
 }
 
@@ -95,6 +94,13 @@ struct RunCommand: ParsableCommand {
 
   func run() throws {
     let sources = try files.map { SourceText(try Session.readScript($0), name: $0) }
-    throw ExitCode(Launcher.run(options: options, scripts: sources).rawValue)
+    throw ExitCode(launch(options, scripts: sources).rawValue)
   }
+}
+
+/// Hands the parsed options to the shell, with the simulator demo mode starts.
+func launch(_ options: GlobalOptions, scripts: [SourceText]?) -> Shell.ExitCode {
+  Launcher.run(
+    options.launch, scripts: scripts, environment: ProcessInfo.processInfo.environment,
+    startDemo: DemoSimulator.start)
 }

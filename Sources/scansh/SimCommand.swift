@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ScanAPI
+import Shell
 import Simulator
 import Vocabulary
 
@@ -35,8 +36,8 @@ struct SimCommand: ParsableCommand {
   var epoch: String?
   @Option(help: "Simulated seconds per real second (600: a scan finishes within seconds; 0 freezes time).")
   var clockSpeed = 1.0
-  @Option(help: "Delay before each DescribeScans answer, e.g. 25ms.") var latency = "0ms"
-  @Option(help: "Random extra delay up to this much, e.g. 10ms.") var jitter = "0ms"
+  @Option(help: "Delay before each DescribeScans answer, e.g. 25ms.") var latency: Duration = .zero
+  @Option(help: "Random extra delay up to this much, e.g. 10ms.") var jitter: Duration = .zero
   @Option(help: "Fraction of calls answered with Throttling.User (about half with x-acs-retry-after).")
   var throttleRate = 0.0
   @Option(help: "Fraction of calls answered with 503 ServiceUnavailable.") var errorRate = 0.0
@@ -50,23 +51,14 @@ struct SimCommand: ParsableCommand {
   @Option(help: "Write the scans as ndjson to this file and exit, instead of serving them.") var dump: String?
 
   func validate() throws {
-    guard DurationText.parse(latency) != nil else {
-      throw ValidationError("--latency: expected a duration such as 25ms")
-    }
-    guard DurationText.parse(jitter) != nil else { throw ValidationError("--jitter: expected a duration such as 10ms") }
     guard (0...1).contains(throttleRate), (0...1).contains(errorRate) else {
       throw ValidationError("--throttle-rate and --error-rate take a fraction from 0 to 1")
     }
     guard maxPageSize >= 1 else { throw ValidationError("--max-page-size must be at least 1") }
     guard clockSpeed >= 0 else { throw ValidationError("--clock-speed must not be negative") }
-    if let epoch, Self.parseEpoch(epoch) == nil {
+    if let epoch, DemoSettings.parseEpoch(epoch) == nil {
       throw ValidationError("--epoch: expected epoch milliseconds or yyyy-MM-ddTHH:mm:ssZ")
     }
-  }
-
-  static func parseEpoch(_ text: String) -> Date? {
-    if let milliseconds = Int64(text) { return Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
-    return WireTimestamp.parse(text).map { Date(timeIntervalSince1970: TimeInterval($0)) }
   }
 
   func run() throws {
@@ -75,10 +67,10 @@ struct SimCommand: ParsableCommand {
     configuration.port = port
     configuration.seed = seed
     configuration.scanCount = scans
-    configuration.epoch = epoch.flatMap(Self.parseEpoch)
+    configuration.epoch = epoch.flatMap(DemoSettings.parseEpoch)
     configuration.clockSpeed = clockSpeed
-    configuration.latency = DurationText.parse(latency)!
-    configuration.jitter = DurationText.parse(jitter)!
+    configuration.latency = latency
+    configuration.jitter = jitter
     configuration.throttleRate = throttleRate
     configuration.errorRate = errorRate
     configuration.drift = drift
@@ -94,21 +86,21 @@ struct SimCommand: ParsableCommand {
     }
     let server = SimulatorServer(configuration: configuration)
     if let dump {
-      try runBlocking {
+      try Blocking.run {
         var writer = JSONWriter(capacity: 1 << 20)
         for scan in await server.core.snapshot() {
           scan.writeJSON(to: &writer)
           writer.raw(0x0A)
         }
         try Data(writer.bytes).write(to: URL(fileURLWithPath: dump))
-      }
+      }.result.get()
       return
     }
     let host = host
-    try runBlocking {
+    try Blocking.run {
       try await server.run { port in
         StandardOutput.write("listening on http://\(host):\(port)\n")
       }
-    }
+    }.result.get()
   }
 }

@@ -42,5 +42,6 @@ void scansh_signal_drain(void);
 
 int scansh_set_utf8_locale(void);
 int scansh_terminal_columns(int fd);
+int scansh_terminal_rows(int fd);
 
 #endif

@@ -100,7 +100,7 @@ final class LineEditor {
       if completion.candidates.count <= 1 { return UInt8(CC_REFRESH) }
     }
     if completion.candidates.count > 1 {
-      writeListing(CandidateListing.render(completion.candidates, width: Int(scansh_terminal_columns(1))))
+      writeListing(CandidateListing.render(completion.candidates, width: TerminalSize.columns() ?? 0))
       return UInt8(CC_REDISPLAY)
     }
     return completion.insertion == nil ? UInt8(CC_REFRESH_BEEP) : UInt8(CC_REFRESH)

@@ -102,45 +102,17 @@ public final class REPL {
   /// Runs a statement on the cooperative pool while this thread waits for it or for Ctrl-C, which
   /// cancels it: in-flight requests are cancelled and an unfinished `save` leaves nothing behind.
   private func run(_ statement: String) -> Session.Result {
-    var done: [Int32] = [-1, -1]
-    guard pipe(&done) == 0 else { return Session.Result(code: .usage, exited: false) }
-    defer {
-      close(done[0])
-      close(done[1])
-    }
-    let box = ResultBox()
     let session = session
-    let writeEnd = done[1]
     progress?.begin()
-    let task = Task {
-      box.set(await session.run(SourceText(statement)))
-      var byte: UInt8 = 1
-      _ = write(writeEnd, &byte, 1)
+    defer { progress?.end() }
+    let interruption = Blocking.Interruption(descriptor: scansh_signal_fd()) {
+      scansh_signal_drain()
+      guard scansh_sigint_pending() != 0 else { return false }
+      scansh_sigint_clear()
+      return true
     }
-    var descriptors = [
-      pollfd(fd: scansh_signal_fd(), events: Int16(POLLIN), revents: 0),
-      pollfd(fd: done[0], events: Int16(POLLIN), revents: 0),
-    ]
-    while true {
-      let ready = poll(&descriptors, 2, -1)
-      if ready < 0 { continue }  // EINTR: the handler has written to the self-pipe; poll again
-      if descriptors[0].revents != 0 {
-        scansh_signal_drain()
-        if scansh_sigint_pending() != 0 {
-          scansh_sigint_clear()
-          task.cancel()
-        }
-      }
-      if descriptors[1].revents != 0 { break }
-    }
-    progress?.end()
-    return box.value ?? Session.Result(code: .interrupted, exited: false)
-  }
-
-  private final class ResultBox: Sendable {
-    private let result = Mutex<Session.Result?>(nil)
-    func set(_ value: Session.Result) { result.withLock { $0 = value } }
-    var value: Session.Result? { result.withLock { $0 } }
+    let (result, _) = Blocking.run(interruption: interruption) { await session.run(SourceText(statement)) }
+    return (try? result.get()) ?? Session.Result(code: .interrupted, exited: false)
   }
 }
 

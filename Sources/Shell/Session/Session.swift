@@ -89,11 +89,31 @@ public final class Session: @unchecked Sendable {
         let report = Presenter.report(error, source: source)
         errors.write(locate(report.text, statement: statement, source: source, error: error))
         code = max(code, report.code)
-        if report.code == .interrupted { return Result(code: code, exited: false) }
-        if report.code != .checkFailed, !options.keepGoing { return Result(code: code, exited: false) }
+        if stops(after: report.code) { return Result(code: code, exited: false) }
       }
     }
     return Result(code: code, exited: false)
+  }
+
+  /// Runs scripts in order, by the same rule as statements: on after a failed `expect`, on after
+  /// anything with `keepGoing`, never after an interruption or `exit`.
+  public func run(_ scripts: [SourceText]) async -> Result {
+    var code = ExitCode.success
+    for script in scripts {
+      let result = await run(script)
+      code = max(code, result.code)
+      if result.exited || stops(after: result.code) { return Result(code: code, exited: result.exited) }
+    }
+    return Result(code: code, exited: false)
+  }
+
+  /// Whether a run of statements or scripts ends after one that ended with `code`.
+  func stops(after code: ExitCode) -> Bool {
+    switch code {
+    case .success, .checkFailed: false
+    case .interrupted: true
+    case .usage, .api, .network, .io, .internalError: !options.keepGoing
+    }
   }
 
   /// Errors found before running: unknown fields, type clashes, bad settings.

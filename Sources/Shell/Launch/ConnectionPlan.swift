@@ -1,0 +1,65 @@
+import Foundation
+import ScanAPI
+
+/// What scansh will connect to, decided before anything connects: the demo simulator or an
+/// endpoint with credentials, the summary the prompt and `show config` show, and the transport's
+/// limits. Pure but for reading the credential files; the caller carries it out.
+public struct ConnectionPlan: Sendable, Equatable {
+  public enum Target: Sendable, Equatable {
+    case demo(DemoSettings)
+    case remote(endpoint: Endpoint, credentials: Credentials)
+  }
+
+  public var target: Target
+  public var summary: ConnectionSummary
+  public var timeout: Duration
+  /// HTTP connections per host: at least the paging window.
+  public var maxConnections: Int
+
+  /// The key pair demo mode signs with; the simulator's defaults, not a secret.
+  public static let demoCredentials = Credentials(accessKeyId: "testid", accessKeySecret: "testsecret")
+
+  /// Resolves the plan; `warn` hears of problems found on the way (a config file others can read)
+  /// even when resolution then fails. Throws `ScanAPIError` for configuration errors.
+  public static func make(
+    options: LaunchOptions, environment: [String: String], homeDirectory: String, wallClock: Date,
+    warn: (String) -> Void
+  ) throws -> ConnectionPlan {
+    let resolved: ResolvedConnection
+    if options.demo {
+      resolved = ResolvedConnection(credentials: nil, source: .demo)
+    } else {
+      resolved = try CredentialResolver(environment: environment, homeDirectory: homeDirectory).resolve(
+        profile: options.profile, warn: warn)
+    }
+    let endpointText = options.endpoint ?? resolved.endpoint
+    let region = options.region ?? resolved.region
+    let timeout = options.timeout
+    let maxConnections = max(8, options.concurrency ?? 8)
+    guard resolved.credentials != nil || endpointText != nil else {
+      let demo = DemoSettings(
+        environment: environment, wallClock: wallClock, reason: options.demo ? .asked : .noCredentials)
+      let summary = ConnectionSummary(
+        endpoint: "built-in simulator on loopback (demo mode)", profile: resolved.profileName, region: region,
+        source: .demo, accessKeyId: nil, hasSecurityToken: false)
+      return ConnectionPlan(target: .demo(demo), summary: summary, timeout: timeout, maxConnections: maxConnections)
+    }
+    guard let credentials = resolved.credentials else {
+      throw ScanAPIError.credentials(
+        "--endpoint is set but no credentials were found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use --profile"
+      )
+    }
+    let endpoint = try Endpoint(endpointText ?? Endpoint.production)
+    let summary = ConnectionSummary(
+      endpoint: endpoint.description, profile: resolved.profileName, region: region, source: resolved.source,
+      accessKeyId: credentials.maskedAccessKeyId, hasSecurityToken: credentials.securityToken != nil)
+    return ConnectionPlan(
+      target: .remote(endpoint: endpoint, credentials: credentials), summary: summary, timeout: timeout,
+      maxConnections: maxConnections)
+  }
+
+  public var demo: DemoSettings? {
+    if case .demo(let settings) = target { return settings }
+    return nil
+  }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import Vocabulary
+
+/// Demo mode's simulator and its clock: fixed data (seed, count) generated around `epoch`, with
+/// simulated time running `speed` times as fast as real time.
+public struct DemoSettings: Sendable, Equatable {
+  public enum Reason: Sendable, Equatable {
+    /// `--demo` asked for it.
+    case asked
+    /// Nothing in the credential chain yielded credentials, and no `--endpoint` was given.
+    case noCredentials
+  }
+
+  public static let seed: UInt64 = 7
+  public static let scans = 240
+  public static let defaultSpeed = 60.0
+
+  public var seed = DemoSettings.seed
+  public var scans = DemoSettings.scans
+  public var epoch: Date
+  public var speed: Double
+  public var reason: Reason
+
+  /// `SCANSH_DEMO_EPOCH` (epoch milliseconds or `yyyy-MM-ddTHH:mm:ssZ`) and
+  /// `SCANSH_DEMO_CLOCK_SPEED` make a demo reproducible; otherwise the current minute, at 60×.
+  public init(environment: [String: String], wallClock: Date, reason: Reason) {
+    epoch =
+      environment["SCANSH_DEMO_EPOCH"].flatMap(Self.parseEpoch)
+      ?? Date(timeIntervalSince1970: (wallClock.timeIntervalSince1970 / 60).rounded(.down) * 60)
+    speed = environment["SCANSH_DEMO_CLOCK_SPEED"].flatMap(Double.init) ?? Self.defaultSpeed
+    self.reason = reason
+  }
+
+  /// Epoch milliseconds or `yyyy-MM-ddTHH:mm:ssZ`, as `scansh sim --epoch` takes it.
+  public static func parseEpoch(_ text: String) -> Date? {
+    if let milliseconds = Int64(text) { return Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
+    return WireTimestamp.parse(text).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+  }
+
+  /// The simulated time after `elapsed` real time, so `now-1d` means the same in the demo's world
+  /// as in its data.
+  public func now(after elapsed: Duration) -> Date {
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return epoch.addingTimeInterval(seconds * speed)
+  }
+
+  /// The stderr notice that says statements are not going to a real account, and why.
+  public var notice: String {
+    switch reason {
+    case .noCredentials:
+      "scansh: demo mode: no credentials found, so statements run against the built-in simulator\n"
+    case .asked:
+      "scansh: demo mode (--demo): statements run against the built-in simulator\n"
+    }
+  }
+}

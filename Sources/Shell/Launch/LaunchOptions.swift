@@ -1,0 +1,20 @@
+import Vocabulary
+
+/// The command line's options as the shell needs them; the executable fills this from its parser.
+public struct LaunchOptions: Sendable, Equatable {
+  public var endpoint: String?
+  public var profile: String?
+  public var region: String?
+  /// `--demo`: the built-in simulator even when credentials are configured.
+  public var demo = false
+  public var format: OutputFormat?
+  public var pageSize: Int?
+  public var concurrency: Int?
+  public var noColor = false
+  public var verbose = false
+  public var keepGoing = false
+  /// Per request.
+  public var timeout: Duration = .seconds(20)
+
+  public init() {}
+}

@@ -1,0 +1,71 @@
+import Foundation
+import QueryLanguage
+import ScanAPI
+
+/// Wires a session from the command line's options and runs scripts, or the REPL when `scripts`
+/// is nil. The executable parses options and calls this; everything with a rule in it is here.
+public enum Launcher {
+  public static func run(
+    _ options: LaunchOptions, scripts: [SourceText]?, environment: [String: String], startDemo: @escaping DemoStarter
+  ) -> ExitCode {
+    let errors = FileDescriptorSink.standardError
+    let output = FileDescriptorSink.standardOutput
+    let progress = ProgressLine(sink: errors)
+    let stats = RequestStats()
+    let plan: ConnectionPlan
+    do {
+      // Warnings are printed as found: a config others can read matters even when it then fails.
+      plan = try ConnectionPlan.make(
+        options: options, environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(),
+        wallClock: Date(), warn: { errors.write("warning: \($0)\n") })
+    } catch {
+      let report = Presenter.report(error)
+      errors.write(report.text)
+      return report.code
+    }
+    let connection = Connection(
+      plan: plan,
+      events: ClientEventReporter.sink(verbose: options.verbose, errors: errors, progress: progress, stats: stats),
+      startDemo: startDemo,
+      announceDemo: { demo in
+        // The REPL's banner says it; a script's output should not be mistaken for a real account's.
+        if scripts != nil { errors.write(demo.notice) }
+      })
+    var sessionOptions = Session.Options(connection: plan.summary, format: options.format)
+    sessionOptions.keepGoing = options.keepGoing
+    sessionOptions.colorAllowed = !options.noColor && (environment["NO_COLOR"] ?? "").isEmpty
+    sessionOptions.outputIsTerminal = isatty(1) != 0
+    sessionOptions.terminalWidth = { TerminalSize.columns() }
+    sessionOptions.terminalHeight = { TerminalSize.rows() }
+    sessionOptions.interactive = scripts == nil
+    let session = Session(
+      options: sessionOptions, output: output, errors: errors, client: { try await connection.client() },
+      now: { connection.now() })
+    session.requestStats = stats
+    let historyFile = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
+    // Scripts can list the interactive shell's history too; the REPL keeps it current.
+    session.history = { historyFile.load() }
+    if let pageSize = options.pageSize { session.settings.pageSize = pageSize }
+    if let concurrency = options.concurrency { session.settings.concurrency = concurrency }
+
+    guard let scripts else {
+      session.progress = progress
+      let repl = REPL(session: session, historyFile: historyFile, output: output, errors: errors, progress: progress)
+      let code = repl.run()
+      _ = Blocking.run { await connection.close() }
+      return code
+    }
+    let (result, cancelled) = Blocking.runInterruptibly {
+      let result = await session.run(scripts)
+      await connection.close()
+      return result.code
+    }
+    let code = (try? result.get()) ?? .interrupted
+    if cancelled {
+      // A statement that was running has said so, and where; between statements, say it here.
+      if code != .interrupted { errors.write("interrupted\n") }
+      return .interrupted
+    }
+    return code
+  }
+}
