@@ -1,4 +1,5 @@
 import QueryLanguage
+import Vocabulary
 
 /// What `set NAME VALUE` changes, with defaults.
 public struct Settings: Sendable, Equatable {
@@ -22,71 +23,43 @@ public struct Settings: Sendable, Equatable {
 
   public init() {}
 
-  public static let names = ["pagesize", "concurrency", "format", "lang", "timezone", "color"]
-
-  public static func values(for name: String) -> [String] {
-    switch name.lowercased() {
-    case "format": LanguageReference.formats
-    case "lang": ["zh", "en"]
-    case "timezone": ["local", "utc"]
-    case "color": ["auto", "on", "off"]
-    case "pagesize": ["100", "50", "20"]
-    case "concurrency": ["8", "4", "1"]
-    default: []
-    }
-  }
-
-  /// Applies `set NAME VALUE`, or explains what is wrong with a span.
+  /// Applies `set NAME VALUE`, checked against the setting's entry in the language reference, or
+  /// explains what is wrong with a span.
   public mutating func apply(name: Located<String>, value: Value) throws(Diagnostic) {
-    let text = value.string
-    func bad(_ message: String, help: String? = nil) -> Diagnostic {
-      Diagnostic(message, at: value.span, help: help)
-    }
-    switch name.value.lowercased() {
-    case "pagesize":
-      guard let size = Int(text), (1...100).contains(size) else { throw bad("pagesize takes a number from 1 to 100") }
-      pageSize = size
-    case "concurrency":
-      guard let count = Int(text), (1...32).contains(count) else {
-        throw bad("concurrency takes a number from 1 to 32")
-      }
-      concurrency = count
-    case "format":
-      guard LanguageReference.formats.contains(text.lowercased()) else {
-        throw bad(
-          "unknown format '\(text)'",
-          help: Suggestion.didYouMean(text, in: LanguageReference.formats)
-            ?? "formats: " + LanguageReference.formats.joined(separator: ", "))
-      }
-      format = text.lowercased()
-    case "lang":
-      guard ["zh", "en"].contains(text.lowercased()) else { throw bad("lang is zh or en") }
-      lang = text.lowercased()
-    case "timezone":
-      switch text.lowercased() {
-      case "utc": timeZone = .utc
-      case "local": timeZone = .local
-      default: throw bad("timezone is local or utc")
-      }
-    case "color":
-      guard let setting = ColorSetting(rawValue: text.lowercased()) else { throw bad("color is auto, on or off") }
-      color = setting
-    default:
+    guard let spec = LanguageReference.setting(named: name.value) else {
+      let names = LanguageReference.settingNames
       throw Diagnostic(
         "unknown setting '\(name.value)'", at: name.span,
-        help: Suggestion.didYouMean(name.value, in: Self.names) ?? "settings: " + Self.names.joined(separator: ", "))
+        help: Suggestion.didYouMean(name.value, in: names) ?? "settings: " + names.joined(separator: ", "))
+    }
+    guard let text = spec.validate(value.string) else {
+      let rejection = spec.rejection(of: value.string)
+      throw Diagnostic(rejection.message, at: value.span, help: rejection.help)
+    }
+    switch spec.name {
+    case .pagesize: pageSize = Int(text)!
+    case .concurrency: concurrency = Int(text)!
+    case .format: format = text
+    case .lang: lang = text
+    case .timezone: timeZone = text == "utc" ? .utc : .local
+    case .color: color = ColorSetting(rawValue: text)!
     }
   }
 
-  /// `show settings`, one `name value` line each.
+  /// The value of a setting as `show settings` prints it.
+  public func value(of name: SettingSpec.Name) -> String {
+    switch name {
+    case .pagesize: String(pageSize)
+    case .concurrency: String(concurrency)
+    case .format: format ?? LanguageReference.setting(.format).defaultValue
+    case .lang: lang ?? LanguageReference.setting(.lang).defaultValue
+    case .timezone: timeZone == .utc ? "utc" : "local"
+    case .color: color.rawValue
+    }
+  }
+
+  /// `show settings`, one `name value` line each, in the reference's order.
   public var lines: [String] {
-    [
-      "pagesize     \(pageSize)",
-      "concurrency  \(concurrency)",
-      "format       \(format ?? "table")",
-      "lang         \(lang ?? "(server default)")",
-      "timezone     \(timeZone == .utc ? "utc" : "local")",
-      "color        \(color.rawValue)",
-    ]
+    LanguageReference.settings.map { $0.name.rawValue.padded(to: 13) + value(of: $0.name) }
   }
 }

@@ -1,5 +1,8 @@
-/// The one table of sources, stages and commands. The parser reads names from it, `help` prints
-/// it, completion offers it, and "did you mean" searches it; its examples run as tests.
+import Vocabulary
+
+/// One source, stage or command of the language: the parser dispatches on `name`, `help` prints
+/// the signature, summary and examples, completion and "did you mean" offer the names, and
+/// docs/language.md is generated from it.
 public struct LanguageEntry: Sendable, Hashable {
   public enum Kind: Sendable, Hashable {
     case source
@@ -7,16 +10,35 @@ public struct LanguageEntry: Sendable, Hashable {
     case command
   }
 
-  public var name: String
+  /// Every entry's canonical name; the parser switches over these, so an entry it cannot parse
+  /// does not compile.
+  public enum Name: String, Sendable, Hashable, CaseIterable {
+    case scans, load
+    case `where`, sort, select, first, count, group, expect, watch, format, save
+    case help, set, show, explain, history, source, exit
+  }
+
+  /// A statement and what it prints on the demo dataset (seed 7, 240 scans, at
+  /// 2026-11-02T09:00:00Z with the clock stopped, times in UTC). A test runs each and compares.
+  public struct Example: Sendable, Hashable {
+    public var statement: String
+    public var output: String
+
+    public init(_ statement: String, prints output: String = "") {
+      self.statement = statement
+      self.output = output
+    }
+  }
+
+  public var name: Name
   public var aliases: [String]
   public var kind: Kind
   public var signature: String
   public var summary: String
-  /// Statements that parse, plan and run against the demo data.
-  public var examples: [String]
+  public var examples: [Example]
 
   public init(
-    _ name: String, aliases: [String] = [], kind: Kind, signature: String, summary: String, examples: [String]
+    _ name: Name, aliases: [String] = [], kind: Kind, signature: String, summary: String, examples: [Example]
   ) {
     self.name = name
     self.aliases = aliases
@@ -25,103 +47,83 @@ public struct LanguageEntry: Sendable, Hashable {
     self.summary = summary
     self.examples = examples
   }
+
+  /// Every word that names this entry.
+  public var words: [String] { [name.rawValue] + aliases }
 }
 
+/// The one description of the language: sources, stages, commands, output formats, settings and
+/// `show` topics. Nothing else lists them.
 public enum LanguageReference {
-  public static let entries: [LanguageEntry] = [
-    LanguageEntry(
-      "scans", kind: .source, signature: "scans [search TEXT] [where EXPR]",
-      summary: "List scan tasks from DescribeScans, filtered on the server where it can.",
-      examples: ["scans", "scans where status = running", "scans search example.com where type = vuln"]),
-    LanguageEntry(
-      "load", kind: .source, signature: "load PATH",
-      summary: "Read scans from an ndjson file (as `save` writes) or a saved DescribeScans response.",
-      examples: ["load running.ndjson | sort RunPercent desc | first 3"]),
-    LanguageEntry(
-      "where", kind: .stage, signature: "where EXPR",
-      summary: "Keep the rows for which EXPR holds.",
-      examples: [
-        "scans | where RunPercent > 50 and status = running", "scans | where name ~ prod or targets ~ example.cn",
-        "scans | where status in (aborted, invalid) and start > now-30d",
-      ]),
-    LanguageEntry(
-      "sort", kind: .stage, signature: "sort FIELD [asc|desc] [, FIELD [asc|desc]]…",
-      summary: "Order rows by one or more fields (stable; missing values last).",
-      examples: ["scans | sort RunPercent desc, ScanId", "scans | sort start desc"]),
-    LanguageEntry(
-      "select", kind: .stage, signature: "select FIELD [, FIELD]…",
-      summary: "Keep only these fields, in this order.",
-      examples: ["scans | select ScanId, Name, RunPercent"]),
-    LanguageEntry(
-      "first", aliases: ["limit"], kind: .stage, signature: "first N",
-      summary: "Keep the first N rows (alias: limit).",
-      examples: ["scans | first 5", "scans | sort start desc | limit 3"]),
-    LanguageEntry(
-      "count", kind: .stage, signature: "count",
-      summary: "Count the rows.",
-      examples: ["scans | count", "scans where status = running | count"]),
-    LanguageEntry(
-      "group", kind: .stage, signature: "group FIELD",
-      summary: "Count rows per value of FIELD, largest group first.",
-      examples: ["scans | group status", "scans | group type"]),
-    LanguageEntry(
-      "expect", kind: .stage, signature: "expect empty | count OP N | all EXPR | any EXPR | none EXPR",
-      summary: "Fail the statement (exit 1) unless the rows pass the check.",
-      examples: ["scans where status = invalid and name = nothing | expect empty", "scans | expect count > 0"]),
-    LanguageEntry(
-      "watch", kind: .stage, signature: "watch INTERVAL [until CHECK|EXPR] [for DURATION]",
-      summary: "Re-run the pipeline every INTERVAL and show what changed.",
-      examples: [
-        "scans where status = running | watch 30s until empty for 2h", "scans | group status | watch 1m for 1h",
-      ]),
-    LanguageEntry(
-      "format", kind: .stage, signature: "format table|json|ndjson|csv|tsv",
-      summary: "Print this statement's result in another format.",
-      examples: ["scans | first 2 | select ScanId, Status | format json"]),
-    LanguageEntry(
-      "save", kind: .stage, signature: "save PATH",
-      summary: "Write the rows to PATH as ndjson (atomically: a temporary file, then a rename).",
-      examples: ["scans where status = running | save running.ndjson"]),
-    LanguageEntry(
-      "help", kind: .command, signature: "help [TOPIC]",
-      summary: "List stages and commands, or show one with its examples.",
-      examples: ["help", "help where"]),
-    LanguageEntry(
-      "set", kind: .command, signature: "set NAME VALUE",
-      summary: "Change a setting: pagesize, concurrency, format, lang, timezone, color.",
-      examples: ["set format json", "set timezone utc"]),
-    LanguageEntry(
-      "show", kind: .command, signature: "show settings|fields|config",
-      summary: "Show the settings, the fields you can use, or the connection.",
-      examples: ["show settings", "show fields", "show config"]),
-    LanguageEntry(
-      "explain", kind: .command, signature: "explain PIPELINE",
-      summary: "Show the plan: API parameters, client-side stages, requests expected.",
-      examples: ["explain scans where status = running | count"]),
-    LanguageEntry(
-      "history", kind: .command, signature: "history",
-      summary: "List the statements entered in earlier sessions and this one.",
-      examples: ["history"]),
-    LanguageEntry(
-      "source", kind: .command, signature: "source PATH",
-      summary: "Run the statements of a script file.",
-      examples: ["source checks.scansh"]),
-    LanguageEntry(
-      "exit", aliases: ["quit"], kind: .command, signature: "exit",
-      summary: "Leave scansh (also quit, or Ctrl-D).",
-      examples: ["exit"]),
-  ]
+  public static func entry(named word: String) -> LanguageEntry? {
+    let lowered = word.lowercased()
+    return entries.first { $0.name.rawValue == lowered || $0.aliases.contains(lowered) }
+  }
 
-  public static func entry(named name: String) -> LanguageEntry? {
-    let lowered = name.lowercased()
-    return entries.first { $0.name == lowered || $0.aliases.contains(lowered) }
+  public static func entry(_ name: LanguageEntry.Name) -> LanguageEntry {
+    entries.first { $0.name == name }!
   }
 
   public static func names(of kind: LanguageEntry.Kind) -> [String] {
-    entries.filter { $0.kind == kind }.flatMap { [$0.name] + $0.aliases }
+    entries.filter { $0.kind == kind }.flatMap(\.words)
   }
 
-  public static let formats = ["table", "json", "ndjson", "csv", "tsv"]
-  public static let showTopics = ["settings", "fields", "config"]
-  public static let checkWords = ["empty", "count", "all", "any", "none"]
+  /// What a statement can start with: sources, then commands.
+  public static var statementWords: [String] { names(of: .source) + names(of: .command) }
+
+  /// Topics `help` knows besides the entries (`conditions`, `operators` and `values` show the
+  /// overview, whose last part covers them).
+  public static let extraHelpTopics = ["fields"]
+  public static let overviewTopics = ["conditions", "operators", "values"]
+
+  public static var helpTopics: [String] { entries.map(\.name.rawValue) + extraHelpTopics }
+
+  public static var formats: [String] { OutputFormat.allCases.map(\.rawValue) }
+
+  public enum ShowTopic: String, Sendable, Hashable, CaseIterable {
+    case settings, fields, config
+
+    public var summary: String {
+      switch self {
+      case .settings: "the settings in force"
+      case .fields: "the fields, their aliases and kinds"
+      case .config: "the connection: endpoint, profile, region and where the credentials came from"
+      }
+    }
+  }
+
+  public static var showTopics: [String] { ShowTopic.allCases.map(\.rawValue) }
+
+  public static let settings: [SettingSpec] = [
+    SettingSpec(
+      name: .pagesize, domain: .integer(1...100, suggested: [100, 50, 20]), defaultValue: "100",
+      summary: "the page size asked for"),
+    SettingSpec(
+      name: .concurrency, domain: .integer(1...32, suggested: [8, 4, 1]), defaultValue: "8",
+      summary: "pages fetched at once"),
+    SettingSpec(
+      name: .format, domain: .choice(OutputFormat.allCases.map(\.rawValue)), defaultValue: "table",
+      summary: "how results are printed"),
+    SettingSpec(
+      name: .lang, domain: .choice(["zh", "en"]), defaultValue: "(server default)", summary: "sent as `Lang`"),
+    SettingSpec(
+      name: .timezone, domain: .choice(["local", "utc"]), defaultValue: "local", summary: "for times in tables"),
+    SettingSpec(
+      name: .color, domain: .choice(["auto", "on", "off"]), defaultValue: "auto", summary: "colour in tables"),
+  ]
+
+  public static func setting(named word: String) -> SettingSpec? {
+    settings.first { $0.name.rawValue == word.lowercased() }
+  }
+
+  public static func setting(_ name: SettingSpec.Name) -> SettingSpec {
+    settings.first { $0.name == name }!
+  }
+
+  public static var settingNames: [String] { settings.map(\.name.rawValue) }
+
+  /// `a`, `a or b`, `a, b or c`: lists in messages.
+  public static func list(_ words: [String]) -> String {
+    words.count <= 1 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + words[words.count - 1]
+  }
 }

@@ -11,6 +11,8 @@ public struct Parser {
   private var index = 0
   private var depth = 0
   private var diagnostics: [Diagnostic]
+  /// What would be accepted where the input ends, in the order the grammar tries it.
+  private var expectations: [Expectation] = []
 
   /// Parses a whole script (or one REPL entry). Statements with errors are left out of the script.
   public static func parse(_ source: SourceText) -> (script: Script, diagnostics: Diagnostics?) {
@@ -19,6 +21,15 @@ public struct Parser {
     let script = parser.parseScript()
     let diagnostics = parser.diagnostics
     return (script, diagnostics.isEmpty ? nil : Diagnostics(source: source, items: diagnostics))
+  }
+
+  /// What the parser would accept where `text` ends: completion asks this at the cursor.
+  public static func expectations(after text: String) -> [Expectation] {
+    let source = SourceText(text)
+    let (tokens, lexical) = Lexer.tokenize(source)
+    var parser = Parser(source: source, tokens: tokens, diagnostics: lexical)
+    _ = parser.parseScript()
+    return parser.expectations
   }
 
   private init(source: SourceText, tokens: [Token], diagnostics: [Diagnostic]) {
@@ -40,6 +51,18 @@ public struct Parser {
     let token = tokens[index]
     if index < tokens.count - 1 { index += 1 }
     return token
+  }
+
+  /// Records that `expectation` would be accepted here, when "here" is the end of the input.
+  private mutating func note(_ expectation: Expectation) {
+    guard current.kind == .end, !expectations.contains(expectation) else { return }
+    expectations.append(expectation)
+  }
+
+  /// Whether the current token is `keyword`; noted as expected at the end of the input.
+  private mutating func at(_ keyword: Keyword) -> Bool {
+    note(.keyword(keyword))
+    return current.isWord(keyword.rawValue)
   }
 
   private mutating func skipToStatementEnd() {
@@ -69,9 +92,11 @@ public struct Parser {
 
   private mutating func parseScript() -> Script {
     var statements: [Statement] = []
+    note(.statement)
     while current.kind != .end {
       if current.kind == .separator {
         _ = advance()
+        note(.statement)
         continue
       }
       let before = diagnostics.count
@@ -90,58 +115,12 @@ public struct Parser {
 
   private mutating func parseStatement() throws -> Statement {
     let start = current.span
-    guard let word = current.word?.lowercased() else {
+    guard let word = current.word else {
       throw Diagnostic(
         "expected a statement, found \(describe(current))", at: current.span,
         help: "statements start with 'scans', 'load' or a command; 'help' lists them")
     }
-    let kind: Statement.Kind
-    switch word {
-    case "scans", "load":
-      kind = .pipeline(try parsePipeline())
-    case "help":
-      _ = advance()
-      var topic: Located<String>?
-      if let word = current.word {
-        topic = Located(word, advance().span)
-      }
-      kind = .command(.help(topic: topic))
-    case "set":
-      _ = advance()
-      guard let name = current.word else {
-        throw unexpected("a setting name", help: "settings: pagesize, concurrency, format, lang, timezone, color")
-      }
-      let nameSpan = advance().span
-      let value = try parseValue(after: "'\(name)'")
-      kind = .command(.set(name: Located(name, nameSpan), value: value))
-    case "show":
-      _ = advance()
-      guard let topic = current.word else {
-        throw unexpected("what to show", help: "show settings, show fields or show config")
-      }
-      guard LanguageReference.showTopics.contains(topic.lowercased()) else {
-        throw Diagnostic(
-          "cannot show '\(topic)'", at: current.span,
-          help: Suggestion.didYouMean(topic, in: LanguageReference.showTopics)
-            ?? "show settings, show fields or show config")
-      }
-      kind = .command(.show(Located(topic.lowercased(), advance().span)))
-    case "explain":
-      _ = advance()
-      guard current.isWord("scans") || current.isWord("load") else {
-        throw unexpected("a pipeline to explain", help: "for example: explain scans where status = running | count")
-      }
-      kind = .command(.explain(try parsePipeline()))
-    case "history":
-      _ = advance()
-      kind = .command(.history)
-    case "source":
-      _ = advance()
-      kind = .command(.source(try parsePath(after: "source")))
-    case "exit", "quit":
-      _ = advance()
-      kind = .command(.exit)
-    default:
+    guard let entry = LanguageReference.entry(named: word), entry.kind != .stage else {
       if LanguageReference.entry(named: word)?.kind == .stage {
         throw Diagnostic(
           "'\(current.text)' is a stage; a pipeline starts with 'scans' or 'load'", at: current.span,
@@ -149,11 +128,62 @@ public struct Parser {
             "try: scans | \(source.slice(current.span.to(tokens[statementEndIndex()].span)).trimmingTrailingWhitespace())"
         )
       }
-      let names = LanguageReference.names(of: .source) + LanguageReference.names(of: .command)
       throw Diagnostic(
         "unknown command '\(current.text)'", at: current.span,
-        help: Suggestion.didYouMean(word, in: names)
+        help: Suggestion.didYouMean(word, in: LanguageReference.statementWords)
           ?? "statements start with 'scans', 'load' or a command; 'help' lists them")
+    }
+    let kind: Statement.Kind
+    switch entry.name {
+    case .scans, .load:
+      kind = .pipeline(try parsePipeline())
+    case .help:
+      _ = advance()
+      var topic: Located<String>?
+      note(.helpTopic)
+      if let word = current.word {
+        topic = Located(word, advance().span)
+      }
+      kind = .command(.help(topic: topic))
+    case .set:
+      _ = advance()
+      note(.setting)
+      guard let name = current.word else {
+        throw unexpected(
+          "a setting name", help: "settings: " + LanguageReference.settingNames.joined(separator: ", "))
+      }
+      let nameSpan = advance().span
+      let value = try parseValue(after: "'\(name)'", expecting: .settingValue(name))
+      kind = .command(.set(name: Located(name, nameSpan), value: value))
+    case .show:
+      _ = advance()
+      note(.showTopic)
+      let topics = LanguageReference.showTopics
+      let usage = LanguageReference.list(topics.map { "show \($0)" })
+      guard let topic = current.word else { throw unexpected("what to show", help: usage) }
+      guard topics.contains(topic.lowercased()) else {
+        throw Diagnostic(
+          "cannot show '\(topic)'", at: current.span, help: Suggestion.didYouMean(topic, in: topics) ?? usage)
+      }
+      kind = .command(.show(Located(topic.lowercased(), advance().span)))
+    case .explain:
+      _ = advance()
+      note(.source)
+      guard let word = current.word, LanguageReference.entry(named: word)?.kind == .source else {
+        throw unexpected("a pipeline to explain", help: "for example: explain scans where status = running | count")
+      }
+      kind = .command(.explain(try parsePipeline()))
+    case .history:
+      _ = advance()
+      kind = .command(.history)
+    case .source:
+      _ = advance()
+      kind = .command(.source(try parsePath(after: "source")))
+    case .exit:
+      _ = advance()
+      kind = .command(.exit)
+    case .where, .sort, .select, .first, .count, .group, .expect, .watch, .format, .save:
+      preconditionFailure("stages are turned away above")
     }
     if !atStatementEnd {
       let token = current
@@ -175,18 +205,18 @@ public struct Parser {
   private mutating func parsePipeline() throws -> Pipeline {
     let sourceToken = advance()
     let pipelineSource: Source
-    if sourceToken.isWord("load") {
+    if LanguageReference.entry(named: sourceToken.text)?.name == .load {
       let path = try parsePath(after: "load")
       pipelineSource = .load(path: path, span: sourceToken.span.to(path.span))
     } else {
       var search: Located<String>?
       var filter: Condition?
-      if current.isWord("search") {
+      if at(.search) {
         _ = advance()
-        let value = try parseValue(after: "'search'")
+        let value = try parseValue(after: "'search'", expecting: .searchText)
         search = Located(value.string, value.span)
       }
-      if current.isWord("where") {
+      if at(.where) {
         _ = advance()
         filter = try parseCondition(after: "'where'")
       }
@@ -217,6 +247,7 @@ public struct Parser {
   }
 
   private mutating func parseStage() throws -> Stage {
+    note(.stage)
     guard let word = current.word else {
       throw Diagnostic(
         "expected a stage after '|', found \(describe(current))",
@@ -237,47 +268,47 @@ public struct Parser {
     }
     let kind: Stage.Kind
     switch entry.name {
-    case "where":
+    case .where:
       kind = .filter(try parseCondition(after: "'where'"))
-    case "sort":
+    case .sort:
       var keys: [SortKey] = []
       repeat {
         if !keys.isEmpty { _ = advance() }
         let field = try parseField(after: keys.isEmpty ? "'sort'" : "','")
         var descending = false
-        if current.isWord("desc") || current.isWord("asc") {
-          descending = advance().isWord("desc")
+        if at(.asc) || at(.desc) {
+          descending = advance().isWord(Keyword.desc.rawValue)
         }
         keys.append(SortKey(field: field, descending: descending))
       } while current.kind == .comma
       kind = .sort(keys)
-    case "select":
+    case .select:
       var fields: [FieldName] = []
       repeat {
         if !fields.isEmpty { _ = advance() }
         fields.append(try parseField(after: fields.isEmpty ? "'select'" : "','"))
       } while current.kind == .comma
       kind = .select(fields)
-    case "first":
+    case .first:
       kind = .first(try parseCount(after: "'\(word)'"))
-    case "count":
+    case .count:
       kind = .count
-    case "group":
+    case .group:
       kind = .group(try parseField(after: "'group'"))
-    case "expect":
+    case .expect:
       kind = .expect(try parseCheck(after: "'expect'", bareExpression: false))
-    case "watch":
+    case .watch:
       guard case .duration(let interval) = current.kind else {
         throw unexpected("an interval such as 30s after 'watch'")
       }
       let intervalSpan = advance().span
       var until: Check?
       var limit: Located<Int64>?
-      if current.isWord("until") {
+      if at(.until) {
         _ = advance()
         until = try parseCheck(after: "'until'", bareExpression: true)
       }
-      if current.isWord("for") {
+      if at(.for) {
         _ = advance()
         guard case .duration(let milliseconds) = current.kind else {
           throw unexpected("a duration such as 10m after 'for'")
@@ -285,7 +316,8 @@ public struct Parser {
         limit = Located(milliseconds, advance().span)
       }
       kind = .watch(WatchSpec(interval: Located(interval, intervalSpan), until: until, limit: limit))
-    case "format":
+    case .format:
+      note(.format)
       guard let format = current.word else {
         throw unexpected(
           "a format after 'format'", help: "formats: " + LanguageReference.formats.joined(separator: ", "))
@@ -297,15 +329,16 @@ public struct Parser {
             ?? "formats: " + LanguageReference.formats.joined(separator: ", "))
       }
       kind = .format(Located(format.lowercased(), advance().span))
-    case "save":
+    case .save:
       kind = .save(try parsePath(after: "save"))
-    default:
-      throw Diagnostic("unknown stage '\(word)'", at: nameToken.span)
+    case .scans, .load, .help, .set, .show, .explain, .history, .source, .exit:
+      preconditionFailure("only stages get here")
     }
     return Stage(kind, span: nameToken.span.to(previous.span), name: name)
   }
 
   private mutating func parseField(after what: String) throws -> FieldName {
+    note(.field)
     guard let word = current.word else {
       throw unexpected("a field name after \(what)", help: "'show fields' lists them")
     }
@@ -330,11 +363,16 @@ public struct Parser {
 
   private mutating func parseCheck(after what: String, bareExpression: Bool) throws -> Check {
     let start = current.span
-    if current.isWord("empty") {
+    var form: CheckForm?
+    for candidate in CheckForm.allCases where at(candidate.keyword) {
+      form = candidate
+      break
+    }
+    switch form {
+    case .some(.empty):
       _ = advance()
       return .empty(start)
-    }
-    if current.isWord("count") {
+    case .some(.count):
       _ = advance()
       guard case .op(let op) = current.kind, op != .contains, op != .notContains else {
         throw unexpected("a comparison after 'count', such as count > 0")
@@ -342,28 +380,33 @@ public struct Parser {
       let opSpan = advance().span
       let number = try parseCount(after: "'count \(op.rawValue)'")
       return .count(Located(op, opSpan), number, start.to(number.span))
-    }
-    for (word, make) in [("all", Check.all), ("any", Check.any), ("none", Check.none)] where current.isWord(word) {
-      _ = advance()
+    case .some(.all), .some(.any), .some(.none):
+      let word = advance().text.lowercased()
       let expression = try parseCondition(after: "'\(word)'")
-      return make(expression, start.to(expression.span))
+      let span = start.to(expression.span)
+      return form == .all ? .all(expression, span) : form == .any ? .any(expression, span) : .none(expression, span)
+    case nil:
+      break
     }
     if bareExpression {
       let expression = try parseCondition(after: what)
       return .all(expression, expression.span)
     }
+    let words = CheckForm.allCases.map(\.rawValue)
     let help: String
-    if let word = current.word, let guess = Suggestion.closest(to: word, in: LanguageReference.checkWords) {
+    if let word = current.word, let guess = Suggestion.closest(to: word, in: words) {
       help = "did you mean '\(guess)'?"
     } else {
       help = "for example: expect empty, expect count > 0, expect all status = finished"
     }
-    throw unexpected("empty, count, all, any or none after \(what)", help: help)
+    throw unexpected("\(LanguageReference.list(words)) after \(what)", help: help)
   }
 
   // MARK: Expressions
 
   private mutating func parseCondition(after what: String) throws -> Condition {
+    note(.field)
+    note(.keyword(.not))
     if atStatementEnd || current.kind == .pipe {
       throw unexpected("a condition after \(what)", help: "for example: status = running")
     }
@@ -372,7 +415,7 @@ public struct Parser {
 
   private mutating func parseOr() throws -> Condition {
     var terms = [try parseAnd()]
-    while current.isWord("or") {
+    while at(.or) {
       _ = advance()
       terms.append(try parseAnd())
     }
@@ -381,7 +424,7 @@ public struct Parser {
 
   private mutating func parseAnd() throws -> Condition {
     var terms = [try parseUnary()]
-    while current.isWord("and") {
+    while at(.and) {
       _ = advance()
       terms.append(try parseUnary())
     }
@@ -399,7 +442,8 @@ public struct Parser {
 
   private mutating func parseUnary() throws -> Condition {
     let start = current.span
-    if current.isWord("not") {
+    note(.field)
+    if at(.not) {
       _ = advance()
       return try nest { parser in
         let inner = try parser.parseUnary()
@@ -424,21 +468,23 @@ public struct Parser {
   }
 
   private mutating func parseComparison() throws -> Condition {
-    guard let name = current.word, !["and", "or"].contains(name.lowercased()) else {
+    guard let name = current.word, !Self.connectives.contains(name.lowercased()) else {
       throw unexpected("a field name", help: "'show fields' lists them", incompleteAtEnd: false)
     }
     let field = FieldName(name, advance().span)
+    note(.comparisonOperator)
     if case .op(let op) = current.kind {
       let opSpan = advance().span
-      let value = try parseValue(after: "'\(op.rawValue)'")
+      let value = try parseValue(after: "'\(op.rawValue)'", expecting: .value(field: name))
       return .comparison(field, Located(op, opSpan), value)
     }
     var negated = false
-    if current.isWord("not"), index + 1 < tokens.count, tokens[index + 1].isWord("in") {
+    note(.keyword(.in))
+    if at(.not), index + 1 < tokens.count, tokens[index + 1].isWord(Keyword.in.rawValue) {
       _ = advance()
       negated = true
     }
-    if current.isWord("in") {
+    if at(.in) {
       _ = advance()
       guard current.kind == .leftParen else {
         throw unexpected("'(' after 'in'", help: "for example: status in (running, waiting)")
@@ -447,10 +493,11 @@ public struct Parser {
       var values: [Value] = []
       repeat {
         if !values.isEmpty { _ = advance() }
+        note(.value(field: name))
         if current.kind == .end {
           throw Diagnostic("unclosed '('", at: open, help: "close the list with ')'", isIncomplete: true)
         }
-        values.append(try parseValue(after: values.isEmpty ? "'('" : "','"))
+        values.append(try parseValue(after: values.isEmpty ? "'('" : "','", expecting: .value(field: name)))
       } while current.kind == .comma
       guard current.kind == .rightParen else {
         if current.kind == .end {
@@ -465,10 +512,14 @@ public struct Parser {
       "an operator after '\(name)'", help: "operators: = != < <= > >= ~ !~ in; for example: \(name) = value")
   }
 
-  private mutating func parseValue(after what: String) throws -> Value {
+  /// `and` and `or` end a value or a field; they are never one.
+  static let connectives = [Keyword.and.rawValue, Keyword.or.rawValue]
+
+  private mutating func parseValue(after what: String, expecting expectation: Expectation) throws -> Value {
+    note(expectation)
     let token = current
     switch token.kind {
-    case .word(let word) where !["and", "or"].contains(word.lowercased()):
+    case .word(let word) where !Self.connectives.contains(word.lowercased()):
       _ = advance()
       return Value(.word(word), text: token.text, span: token.span)
     case .string(let text):

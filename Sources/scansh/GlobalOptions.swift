@@ -1,4 +1,5 @@
 import ArgumentParser
+import QueryLanguage
 import Shell
 import Vocabulary
 
@@ -22,18 +23,23 @@ struct GlobalOptions: ParsableArguments {
   @Option(help: "Profile of aliyun-cli's ~/.aliyun/config.json (modes AK and StsToken).") var profile: String?
   @Option(help: "Region ID, shown in the prompt; every region uses the same endpoint.") var region: String?
   @Flag(help: "Use the built-in simulator even when credentials are configured.") var demo = false
-  @Option(help: "Output format: table, json, ndjson, csv or tsv.") var format: OutputFormat?
-  @Option(help: "Largest page to ask for (1-100).") var pageSize: Int?
-  @Option(help: "Pages fetched at once (1-32).") var concurrency: Int?
+  @Option(help: "Output format: \(LanguageReference.setting(.format).accepted).") var format: OutputFormat?
+  @Option(help: "Largest page to ask for (\(LanguageReference.setting(.pagesize).accepted)).") var pageSize: Int?
+  @Option(help: "Pages fetched at once (\(LanguageReference.setting(.concurrency).accepted)).") var concurrency: Int?
   @Flag(help: "No colour, even on a terminal (NO_COLOR works too).") var noColor = false
   @Flag(help: "One stderr line per request and retry; secrets and signatures are never shown.") var verbose = false
   @Flag(help: "In scripts, go on after a failed statement.") var keepGoing = false
   @Option(help: "Per-request timeout, e.g. 20s.") var timeout: Duration = .seconds(20)
 
   func validate() throws {
-    if let pageSize, !(1...100).contains(pageSize) { throw ValidationError("--page-size takes a number from 1 to 100") }
-    if let concurrency, !(1...32).contains(concurrency) {
-      throw ValidationError("--concurrency takes a number from 1 to 32")
+    // The same bounds as `set pagesize` and `set concurrency`, from the language reference.
+    for (flag, value, name) in [
+      ("--page-size", pageSize, SettingSpec.Name.pagesize), ("--concurrency", concurrency, .concurrency),
+    ] {
+      let setting = LanguageReference.setting(name)
+      if let value, setting.validate(String(value)) == nil {
+        throw ValidationError(setting.rejection(of: String(value), as: flag).message)
+      }
     }
     guard timeout > .zero else { throw ValidationError("--timeout takes a duration such as 20s") }
   }

@@ -212,9 +212,51 @@ struct ParserTests {
   @Test func referenceExamplesParse() {
     for entry in LanguageReference.entries {
       for example in entry.examples {
-        #expect(Parser.parse(SourceText(example)).diagnostics == nil, "\(example)")
+        #expect(Parser.parse(SourceText(example.statement)).diagnostics == nil, "\(example.statement)")
       }
     }
+  }
+
+  /// Every word of the table is parsed as what the table says it is: dispatch reads the table.
+  @Test func everyNameInTheTableDispatches() {
+    for entry in LanguageReference.entries {
+      for word in entry.words {
+        let statement = entry.kind == .stage ? "scans | \(word)" : word
+        let diagnostics = Parser.parse(SourceText(statement)).diagnostics?.items ?? []
+        // Whatever is missing after the name, the name itself was understood.
+        #expect(!diagnostics.contains { $0.message.hasPrefix("unknown") }, "\(statement): \(diagnostics)")
+      }
+    }
+  }
+
+  /// What completion is told fits where the input ends, in the order the grammar tries it.
+  @Test(arguments: [
+    ("", [QueryLanguage.Expectation.statement]),
+    ("scans ", [.keyword(.search), .keyword(.where)]),
+    ("scans search x ", [.keyword(.where)]),
+    ("scans search ", [.searchText]),
+    ("scans |", [.stage]),
+    ("explain ", [.source]),
+    ("scans | sort RunPercent ", [.keyword(.asc), .keyword(.desc)]),
+    ("scans | where ", [.field, .keyword(.not)]),
+    ("scans | where progress ", [.comparisonOperator, .keyword(.in), .keyword(.not)]),
+    ("scans | where status in (running, ", [.value(field: "status")]),
+    ("scans | where status = running ", [.keyword(.and), .keyword(.or)]),
+    (
+      "scans | watch 30s until ",
+      [.keyword(.empty), .keyword(.count), .keyword(.all), .keyword(.any), .keyword(.none), .field, .keyword(.not)]
+    ),
+    ("scans | watch 30s until empty ", [.keyword(.for)]),
+    ("scans | format ", [.format]),
+    ("set ", [.setting]),
+    ("set timezone ", [.settingValue("timezone")]),
+    ("show ", [.showTopic]),
+    ("help ", [.helpTopic]),
+    ("scans | count; ", [.statement]),
+    ("scans | bogus ", []),
+  ])
+  func expectationsAtTheEnd(_ text: String, _ expected: [QueryLanguage.Expectation]) {
+    #expect(Parser.expectations(after: text) == expected)
   }
 
   @Test func spansPointAtTheSource() {

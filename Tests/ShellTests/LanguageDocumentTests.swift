@@ -26,7 +26,7 @@ struct LanguageDocumentTests {
     let text = LanguageDocument.markdown
     for entry in LanguageReference.entries {
       #expect(text.contains("### `\(entry.signature)`"))
-      for example in entry.examples { #expect(text.contains(example)) }
+      for example in entry.examples { #expect(text.contains(example.statement + "\n")) }
     }
     for alias in ["status", "type", "trigger", "id", "progress", "start", "end", "targets", "target", "name"] {
       #expect(text.contains("`\(alias)`"))

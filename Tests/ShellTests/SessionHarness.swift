@@ -15,11 +15,13 @@ struct SessionHarness {
   let simulator: RunningSimulator
 
   init(
-    _ simulator: RunningSimulator, format: OutputFormat? = nil, keepGoing: Bool = false, directory: URL? = nil
+    _ simulator: RunningSimulator, format: OutputFormat? = nil, keepGoing: Bool = false, directory: URL? = nil,
+    connection: ConnectionSummary? = nil
   ) throws {
     self.simulator = simulator
     var options = Session.Options(
-      connection: ConnectionSummary(endpoint: simulator.endpoint, source: .environment, accessKeyId: "****id"),
+      connection: connection
+        ?? ConnectionSummary(endpoint: simulator.endpoint, source: .environment, accessKeyId: "****id"),
       format: format)
     options.keepGoing = keepGoing
     options.directory = directory

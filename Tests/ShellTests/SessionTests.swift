@@ -133,12 +133,13 @@ struct SessionTests {
     try await TestSimulator.with { simulator async throws in
       let harness = try SessionHarness(simulator)
       await harness.run("help")
-      for entry in LanguageReference.entries { #expect(harness.output.text.contains("  \(entry.name) ")) }
+      for entry in LanguageReference.entries { #expect(harness.output.text.contains("  \(entry.name.rawValue) ")) }
       let help = try SessionHarness(simulator)
       await help.run("help limit")
       #expect(
         help.output.text.hasPrefix(
-          "first N\n  Keep the first N rows (alias: limit).\n  Also written: limit\n\nExamples:\n  scans | first 5\n"))
+          "first N\n  Keep the first N rows (alias: limit).\n  Also written: limit\n\nExamples:\n  scans | first 2 | select ScanId\n"
+        ))
       let show = try SessionHarness(simulator)
       await show.run("set timezone utc\nshow settings\nshow config")
       #expect(show.output.text.contains("timezone     utc\n"))
@@ -153,32 +154,44 @@ struct SessionTests {
     }
   }
 
-  /// Every example of the language reference table runs: in table order, in a folder of its own
-  /// (so `save` and `load` meet), with a watch clock that jumps instead of waiting.
-  @Test func theReferenceExamplesRun() async throws {
+  /// Every example of the language reference prints what the table says it prints, on the demo
+  /// dataset (seed 7, 240 scans, its clock stopped at the demo epoch, times in UTC): in table order,
+  /// in a folder of its own (so `save` and `load` meet), with a watch clock that jumps instead of
+  /// waiting. `UPDATE_EXAMPLES=FILE` writes what they printed to FILE as JSON, for
+  /// `scripts/gen-docs` to put into the table.
+  @Test func theReferenceExamplesPrintWhatTheTableSays() async throws {
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-examples-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: folder) }
     try "scans | expect count > 0\n".write(
       to: folder.appendingPathComponent("checks.scansh"), atomically: true, encoding: .utf8)
-    try await TestSimulator.with { simulator async throws in
+    let demo = TestSimulator.configuration {
+      $0.seed = DemoSettings.seed
+      $0.scanCount = DemoSettings.scans
+    }
+    let connection = ConnectionSummary(endpoint: "built-in simulator on loopback (demo mode)", source: .demo)
+    var printed: [String: String] = [:]
+    try await TestSimulator.with(demo) { simulator async throws in
       let setup = try SessionHarness(simulator, directory: folder)
       #expect(await setup.run("scans where status = running | save running.ndjson").code == .success)
       for entry in LanguageReference.entries {
         for example in entry.examples {
-          let harness = try SessionHarness(simulator, directory: folder)
+          let harness = try SessionHarness(simulator, directory: folder, connection: connection)
           harness.session.watchClock = ManualClock()
           harness.session.history = { ["scans | count"] }
-          let result = await harness.run(example)
+          harness.session.settings.timeZone = .utc
+          let result = await harness.run(example.statement)
           // A watch whose `until` does not hold within its `for` ends with 1; nothing else may fail.
-          let expected: ExitCode = example.contains("until") ? .checkFailed : .success
-          #expect(result.code == expected, "\(example): \(harness.errors.text)")
-          let silent =
-            example.contains("expect") || example.hasPrefix("set") || example.contains("save") || example == "exit"
-            || example.hasPrefix("source")
-          #expect(!harness.output.text.isEmpty || silent, "\(example)")
+          let expected: ExitCode = example.statement.contains("until") ? .checkFailed : .success
+          #expect(result.code == expected, "\(example.statement): \(harness.errors.text)")
+          #expect(harness.output.text == example.output, "\(example.statement)")
+          printed[example.statement] = harness.output.text
         }
       }
+    }
+    if let path = ProcessInfo.processInfo.environment["UPDATE_EXAMPLES"] {
+      try JSONSerialization.data(withJSONObject: printed, options: [.sortedKeys]).write(
+        to: URL(fileURLWithPath: path))
     }
   }
 

@@ -12,7 +12,7 @@ public enum HelpText {
     ] {
       text += "\n\(title)\n"
       for entry in LanguageReference.entries where entry.kind == kind {
-        text += "  " + entry.name.padded(to: 9) + entry.summary + "\n"
+        text += "  " + entry.name.rawValue.padded(to: 9) + entry.summary + "\n"
       }
     }
     text += """
@@ -29,9 +29,9 @@ public enum HelpText {
   public static func topic(_ topic: Located<String>) throws(Diagnostic) -> String {
     let name = topic.value.lowercased()
     if name == "fields" { return fields }
-    if ["conditions", "operators", "values"].contains(name) { return overview }
+    if LanguageReference.overviewTopics.contains(name) { return overview }
     guard let entry = LanguageReference.entry(named: name) else {
-      let names = LanguageReference.entries.flatMap { [$0.name] + $0.aliases } + ["fields"]
+      let names = LanguageReference.entries.flatMap(\.words) + LanguageReference.extraHelpTopics
       throw Diagnostic(
         "no help for '\(topic.value)'", at: topic.span,
         help: Suggestion.didYouMean(topic.value, in: names) ?? "'help' lists the stages and commands")
@@ -39,7 +39,7 @@ public enum HelpText {
     var text = entry.signature + "\n  " + entry.summary + "\n"
     if !entry.aliases.isEmpty { text += "  Also written: " + entry.aliases.joined(separator: ", ") + "\n" }
     if !entry.examples.isEmpty {
-      text += "\nExamples:\n" + entry.examples.map { "  " + $0 + "\n" }.joined()
+      text += "\nExamples:\n" + entry.examples.map { "  " + $0.statement + "\n" }.joined()
     }
     return text
   }

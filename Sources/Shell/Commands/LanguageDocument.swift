@@ -1,6 +1,7 @@
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// docs/language.md, generated from the language reference table, the field catalog and the
 /// settings, so the document cannot drift from what the parser accepts (a test compares them).
@@ -29,8 +30,9 @@ public enum LanguageDocument {
         if !entry.aliases.isEmpty {
           text += "Also written: " + entry.aliases.map { "`\($0)`" }.joined(separator: ", ") + ".\n"
         }
-        if !entry.examples.isEmpty {
-          text += "\n```\n" + entry.examples.joined(separator: "\n") + "\n```\n"
+        // As a demo session shows them: the statement at the prompt, then what it prints.
+        for example in entry.examples {
+          text += "\n```\nscansh(demo)> \(example.statement)\n\(example.output)```\n"
         }
       }
     }
@@ -90,15 +92,21 @@ public enum LanguageDocument {
       |---|---|
 
       """
-    let descriptions = [
-      "pagesize": "1 to 100: the page size asked for (default 100)",
-      "concurrency": "1 to 32: pages fetched at once (default 8)",
-      "format": "table, json, ndjson, csv, tsv",
-      "lang": "zh or en, sent as `Lang`",
-      "timezone": "local or utc, for times in tables",
-      "color": "auto, on or off",
-    ]
-    for name in Settings.names { text += "| `\(name)` | \(descriptions[name] ?? "") |\n" }
+    for setting in LanguageReference.settings {
+      text +=
+        "| `\(setting.name.rawValue)` | \(setting.accepted): \(setting.summary) (default \(setting.defaultValue)) |\n"
+    }
+    text += """
+
+      ## Output formats
+
+      `--format`, `set format` and the `format` stage take one of these.
+
+      | format | output |
+      |---|---|
+
+      """
+    for format in OutputFormat.allCases { text += "| `\(format.rawValue)` | \(format.summary) |\n" }
     return text
   }
 }

@@ -3,158 +3,55 @@ import QueryEngine
 import QueryLanguage
 import ScanAPI
 
-/// Context-aware Tab completion as a pure function of the line, the cursor and the values seen
-/// in earlier results: no API call per keystroke.
+/// Tab completion as a pure function of the line, the cursor and the values seen in earlier
+/// results: no API call per keystroke. What fits at the cursor is the parser's answer
+/// (`Parser.expectations(after:)`); this turns each expectation into words.
 public enum Completer {
   /// Values a field can be completed with.
   public typealias ValueSource = (ScanField) -> [String]
 
   public static func complete(_ line: String, cursor: Int, values: ValueSource) -> Completion {
     let bytes = Array(line.utf8)
-    let before = String(decoding: bytes[0..<min(max(0, cursor), bytes.count)], as: UTF8.self)
-    let lexed = Lexer.tokenize(SourceText(before))
-    var tokens = lexed.tokens
-    let diagnostics = lexed.diagnostics
-    tokens.removeLast()  // .end
+    let before = Array(bytes[0..<min(max(0, cursor), bytes.count)])
+    let lexed = Lexer.tokenize(SourceText(String(decoding: before, as: UTF8.self)))
+    // The word being completed is the token that ends at the cursor; the parser is asked what
+    // fits where it starts.
     var partial = ""
     var quoted = false
-    if let last = tokens.last, last.span.end == before.utf8.count {
+    var start = before.count
+    if let last = lexed.tokens.dropLast().last, last.span.end == before.count {
       switch last.kind {
-      case .string(let text) where diagnostics.contains(where: { $0.isIncomplete && $0.message == "unclosed quote" }):
-        partial = text
-        quoted = true
-        tokens.removeLast()
+      case .string(let text)
+      where lexed.diagnostics.contains(where: { $0.isIncomplete && $0.span.start == last.span.start }):
+        (partial, quoted, start) = (text, true, last.span.start)
       case .word, .number, .duration:
-        // The token ends at the cursor: it is the word being completed.
-        partial = last.text
-        tokens.removeLast()
+        (partial, start) = (last.text, last.span.start)
       default:
         break
       }
     }
-    // The statement and the stage the cursor is in.
-    let statementTokens = Array(tokens.reversed().prefix { $0.kind != .separator }.reversed())
-    var segments: [[Token]] = [[]]
-    for token in statementTokens {
-      if token.kind == .pipe { segments.append([]) } else { segments[segments.count - 1].append(token) }
-    }
-    let segment = segments[segments.count - 1]
-    let candidates =
-      segments.count == 1 ? statementStart(segment, values: values) : stage(segment, values: values)
+    let expectations = Parser.expectations(after: String(decoding: before[0..<start], as: UTF8.self))
+    let candidates = expectations.flatMap { words(for: $0, values: values) }
     return finish(candidates: candidates, partial: partial, quoted: quoted)
   }
 
-  // MARK: Contexts
-
-  static let sourcesAndCommands = LanguageReference.names(of: .source) + LanguageReference.names(of: .command)
-
-  private static func statementStart(_ segment: [Token], values: ValueSource) -> [String] {
-    guard let first = segment.first?.word?.lowercased() else { return sourcesAndCommands }
-    let rest = Array(segment.dropFirst())
-    switch first {
-    case "scans":
-      if let whereIndex = rest.firstIndex(where: { $0.isWord("where") }) {
-        return condition(Array(rest[(whereIndex + 1)...]), values: values)
-      }
-      if rest.last?.isWord("search") == true { return values(.name) + values(.targets) }
-      return rest.isEmpty || rest.count == 2 ? ["search", "where"] : ["where"]
-    case "set":
-      if rest.isEmpty { return Settings.names }
-      if rest.count == 1, let name = rest[0].word { return Settings.values(for: name) }
-      return []
-    case "show":
-      return rest.isEmpty ? LanguageReference.showTopics : []
-    case "help":
-      return rest.isEmpty ? LanguageReference.entries.map(\.name) + ["fields"] : []
-    case "explain":
-      return statementStart(rest, values: values)
-    default:
-      return []
+  /// The words an expectation stands for.
+  static func words(for expectation: Expectation, values: ValueSource) -> [String] {
+    switch expectation {
+    case .statement: LanguageReference.statementWords
+    case .source: LanguageReference.names(of: .source)
+    case .stage: LanguageReference.names(of: .stage)
+    case .keyword(let keyword): [keyword.rawValue]
+    case .field: fieldNames
+    case .comparisonOperator: Operator.allCases.map(\.rawValue)
+    case .value(let field): fieldValues(field, values: values)
+    case .searchText: values(.name) + values(.targets)
+    case .format: LanguageReference.formats
+    case .setting: LanguageReference.settingNames
+    case .settingValue(let name): LanguageReference.setting(named: name)?.suggestions ?? []
+    case .showTopic: LanguageReference.showTopics
+    case .helpTopic: LanguageReference.helpTopics
     }
-  }
-
-  private static func stage(_ segment: [Token], values: ValueSource) -> [String] {
-    guard let first = segment.first else { return LanguageReference.names(of: .stage) }
-    guard let word = first.word, let entry = LanguageReference.entry(named: word) else { return [] }
-    let rest = Array(segment.dropFirst())
-    switch entry.name {
-    case "where":
-      return condition(rest, values: values)
-    case "sort":
-      if let last = rest.last, last.kind != .comma, !last.isWord("asc"), !last.isWord("desc") {
-        return ["asc", "desc"]
-      }
-      return rest.last?.isWord("asc") == true || rest.last?.isWord("desc") == true ? [] : fieldNames
-    case "select":
-      return rest.isEmpty || rest.last?.kind == .comma ? fieldNames : []
-    case "group":
-      return rest.isEmpty ? fieldNames : []
-    case "format":
-      return rest.isEmpty ? LanguageReference.formats : []
-    case "expect":
-      return check(rest, values: values)
-    case "watch":
-      if let until = rest.firstIndex(where: { $0.isWord("until") }) {
-        if rest.last?.isWord("for") == true { return [] }
-        return check(Array(rest[(until + 1)...]), values: values, bare: true) + (rest.count > until + 1 ? ["for"] : [])
-      }
-      if case .duration? = rest.last?.kind { return ["until", "for"] }
-      return []
-    default:
-      return []
-    }
-  }
-
-  private static func check(_ tokens: [Token], values: ValueSource, bare: Bool = false) -> [String] {
-    guard let first = tokens.first else {
-      return LanguageReference.checkWords + (bare ? fieldNames : [])
-    }
-    if ["all", "any", "none"].contains(where: { first.isWord($0) }) {
-      return condition(Array(tokens.dropFirst()), values: values)
-    }
-    if first.isWord("empty") || first.isWord("count") { return [] }
-    return bare ? condition(tokens, values: values) : []
-  }
-
-  static let operators = ["=", "!=", "<", "<=", ">", ">=", "~", "!~", "in", "not"]
-
-  /// Inside a condition: a field, an operator, a value, or a connective.
-  private static func condition(_ tokens: [Token], values: ValueSource) -> [String] {
-    guard let last = tokens.last else { return fieldNames + ["not"] }
-    switch last.kind {
-    case .op:
-      guard tokens.count >= 2, let field = tokens[tokens.count - 2].word else { return [] }
-      return fieldValues(field, values: values)
-    case .leftParen, .comma:
-      // Inside `FIELD in (…` values; after a plain `(`, a new condition.
-      if let open = tokens.lastIndex(where: { $0.kind == .leftParen }), open >= 2, tokens[open - 1].isWord("in"),
-        !tokens[open...].contains(where: { $0.kind == .rightParen }), let field = fieldBefore(in: tokens, at: open - 1)
-      {
-        return fieldValues(field, values: values)
-      }
-      return last.kind == .leftParen ? fieldNames + ["not"] : []
-    case .word(let word):
-      let lowered = word.lowercased()
-      if ["and", "or", "not"].contains(lowered) { return fieldNames + (lowered == "not" ? [] : ["not"]) }
-      if lowered == "in" { return [] }
-      let previous = tokens.count >= 2 ? tokens[tokens.count - 2] : nil
-      if previous == nil || previous!.kind == .leftParen
-        || ["and", "or", "not", "where"].contains(previous!.word?.lowercased() ?? "")
-      {
-        return operators
-      }
-      return ["and", "or"]
-    case .rightParen, .string, .number, .duration:
-      return ["and", "or"]
-    default:
-      return []
-    }
-  }
-
-  private static func fieldBefore(in tokens: [Token], at inIndex: Int) -> String? {
-    var index = inIndex - 1
-    if index >= 0, tokens[index].isWord("not") { index -= 1 }
-    return index >= 0 ? tokens[index].word : nil
   }
 
   static var fieldNames: [String] {

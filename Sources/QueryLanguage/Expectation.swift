@@ -1,0 +1,25 @@
+/// What the parser would accept at a point: recorded where the input ends, so that completion at
+/// the cursor is a question put to the parser rather than a second copy of the grammar.
+public enum Expectation: Sendable, Hashable {
+  /// A source or a command: a statement starts here.
+  case statement
+  /// A source: `explain` takes a pipeline.
+  case source
+  /// A stage name, after `|`.
+  case stage
+  case keyword(Keyword)
+  /// A field name.
+  case field
+  /// A comparison operator (`in` and `not in` are keywords).
+  case comparisonOperator
+  /// A value compared with this field, as written.
+  case value(field: String)
+  /// The text of `scans search …`.
+  case searchText
+  case format
+  case setting
+  /// A value for `set NAME`.
+  case settingValue(String)
+  case showTopic
+  case helpTopic
+}

@@ -1,0 +1,292 @@
+extension LanguageReference {
+  /// `empty | count OP N | all EXPR | any EXPR | none EXPR`
+  static var checkSignature: String {
+    CheckForm.allCases.map { form in
+      switch form {
+      case .empty: "empty"
+      case .count: "count OP N"
+      case .all, .any, .none: "\(form.rawValue) EXPR"
+      }
+    }.joined(separator: " | ")
+  }
+
+  public static let entries: [LanguageEntry] = [
+    LanguageEntry(
+      .scans, kind: .source, signature: "scans [search TEXT] [where EXPR]",
+      summary: "List scan tasks from DescribeScans, filtered on the server where it can.",
+      examples: [
+        .init(
+          "scans | first 3 | select ScanId, Name, Status",
+          prints: """
+            ScanId               Name              Status
+            2026110202573680202  dev-cdn-full      finished
+            2026110123262905847  uat-admin-weekly  finished
+            2026110109423552666  test_1101-8       invalid
+            (3 rows)
+
+            """),
+        .init("scans where status = running | count", prints: "19\n"),
+        .init("scans search example.com where type = vuln | count", prints: "53\n"),
+      ]),
+    LanguageEntry(
+      .load, kind: .source, signature: "load PATH",
+      summary: "Read scans from an ndjson file (as `save` writes) or a saved DescribeScans response.",
+      examples: [
+        .init(
+          "load running.ndjson | sort RunPercent desc | first 3 | select ScanId, RunPercent",
+          prints: """
+            ScanId               RunPercent
+            2026100806291588262       85.2%
+            2026080604513741352       84.6%
+            2026100610071140089       83.8%
+            (3 rows)
+
+            """)
+      ]),
+    LanguageEntry(
+      .where, kind: .stage, signature: "where EXPR",
+      summary: "Keep the rows for which EXPR holds.",
+      examples: [
+        .init("scans | where RunPercent > 50 and status = running | count", prints: "9\n"),
+        .init("scans | where name ~ prod or targets ~ example.cn | count", prints: "69\n"),
+        .init("scans | where status in (aborted, invalid) and start > now-30d | count", prints: "20\n"),
+      ]),
+    LanguageEntry(
+      .sort, kind: .stage, signature: "sort FIELD [asc|desc] [, FIELD [asc|desc]]…",
+      summary: "Order rows by one or more fields (stable; missing values last).",
+      examples: [
+        .init(
+          "scans | sort RunPercent desc, ScanId | first 3 | select ScanId, RunPercent",
+          prints: """
+            ScanId               RunPercent
+            2026080418091459008        100%
+            2026080418514760421        100%
+            2026080608344540722        100%
+            (3 rows)
+
+            """),
+        .init(
+          "scans | sort start desc | first 2 | select Name, StartDate",
+          prints: """
+            Name                 StartDate
+            équipe-sécurité-api  2026-11-02 08:54Z
+            staging-cdn-weekly   2026-11-02 08:49Z
+            (2 rows)
+
+            """),
+      ]),
+    LanguageEntry(
+      .select, kind: .stage, signature: "select FIELD [, FIELD]…",
+      summary: "Keep only these fields, in this order.",
+      examples: [
+        .init(
+          "scans | select ScanId, Name, RunPercent | first 3",
+          prints: """
+            ScanId               Name              RunPercent
+            2026110202573680202  dev-cdn-full            100%
+            2026110123262905847  uat-admin-weekly        100%
+            2026110109423552666  test_1101-8               0%
+            (3 rows)
+
+            """)
+      ]),
+    LanguageEntry(
+      .first, aliases: ["limit"], kind: .stage, signature: "first N",
+      summary: "Keep the first N rows (alias: limit).",
+      examples: [
+        .init(
+          "scans | first 2 | select ScanId",
+          prints: """
+            ScanId
+            2026110202573680202
+            2026110123262905847
+            (2 rows)
+
+            """),
+        .init(
+          "scans | sort start desc | limit 3 | select ScanId, StartDate",
+          prints: """
+            ScanId               StartDate
+            2026102602471293011  2026-11-02 08:54Z
+            2026090621350955013  2026-11-02 08:49Z
+            2026080601274657024  2026-11-02 08:40Z
+            (3 rows)
+
+            """),
+      ]),
+    LanguageEntry(
+      .count, kind: .stage, signature: "count",
+      summary: "Count the rows.",
+      examples: [
+        .init("scans | count", prints: "240\n"),
+        .init("scans where status = running | count", prints: "19\n"),
+      ]),
+    LanguageEntry(
+      .group, kind: .stage, signature: "group FIELD",
+      summary: "Count rows per value of FIELD, largest group first.",
+      examples: [
+        .init(
+          "scans | group status",
+          prints: """
+            Status    count
+            finished    133
+            waiting      35
+            aborted      31
+            running      19
+            disabled     17
+            invalid       5
+            (6 rows)
+
+            """),
+        .init(
+          "scans | group type",
+          prints: """
+            ScanType  count
+            vuln        210
+            content      30
+            (2 rows)
+
+            """),
+      ]),
+    LanguageEntry(
+      .expect, kind: .stage, signature: "expect " + checkSignature,
+      summary: "Fail the statement (exit 1) unless the rows pass the check.",
+      examples: [
+        .init("scans where status = invalid and name = nothing | expect empty"),
+        .init("scans | expect count > 0"),
+      ]),
+    LanguageEntry(
+      .watch, kind: .stage, signature: "watch INTERVAL [until CHECK|EXPR] [for DURATION]",
+      summary: "Re-run the pipeline every INTERVAL and show what changed.",
+      examples: [
+        .init(
+          "scans where status = running | watch 30s until empty for 2h",
+          prints: """
+            09:00:00  2026080601274657024  test_0805-4  added: Status running, RunPercent 53.7
+            09:00:00  2026080604513741352  test_0805-1  added: Status running, RunPercent 84.6
+            09:00:00  2026080721433063044  dr-api-vuln  added: Status running, RunPercent 56
+            09:00:00  2026080806405726027  test_0807-1  added: Status running, RunPercent 37.2
+            09:00:00  2026081012592607859  test_0810-7  added: Status running, RunPercent 64.8
+            09:00:00  2026081312595352003  test_0813-3  added: Status running, RunPercent 73.9
+            09:00:00  2026090518102050875  dev-api-pci-dss  added: Status running, RunPercent 22.9
+            09:00:00  2026090615170301351  staging-crm-vuln  added: Status running, RunPercent 29.6
+            09:00:00  2026090621350955013  staging-cdn-weekly  added: Status running, RunPercent 8
+            09:00:00  2026090814143471115  内容安全巡检-新闻站  added: Status running, RunPercent 11
+            09:00:00  2026091104063445228  dr-vpn-full  added: Status running, RunPercent 47.6
+            09:00:00  2026092018145948458  équipe-sécurité-cdn  added: Status running, RunPercent 41.6
+            09:00:00  2026092114075823900  dev-pay-vuln  added: Status running, RunPercent 47.6
+            09:00:00  2026100112063230766  équipe-sécurité-news  added: Status running, RunPercent 70.1
+            09:00:00  2026100508174417079  équipe-sécurité-auth  added: Status running, RunPercent 14.8
+            09:00:00  2026100610071140089  test_1006-2  added: Status running, RunPercent 83.8
+            09:00:00  2026100806291588262  dev-vpn-external  added: Status running, RunPercent 85.2
+            09:00:00  2026102502243736289  staging-git-defacement  added: Status running, RunPercent 50.8
+            09:00:00  2026102602471293011  équipe-sécurité-api  added: Status running, RunPercent 41
+
+            """),
+        .init(
+          "scans | group status | watch 1m for 1h",
+          prints: """
+            09:00:00  aborted  added: count 31
+            09:00:00  disabled  added: count 17
+            09:00:00  finished  added: count 133
+            09:00:00  invalid  added: count 5
+            09:00:00  running  added: count 19
+            09:00:00  waiting  added: count 35
+
+            """),
+      ]),
+    LanguageEntry(
+      .format, kind: .stage, signature: "format " + formats.joined(separator: "|"),
+      summary: "Print this statement's result in another format.",
+      examples: [
+        .init(
+          "scans | first 2 | select ScanId, Status | format json",
+          prints: """
+            [
+            {"ScanId":"2026110202573680202","Status":"finished"},
+            {"ScanId":"2026110123262905847","Status":"finished"}
+            ]
+
+            """)
+      ]),
+    LanguageEntry(
+      .save, kind: .stage, signature: "save PATH",
+      summary: "Write the rows to PATH as ndjson (atomically: a temporary file, then a rename).",
+      examples: [.init("scans where status = running | save running.ndjson")]),
+    LanguageEntry(
+      .help, kind: .command, signature: "help [TOPIC]",
+      summary: "List stages and commands, or show one with its examples.",
+      examples: [
+        .init(
+          "help first",
+          prints: """
+            first N
+              Keep the first N rows (alias: limit).
+              Also written: limit
+
+            Examples:
+              scans | first 2 | select ScanId
+              scans | sort start desc | limit 3 | select ScanId, StartDate
+
+            """)
+      ]),
+    LanguageEntry(
+      .set, kind: .command, signature: "set NAME VALUE",
+      summary: "Change a setting: " + settingNames.joined(separator: ", ") + ".",
+      examples: [.init("set format json"), .init("set timezone utc")]),
+    LanguageEntry(
+      .show, kind: .command, signature: "show " + showTopics.joined(separator: "|"),
+      summary: "Show the settings, the fields you can use, or the connection.",
+      examples: [
+        .init(
+          "show settings",
+          prints: """
+            pagesize     100
+            concurrency  8
+            format       table
+            lang         (server default)
+            timezone     utc
+            color        auto
+
+            """),
+        .init(
+          "show config",
+          prints: """
+            endpoint     built-in simulator on loopback (demo mode)
+            profile      -
+            region       -
+            credentials  none (demo mode)
+            access key   -
+
+            """),
+      ]),
+    LanguageEntry(
+      .explain, kind: .command, signature: "explain PIPELINE",
+      summary: "Show the plan: API parameters, client-side stages, requests expected.",
+      examples: [
+        .init(
+          "explain scans where status = running | count",
+          prints: """
+            api       DescribeScans CurrentPage=1 PageSize=1 StatusList.1=running
+            pushed    status = running
+            client    (nothing)
+            requests  exactly 1 (PageSize=1; the answer's TotalCount is the count)
+
+            """)
+      ]),
+    LanguageEntry(
+      .history, kind: .command, signature: "history",
+      summary: "List the statements entered in earlier sessions and this one.",
+      examples: [
+        .init("history", prints: "1  scans | count\n")
+      ]),
+    LanguageEntry(
+      .source, kind: .command, signature: "source PATH",
+      summary: "Run the statements of a script file.",
+      examples: [.init("source checks.scansh")]),
+    LanguageEntry(
+      .exit, aliases: ["quit"], kind: .command, signature: "exit",
+      summary: "Leave scansh (also quit, or Ctrl-D).",
+      examples: [.init("exit")]),
+  ]
+}
