@@ -60,7 +60,8 @@ let package = Package(
     ),
     // In-process measurements for scripts/bench.
     .executableTarget(
-      name: "scansh-bench", dependencies: ["Shell", "ScanAPI", "Vocabulary"], path: "Sources/ScanshBench", swiftSettings: strict),
+      name: "scansh-bench", dependencies: ["Shell", "ScanAPI", "Vocabulary"], path: "Sources/ScanshBench",
+      swiftSettings: strict),
     // Test support: a pseudo-terminal spawner (C) and helpers that start the simulator.
     .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
     .target(
@@ -74,7 +75,12 @@ let package = Package(
       swiftSettings: strict),
     .testTarget(
       name: "SimulatorTests",
-      dependencies: ["Simulator", "ScanAPI", "Vocabulary", "TestSupport", .product(name: "NIOCore", package: "swift-nio")], swiftSettings: strict
+      dependencies: [
+        "Simulator", "ScanAPI", "Vocabulary", "TestSupport", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strict
     ),
     .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], swiftSettings: strict),
     .testTarget(

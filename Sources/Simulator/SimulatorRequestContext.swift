@@ -7,8 +7,13 @@ struct SimulatorRequestContext: RequestContext {
   let remoteAddress: SocketAddress?
 
   init(source: ApplicationRequestContextSource) {
+    self.init(source: source, remoteAddress: source.channel.remoteAddress)
+  }
+
+  /// A context from any source: the router's in-memory tests give the peer's address themselves.
+  init(source: some RequestContextSource, remoteAddress: SocketAddress?) {
     coreContext = .init(source: source)
-    remoteAddress = source.channel.remoteAddress
+    self.remoteAddress = remoteAddress
   }
 
   var isLoopback: Bool { Self.isLoopback(remoteAddress) }

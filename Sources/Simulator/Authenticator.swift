@@ -1,0 +1,88 @@
+import Foundation
+import ScanAPI
+import Vocabulary
+
+/// A request's answer when it is turned away: the HTTP status and the API's code and message.
+struct Rejection: Sendable, Equatable, Error {
+  var status: Int
+  var code: String
+  var message: String
+
+  static func missing(_ name: String) -> Rejection {
+    Rejection(
+      status: 400, code: "MissingParameter",
+      message: "The input parameter \"\(name)\" that is mandatory for processing this request is not supplied.")
+  }
+}
+
+/// Signature v1 authentication in the real service's order: the key, the signature, the
+/// timestamp's form and window, then the nonce. A value: the clock is a parameter and the nonce
+/// cache is its only state, so every rejection can be tested without a server.
+struct Authenticator: Sendable {
+  /// How far a request's Timestamp may be from real time, and how long nonces are remembered.
+  static let window: TimeInterval = 15 * 60
+
+  let accessKeyId: String
+  let accessKeySecret: String
+  private var nonces = NonceCache()
+
+  init(accessKeyId: String, accessKeySecret: String) {
+    self.accessKeyId = accessKeyId
+    self.accessKeySecret = accessKeySecret
+  }
+
+  /// Accepts the request (remembering its nonce) or says why not. `parameters` is `pairs` by name.
+  mutating func authenticate(
+    method: String, pairs: [(String, String)], parameters: [String: String], now: Date
+  ) -> Rejection? {
+    guard let key = parameters["AccessKeyId"] else { return .missing("AccessKeyId") }
+    guard key == accessKeyId else {
+      return Rejection(status: 404, code: "InvalidAccessKeyId.NotFound", message: "Specified access key is not found.")
+    }
+    guard let signature = parameters["Signature"] else { return .missing("Signature") }
+    guard signature == Signer.signature(method: method, parameters: pairs, secret: accessKeySecret) else {
+      return Rejection(
+        status: 400, code: "SignatureDoesNotMatch", message: "Specified signature is not matched with our calculation.")
+    }
+    guard let timestamp = parameters["Timestamp"] else { return .missing("Timestamp") }
+    guard let seconds = WireTimestamp.parse(timestamp) else {
+      return Rejection(
+        status: 400, code: "InvalidTimeStamp.Format",
+        message: "Specified time stamp or date value is not well formatted.")
+    }
+    guard abs(TimeInterval(seconds) - now.timeIntervalSince1970) <= Self.window else {
+      return Rejection(
+        status: 400, code: "InvalidTimeStamp.Expired", message: "Specified time stamp or date value is expired.")
+    }
+    guard let nonce = parameters["SignatureNonce"], !nonce.isEmpty else { return .missing("SignatureNonce") }
+    guard nonces.remember(nonce, at: now, window: Self.window) else {
+      return Rejection(status: 400, code: "SignatureNonceUsed", message: "Specified signature nonce was used already.")
+    }
+    return nil
+  }
+}
+
+/// Nonces seen within the timestamp window; older ones are forgotten, oldest first.
+struct NonceCache: Sendable {
+  private var seen: [String: Date] = [:]
+  private var order: [(String, Date)] = []
+  private var cursor = 0
+
+  var count: Int { seen.count }
+
+  /// False when `nonce` was seen within `window` of `now`.
+  mutating func remember(_ nonce: String, at now: Date, window: TimeInterval) -> Bool {
+    while cursor < order.count, now.timeIntervalSince(order[cursor].1) > window {
+      seen[order[cursor].0] = nil
+      cursor += 1
+    }
+    if cursor > 4096 {
+      order.removeFirst(cursor)
+      cursor = 0
+    }
+    guard seen[nonce] == nil else { return false }
+    seen[nonce] = now
+    order.append((nonce, now))
+    return true
+  }
+}

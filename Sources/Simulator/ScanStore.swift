@@ -1,0 +1,113 @@
+import Foundation
+import ScanAPI
+import Vocabulary
+
+/// The simulator's data and its simulated clock: scans newest first, advanced as simulated time
+/// passes (running scans progress and finish, waiting ones start), filtered and paged as
+/// DescribeScans does.
+struct ScanStore: Sendable {
+  private let configuration: SimulatorConfiguration
+  private var clock: SimClock
+  private var generator: DatasetGenerator
+  /// Newest first, as the API lists them.
+  private var scans: [SimScan] = []
+  /// The scans time can still change; only these are advanced.
+  private var liveIndices: [Int] = []
+  /// Bumped whenever a status changes or scans are inserted: what filters depend on.
+  private var version = 0
+  /// A listing asks for the same filter on every page; it is computed once per version.
+  private var lastFilter: (key: Query.Filter, version: Int, indices: [Int])?
+
+  init(configuration: SimulatorConfiguration, epoch: Date) {
+    self.configuration = configuration
+    clock = SimClock(epoch: epoch, speed: configuration.clockSpeed)
+    generator = DatasetGenerator(seed: configuration.seed, epochMs: clock.epochMs)
+    scans = Self.initialScans(configuration, generator: &generator, epochMs: clock.epochMs)
+    liveIndices = scans.indices.filter { scans[$0].isLive }
+  }
+
+  var count: Int { scans.count }
+
+  func nowMs() -> Int64 { clock.nowMs() }
+
+  /// One page of the scans `query` selects, as they are now, and how many it selects in all.
+  mutating func page(_ query: Query) -> (totalCount: Int, scans: [Scan]) {
+    advanceTime()
+    let nowMs = clock.nowMs()
+    let matching = matching(query)
+    let start = (query.currentPage - 1) * query.pageSize
+    guard start < matching.count else { return (matching.count, []) }
+    return (
+      matching.count,
+      matching[start..<min(matching.count, start + query.pageSize)].map { scans[$0].snapshot(at: nowMs) }
+    )
+  }
+
+  /// Every scan as DescribeScans would list it now, newest first.
+  func snapshot() -> [Scan] {
+    let nowMs = clock.nowMs()
+    return scans.map { $0.snapshot(at: nowMs) }
+  }
+
+  /// Inserts `count` new running scans, newest first.
+  mutating func insert(count: Int) {
+    let nowMs = clock.nowMs()
+    let fresh = (0..<count).map { _ in generator.freshScan(at: nowMs) }
+    scans.insert(contentsOf: fresh.reversed(), at: 0)
+    dataChanged()
+  }
+
+  mutating func advance(by milliseconds: Int64) {
+    clock.advancedMs += milliseconds
+  }
+
+  /// The data regenerated and the clock back at its epoch.
+  mutating func reset() {
+    self = ScanStore(configuration: configuration, epoch: Date(timeIntervalSince1970: Double(clock.epochMs) / 1000))
+  }
+
+  private mutating func dataChanged() {
+    version += 1
+    liveIndices = scans.indices.filter { scans[$0].isLive }
+  }
+
+  private mutating func advanceTime() {
+    let nowMs = clock.nowMs()
+    var changed = false
+    for index in liveIndices {
+      let before = scans[index].status
+      scans[index].advance(to: nowMs)
+      if scans[index].status != before { changed = true }
+    }
+    if changed { dataChanged() }
+  }
+
+  private mutating func matching(_ query: Query) -> [Int] {
+    if let lastFilter, lastFilter.key == query.filter, lastFilter.version == version { return lastFilter.indices }
+    let indices = scans.indices.filter { query.matches(scans[$0]) }
+    lastFilter = (query.filter, version, indices)
+    return indices
+  }
+
+  private static func initialScans(
+    _ configuration: SimulatorConfiguration, generator: inout DatasetGenerator, epochMs: Int64
+  ) -> [SimScan] {
+    guard let dataset = configuration.dataset else { return generator.scans(count: configuration.scanCount) }
+    return dataset.map { scan in
+      let status = scan[.status]?.text ?? "finished"
+      var duration = DatasetGenerator.hour
+      // A running scan of a dataset keeps its pace: it is RunPercent done after running since StartDate.
+      if status == "running", let start = scan[.startDate]?.numberValue, let percent = scan[.runPercent]?.numberValue,
+        percent > 0, Double(epochMs) > start
+      {
+        duration = Int64(min(365 * 86_400_000, (Double(epochMs) - start) * 100 / percent))
+      }
+      var simScan = SimScan(base: scan, status: status, runDurationMs: duration)
+      simScan.runStartMs = scan[.startDate]?.numberValue.map { Int64($0) }
+      simScan.endMs = scan[.endDate]?.numberValue.map { Int64($0) }
+      simScan.nextRunMs = scan[.nextRunDate]?.numberValue.map { Int64($0) }
+      simScan.lastScheduleMs = scan[.lastSheduleDate]?.numberValue.map { Int64($0) }
+      return simScan
+    }
+  }
+}

@@ -1,0 +1,209 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import ScanAPI
+import Testing
+import Vocabulary
+
+@testable import Simulator
+
+/// The simulator's parts in memory: the authenticator, the fault injector, the store, and the
+/// router called directly with requests, no socket involved.
+struct SimulatorPartsTests {
+  static let now = Date(timeIntervalSince1970: 1_793_610_000)
+
+  /// A signed DescribeScans request's parameters, as the client would send them.
+  static func signed(
+    _ operation: [(String, String)] = [], nonce: String = UUID().uuidString, at date: Date = now,
+    secret: String = "testsecret", keyId: String = "testid", method: String = "POST"
+  ) -> [(String, String)] {
+    let common: [(String, String)] = [
+      ("Action", "DescribeScans"), ("Version", "2017-11-29"), ("AccessKeyId", keyId), ("Format", "JSON"),
+      ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0"), ("SignatureNonce", nonce),
+      ("Timestamp", WireTimestamp.format(secondsSince1970: date.timeIntervalSince1970)),
+    ]
+    let pairs = common + operation
+    return pairs + [("Signature", Signer.signature(method: method, parameters: pairs, secret: secret))]
+  }
+
+  static func authenticate(_ authenticator: inout Authenticator, _ pairs: [(String, String)]) -> String {
+    let parameters = Dictionary(pairs, uniquingKeysWith: { $1 })
+    guard let rejection = authenticator.authenticate(method: "POST", pairs: pairs, parameters: parameters, now: now)
+    else { return "accepted" }
+    return "\(rejection.status) \(rejection.code)"
+  }
+
+  @Test func theAuthenticatorChecksInTheRealOrder() {
+    var authenticator = Authenticator(accessKeyId: "testid", accessKeySecret: "testsecret")
+    #expect(Self.authenticate(&authenticator, Self.signed()) == "accepted")
+    #expect(Self.authenticate(&authenticator, Self.signed(keyId: "nobody")) == "404 InvalidAccessKeyId.NotFound")
+    // A bad signature is found before an expired timestamp.
+    let stale = Self.now.addingTimeInterval(-16 * 60)
+    #expect(Self.authenticate(&authenticator, Self.signed(at: stale, secret: "wrong")) == "400 SignatureDoesNotMatch")
+    #expect(Self.authenticate(&authenticator, Self.signed(at: stale)) == "400 InvalidTimeStamp.Expired")
+    #expect(
+      Self.authenticate(&authenticator, Self.signed(at: Self.now.addingTimeInterval(14 * 60))) == "accepted")
+    #expect(Self.authenticate(&authenticator, Self.signed(nonce: "n-1")) == "accepted")
+    #expect(Self.authenticate(&authenticator, Self.signed(nonce: "n-1")) == "400 SignatureNonceUsed")
+    var badTime = Self.signed().filter { $0.0 != "Signature" }
+    badTime[7] = ("Timestamp", "2026-11-02 09:00:00")
+    badTime.append(("Signature", Signer.signature(method: "POST", parameters: badTime, secret: "testsecret")))
+    #expect(Self.authenticate(&authenticator, badTime) == "400 InvalidTimeStamp.Format")
+    #expect(
+      Self.authenticate(&authenticator, Self.signed().filter { $0.0 != "Signature" }) == "400 MissingParameter")
+  }
+
+  @Test func noncesAreForgottenAfterTheWindow() {
+    var cache = NonceCache()
+    let seen = [
+      cache.remember("a", at: Self.now, window: 900),
+      cache.remember("a", at: Self.now.addingTimeInterval(899), window: 900),
+      cache.remember("b", at: Self.now.addingTimeInterval(901), window: 900),
+      // "a" is older than the window now: seen afresh.
+      cache.remember("a", at: Self.now.addingTimeInterval(902), window: 900),
+    ]
+    #expect(seen == [true, false, true, true])
+  }
+
+  @Test func faultsForcedComeFirstAndRatesOfZeroNever() {
+    var faults = FaultInjector(throttleRate: 0, errorRate: 0, seed: 1)
+    #expect(faults.next() == nil)
+    faults.throttle(next: 2, retryAfterMs: 50)
+    faults.fail(next: 1)
+    #expect(faults.next() == .throttle(retryAfterMs: 50))
+    #expect(faults.next() == .throttle(retryAfterMs: 50))
+    #expect(faults.next() == .unavailable)
+    #expect(faults.next() == nil)
+    faults.fail(next: 5)
+    faults.reset()
+    #expect(faults.next() == nil)
+    var always = FaultInjector(throttleRate: 1, errorRate: 0, seed: 1)
+    for _ in 0..<20 {
+      guard case .throttle(let retryAfter) = always.next() else {
+        Issue.record("not throttled")
+        return
+      }
+      #expect(retryAfter.map { (20...120).contains($0) } ?? true)
+    }
+    var failing = FaultInjector(throttleRate: 0, errorRate: 1, seed: 1)
+    #expect(failing.next() == .unavailable)
+  }
+
+  static func store(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) -> ScanStore {
+    var configuration = SimulatorConfiguration()
+    configuration.seed = 42
+    configuration.scanCount = 250
+    configuration.clockSpeed = 0
+    configure(&configuration)
+    return ScanStore(configuration: configuration, epoch: now)
+  }
+
+  static func query(_ parameters: [String: String]) throws -> Query {
+    try Query.parse(parameters, maxPageSize: 100).get()
+  }
+
+  @Test func theStorePagesWhatTheFilterSelects() throws {
+    var store = Self.store()
+    let all = store.snapshot()
+    let first = store.page(try Self.query(["PageSize": "100"]))
+    #expect(first.totalCount == 250)
+    #expect(first.scans == Array(all[0..<100]))
+    let last = store.page(try Self.query(["PageSize": "100", "CurrentPage": "3"]))
+    #expect(last.scans == Array(all[200..<250]))
+    let beyond = store.page(try Self.query(["PageSize": "100", "CurrentPage": "4"]))
+    #expect(beyond.scans.isEmpty)
+    let running = store.page(try Self.query(["PageSize": "100", "StatusList.1": "running"]))
+    #expect(running.totalCount == all.filter { $0[.status]?.text == "running" }.count)
+    #expect(running.scans.allSatisfy { $0[.status]?.text == "running" })
+    store.insert(count: 3)
+    #expect(store.count == 253)
+    #expect(store.snapshot()[3] == all[0])
+  }
+
+  @Test func timeFinishesRunningScans() throws {
+    var store = Self.store()
+    let runningQuery = try Self.query(["StatusList.1": "running"])
+    let running = store.page(runningQuery).totalCount
+    #expect(running > 0)
+    store.advance(by: 30 * 86_400_000)
+    let later = store.page(runningQuery).totalCount
+    #expect(later < running)
+    store.reset()
+    let again = store.page(runningQuery).totalCount
+    #expect(again == running)
+  }
+
+  // MARK: The router, in memory
+
+  /// Collects a response body.
+  final class Collector: ResponseBodyWriter {
+    var bytes: [UInt8] = []
+    func write(_ buffer: ByteBuffer) async throws { bytes += buffer.readableBytesView }
+    func finish(_ trailingHeaders: HTTPFields?) async throws {}
+  }
+
+  struct Source: RequestContextSource {
+    var logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })
+  }
+
+  static func respond(
+    _ method: HTTPRequest.Method, _ target: String, body: String = "", from address: String = "127.0.0.1"
+  ) async throws -> (status: Int, body: String) {
+    var configuration = SimulatorConfiguration()
+    configuration.seed = 42
+    configuration.scanCount = 250
+    configuration.clockSpeed = 0
+    configuration.epoch = now
+    let core = SimulatorCore(configuration: configuration, wallClock: { now })
+    let responder = SimulatorResponder(core: core, configuration: configuration)
+    let request = Request(
+      head: HTTPRequest(method: method, scheme: "http", authority: "127.0.0.1", path: target),
+      body: RequestBody(buffer: ByteBuffer(string: body)))
+    let context = SimulatorRequestContext(
+      source: Source(), remoteAddress: try SocketAddress(ipAddress: address, port: 50_000))
+    let response = try await responder.respond(to: request, context: context)
+    let collector = Collector()
+    try await response.body.write(collector)
+    return (response.status.code, String(decoding: collector.bytes, as: UTF8.self))
+  }
+
+  static func form(_ pairs: [(String, String)]) -> String {
+    pairs.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }.joined(separator: "&")
+  }
+
+  @Test func theRouterAnswersDescribeScansByPostAndGet() async throws {
+    let common = Self.signed([("PageSize", "2")])
+    let signature = common.last!
+    let query = Self.form(Array(common.dropLast(2)) + [signature])
+    let post = try await Self.respond(.post, "/?" + query, body: Self.form([("PageSize", "2")]))
+    #expect(post.status == 200)
+    #expect(
+      post.body.contains(#""TotalCount":250"#) || post.body.contains(#""totalCount":250"#)
+        || post.body.contains(#""TotalCount":250,"#))
+    let get = Self.signed([("PageSize", "2")], method: "GET")
+    let answer = try await Self.respond(.get, "/?" + Self.form(get))
+    #expect(answer.status == 200)
+    #expect(answer.body.contains("\"PageSize\":2"))
+  }
+
+  @Test func theRouterTurnsAwayWhatIsNotDescribeScans() async throws {
+    #expect(try await Self.respond(.delete, "/").status == 405)
+    #expect(try await Self.respond(.get, "/etc/passwd").status == 404)
+    #expect(try await Self.respond(.get, "/?a=%FF%FE").status == 400)
+    #expect(try await Self.respond(.post, "/", body: "a=%G1").status == 400)
+    #expect(
+      try await Self.respond(.get, "/?" + Self.form(Self.signed(secret: "wrong"))).body.contains(
+        "SignatureDoesNotMatch"))
+  }
+
+  @Test func theControlAPIAnswersLoopbackOnly() async throws {
+    let local = try await Self.respond(.get, "/_sim/stats")
+    #expect(local.status == 200)
+    #expect(local.body.hasPrefix(#"{"requests":0,"#))
+    let remote = try await Self.respond(.get, "/_sim/stats", from: "10.0.0.7")
+    #expect(remote.status == 403)
+    #expect(remote.body == "{\"error\":\"the control API answers loopback clients only\"}\n")
+  }
+}
