@@ -11,6 +11,9 @@ public struct OutputContext: Sendable {
   public var width: Int?
   public var color: Bool
   public var utc: Bool
+  /// In a table on a terminal, a bar after each row scaled to the largest value of this column
+  /// (`group`'s count): the picture of "how many per day".
+  public var barColumn: Int?
 
   public init(
     columns: [Column], isScans: Bool, isCount: Bool = false, width: Int? = nil, color: Bool = false, utc: Bool = false

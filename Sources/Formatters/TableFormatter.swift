@@ -15,6 +15,9 @@ struct TableFormatter: RowFormatter {
   private var widths: [Int]?
   private var visible: [Int] = []
   private var count = 0
+  /// The largest value of the bar column in the first block; bars are scaled to it.
+  private var barScale = 0.0
+  static let barWidth = 24
 
   init(_ context: OutputContext) {
     self.context = context
@@ -46,6 +49,9 @@ struct TableFormatter: RowFormatter {
   }
 
   private mutating func flushPending() -> String {
+    if let column = context.barColumn {
+      barScale = pending.compactMap { $0.values[column]?.numberValue }.max() ?? 0
+    }
     layout()
     var text = header()
     for row in pending { text += line(row) }
@@ -64,7 +70,8 @@ struct TableFormatter: RowFormatter {
     }
     widths = natural
     visible = Array(shown.indices)
-    guard let limit = context.width else { return }
+    guard var limit = context.width else { return }
+    if context.barColumn != nil { limit -= Self.gap + Self.barWidth }
     let dropOrder = droppingOrder()
     for dropped in 0...dropOrder.count {
       var candidate = natural
@@ -119,7 +126,17 @@ struct TableFormatter: RowFormatter {
       }
       return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
-    return join(cells) + "\n"
+    guard let column = context.barColumn else { return join(cells) + "\n" }
+    return join(cells + [Self.bar(row.values[column]?.numberValue ?? 0, of: barScale)]) + "\n"
+  }
+
+  /// A bar `width` cells long at `scale`, in eighths of a cell: `███▍`.
+  static func bar(_ value: Double, of scale: Double, width: Int = barWidth) -> String {
+    guard scale > 0, value > 0 else { return "" }
+    let eighths = Int((min(value, scale) / scale * Double(width * 8)).rounded())
+    let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"][eighths % 8]
+    // Any count above zero shows at least a sliver.
+    return String(repeating: "█", count: eighths / 8) + (eighths == 0 ? "▏" : partial)
   }
 
   private func join(_ cells: [String]) -> String {

@@ -1,17 +1,39 @@
 import Foundation
 import QueryLanguage
 import ScanAPI
+import Synchronization
 import Vocabulary
 
 /// Resolves fields against the schema at each point of a pipeline, types literals, and checks the
 /// shape of the pipeline, reporting every problem with its span before anything is sent.
 public struct Binder: Sendable {
+  /// Values of a field seen in results this session: an enum value outside the documented set
+  /// that was seen is taken without a warning.
+  public typealias SeenValues = @Sendable (ScanField) -> Set<String>
+
   public let now: Date
   public let source: SourceText
+  public let seen: SeenValues
+  private let notes = Notes()
 
-  public init(now: Date, source: SourceText) {
+  public init(now: Date, source: SourceText, seen: @escaping SeenValues = { _ in [] }) {
     self.now = now
     self.source = source
+    self.seen = seen
+  }
+
+  /// Warnings found while binding, in source order, without repeats.
+  final class Notes: Sendable {
+    private let list = Mutex<[String]>([])
+
+    func add(_ text: String) { list.withLock { if !$0.contains(text) { $0.append(text) } } }
+
+    func take() -> [String] {
+      list.withLock { notes in
+        defer { notes = [] }
+        return notes
+      }
+    }
   }
 
   /// Binds a whole pipeline, or reports every problem in it at once.
@@ -50,9 +72,11 @@ public struct Binder: Sendable {
       }
       schemas.append(schema)
     }
+    let warnings = notes.take()
     guard diagnostics.isEmpty else { throw Diagnostics(source: source, items: diagnostics) }
     if schema.isScans { read = .all }
-    return BoundPipeline(syntax: pipeline, source: boundSource, stages: stages, schemas: schemas, readFields: read)
+    return BoundPipeline(
+      syntax: pipeline, source: boundSource, stages: stages, schemas: schemas, readFields: read, warnings: warnings)
   }
 
   private static func fields(_ columns: Set<Int>, _ schema: Schema) -> FieldSet {
@@ -80,16 +104,27 @@ public struct Binder: Sendable {
       return (.first(count.value), schema, [])
     case .count:
       return (.count, Schema(columns: [Column(name: "count", kind: .number)], isScans: false, shapedBy: "count"), [])
-    case .group(let field):
-      let column = try schema.resolve(field)
-      let keyColumn = schema.columns[column]
+    case .selectAll:
+      let columns = Array(schema.columns.indices)
+      return (.select(columns), Schema(columns: schema.columns, isScans: false, shapedBy: "select"), Set(columns))
+    case .distinct(let fields):
+      let columns = try fields.map { field throws(Diagnostic) in try schema.resolve(field) }
+      return (.distinct(columns), schema, Set(columns))
+    case .diff(let path):
+      guard let key = schema.index(of: ScanField.scanId.apiName) else {
+        throw Diagnostic(
+          "'diff' matches rows by ScanId, which these rows do not have", at: stage.name.span,
+          help: "diff before 'select' or 'group', or select ScanId too")
+      }
+      guard schema.index(of: DiffColumns.change.name) == nil else {
+        throw Diagnostic("these rows come from a 'diff' already", at: stage.name.span)
+      }
       let next = Schema(
-        columns: [
-          Column(name: keyColumn.name, kind: keyColumn.kind == .list ? .string : keyColumn.kind),
-          Column(name: "count", kind: .number),
-        ],
-        isScans: false, shapedBy: "group")
-      return (.group(column), next, [column])
+        columns: schema.columns + [DiffColumns.change, DiffColumns.changed], isScans: schema.isScans,
+        shapedBy: schema.isScans ? nil : "diff")
+      return (.diff(path: path.value, key: key), next, Set(schema.columns.indices))
+    case .group(let spec):
+      return try bind(spec, in: schema)
     case .expect(let check):
       let bound = try bind(check, in: schema)
       return (.expect(bound), schema, Self.columns(of: bound))
@@ -111,6 +146,52 @@ public struct Binder: Sendable {
     case .save(let path):
       return (.save(path.value), schema, [])
     }
+  }
+
+  private func bind(_ spec: GroupSpec, in schema: Schema) throws(Diagnostic) -> (BoundPipeline.Stage, Schema, Set<Int>)
+  {
+    let keys = try spec.keys.map { field throws(Diagnostic) in try schema.resolve(field) }
+    var bucket: (key: Int, bucket: GroupBucket)?
+    if let written = spec.bucket {
+      guard let key = keys.firstIndex(where: { schema.columns[$0].kind == .time }) else {
+        throw Diagnostic(
+          "'by' cuts a time into buckets, but no field of this group is a time", at: written.span,
+          help: "for example: group start by day")
+      }
+      bucket = (key, written.value)
+    }
+    var columns = keys.enumerated().map { position, index in
+      let column = schema.columns[index]
+      let kind: FieldKind = column.kind == .list || bucket?.key == position ? .string : column.kind
+      return Column(name: column.name, kind: kind)
+    }
+    columns.append(Column(name: "count", kind: .number))
+    var aggregates: [BoundGroup.Aggregate] = []
+    for aggregate in spec.aggregates {
+      let index = try schema.resolve(aggregate.field)
+      let column = schema.columns[index]
+      let function = aggregate.function.value
+      let kind: FieldKind
+      switch (function, column.kind) {
+      case (.count, _): kind = .number
+      case (.min, .list), (.max, .list):
+        throw Diagnostic(
+          "'\(function.rawValue)' needs one value per row, but '\(column.name)' is a list",
+          at: aggregate.function.span.to(aggregate.field.span))
+      case (.min, _), (.max, _): kind = column.kind
+      case (.avg, .number), (.sum, .number): kind = .number
+      case (.avg, .time): kind = .time
+      default:
+        throw Diagnostic(
+          "'\(function.rawValue)' needs \(function == .sum ? "numbers" : "numbers or times"), but '\(column.name)' is "
+            + FieldCatalog.describe(column.kind), at: aggregate.function.span.to(aggregate.field.span))
+      }
+      aggregates.append(BoundGroup.Aggregate(function: function, column: index))
+      columns.append(Column(name: "\(function.rawValue)(\(column.name))", kind: kind))
+    }
+    let next = Schema(columns: columns, isScans: false, shapedBy: "group")
+    let group = BoundGroup(keys: keys, bucket: bucket, aggregates: aggregates)
+    return (.group(group), next, Set(keys + aggregates.map(\.column)))
   }
 
   private static func columns(of check: BoundCheck) -> Set<Int> {
@@ -207,13 +288,24 @@ public struct Binder: Sendable {
       }
     case .enumeration(let known):
       if op == .equal, !known.contains(text.lowercased()) {
-        throw Diagnostic(
-          "unknown \(field) '\(text)'", at: value.span,
-          help: Suggestion.didYouMean(text, in: known) ?? "\(field) is one of: " + known.joined(separator: ", "))
+        try checkUndocumented(text, of: field, known: known, at: value.span)
       }
       return .text(text, folded: TextMatch.fold(text))
     case .string, .list:
       return .text(text, folded: TextMatch.fold(text))
     }
+  }
+
+  /// A value the reference does not list for an enum field. The API adds values before its docs
+  /// do, so one is matched as sent, with a warning unless it was seen in a result; a near miss of
+  /// a documented value is taken for a typo.
+  private func checkUndocumented(_ text: String, of field: String, known: [String], at span: Span) throws(Diagnostic) {
+    let seenValues = ScanField(apiName: field).map(seen) ?? []
+    if seenValues.contains(where: { $0.equalsIgnoringCase(text) }) { return }
+    if let guess = Suggestion.closest(to: text, in: known) {
+      throw Diagnostic("unknown \(field) '\(text)'", at: span, help: "did you mean '\(guess)'?")
+    }
+    notes.add(
+      "'\(text)' is not a documented \(field) (\(known.joined(separator: ", "))); matching it as the API sends it")
   }
 }

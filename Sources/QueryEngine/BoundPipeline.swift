@@ -15,7 +15,10 @@ public struct BoundPipeline: Sendable {
     case select([Int])
     case first(Int)
     case count
-    case group(Int)
+    case group(BoundGroup)
+    case distinct([Int])
+    /// Rows that differ from the snapshot at `path`, matched by the column `key` (ScanId).
+    case diff(path: String, key: Int)
     case expect(BoundCheck)
     case watch(BoundWatch)
     case format(String)
@@ -34,8 +37,23 @@ public struct BoundPipeline: Sendable {
   public var schemas: [Schema]
   /// Scan fields any stage reads; whole rows are needed when `output.isScans`.
   public var readFields: FieldSet
+  /// Said on stderr when the statement runs: values the reference does not list, matched as sent.
+  public var warnings: [String] = []
 
   public var output: Schema { schemas[schemas.count - 1] }
+}
+
+/// `group`, resolved: key columns, the key cut into time buckets (if any), and aggregates.
+public struct BoundGroup: Sendable {
+  public struct Aggregate: Sendable {
+    public var function: AggregateFunction
+    public var column: Int
+  }
+
+  public var keys: [Int]
+  /// Which of `keys` is bucketed, and how.
+  public var bucket: (key: Int, bucket: GroupBucket)?
+  public var aggregates: [Aggregate]
 }
 
 /// `expect` and `watch … until` checks, compiled.

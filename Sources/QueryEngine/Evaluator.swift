@@ -37,11 +37,11 @@ public struct Evaluator: Sendable {
         throw failure
       }
     }
-    return try chain(stream, plan.stages)
+    return try chain(stream, plan.stages, utc: plan.utc)
   }
 
   /// Wires the client-side stages after a source.
-  func chain(_ source: any RowStream, _ stages: [PlannedStage]) throws -> any RowStream {
+  func chain(_ source: any RowStream, _ stages: [PlannedStage], utc: Bool = false) throws -> any RowStream {
     var stream = source
     for (index, planned) in stages.enumerated() {
       switch planned.stage {
@@ -53,7 +53,10 @@ public struct Evaluator: Sendable {
       case .select(let columns): stream = SelectStream(stream, columns)
       case .first(let count): stream = FirstStream(stream, count)
       case .count: stream = CountStream(stream)
-      case .group(let column): stream = GroupStream(stream, column: column)
+      case .group(let group): stream = GroupStream(stream, group: group, utc: utc)
+      case .distinct(let columns): stream = DistinctStream(stream, columns: columns)
+      case .diff(let path, let key):
+        stream = DiffStream(stream, path: resolve(path), shownPath: path, columns: planned.input.columns, key: key)
       case .expect(let check): stream = ExpectStream(stream, check: check, columns: planned.input.columns)
       case .save(let path): stream = try SaveStream(stream, path: resolve(path), columns: planned.input.columns)
       case .format, .watch: continue

@@ -19,12 +19,16 @@ public struct Plan: Sendable {
   public var format: String?
   /// Pushed conditions as written, for `explain`.
   public var pushed: [String]
+  /// Conditions of the first `where` kept on the client on purpose, each with why, for `explain`.
+  public var kept: [String]
   /// The client-side stages as written, for `explain`.
   public var clientStages: [String]
   /// How many requests the plan expects, in words.
   public var requests: String
   /// The statement ends in an `expect` or `save`: it prints no rows.
   public var isSilent: Bool
+  /// Time buckets (`group … by`) are cut on the UTC clock rather than the local one.
+  public var utc = false
 }
 
 /// A client-side stage and the schema of the rows it receives.

@@ -13,6 +13,13 @@ public struct Planner: Sendable {
   }
 
   public func plan(_ pipeline: BoundPipeline, source text: SourceText) -> Plan {
+    var plan = route(pipeline, source: text)
+    plan.utc = settings.timeZone == .utc
+    return plan
+  }
+
+  /// Where rows come from and what is left for the client.
+  private func route(_ pipeline: BoundPipeline, source text: SourceText) -> Plan {
     let stages = pipeline.stages
     let planned = zip(stages, pipeline.schemas).map { PlannedStage(stage: $0, input: $1) }
     var format: String?
@@ -25,10 +32,10 @@ public struct Planner: Sendable {
     case .load(let path):
       return Plan(
         input: .file(path: path, wanted: pipeline.readFields), stages: planned, output: pipeline.output, format: format,
-        pushed: [], clientStages: clientText(pipeline.syntax.stages[...]), requests: "none (reads \(path))",
+        pushed: [], kept: [], clientStages: clientText(pipeline.syntax.stages[...]), requests: "none (reads \(path))",
         isSilent: isSilent)
     case .scans(let search, let filter):
-      var request = DescribeScansRequest(lang: settings.lang, search: search)
+      var request = DescribeScansRequest(lang: settings.lang, search: search, sourceIp: settings.sourceIp)
       var pushed: [String] = search.map { ["search \($0)"] } ?? []
       // The first `where`: the source's own, or a `where` stage right after the source.
       var firstWhere: Condition?
@@ -40,12 +47,21 @@ public struct Planner: Sendable {
         firstWhereIsStage = true
       }
       var fullyPushed = true
+      var kept: [String] = []
       if let firstWhere {
         for conjunct in Self.conjuncts(firstWhere) {
-          if Self.push(conjunct, into: &request) {
+          switch Self.push(conjunct, into: &request) {
+          case .pushed:
             pushed.append(text.slice(conjunct.span))
-          } else {
+          case .notFilteredByTheAPI:
             fullyPushed = false
+          case .undocumented(let values, let field):
+            fullyPushed = false
+            let named = LanguageReference.list(values.map { "'\($0)'" })
+            let what =
+              values.count == 1 ? "is not a documented \(field.apiName)" : "are not documented \(field.apiName) values"
+            kept.append(
+              "\(text.slice(conjunct.span)): \(named) \(what), and the API may reject a value it does not know")
           }
         }
       }
@@ -71,7 +87,7 @@ public struct Planner: Sendable {
         request.currentPage = 1
         return Plan(
           input: .totalCount(request), stages: Array(planned[(countIndex + 1)...]), output: pipeline.output,
-          format: format, pushed: pushed, clientStages: Array(clientStages[(countIndex + 1)...]),
+          format: format, pushed: pushed, kept: kept, clientStages: Array(clientStages[(countIndex + 1)...]),
           requests: "exactly 1 (PageSize=1; the answer's TotalCount is the count)", isSilent: isSilent)
       }
       var options = ScanListing.Options(
@@ -89,7 +105,7 @@ public struct Planner: Sendable {
       let sourceFilter = filter.map { [PlannedStage(stage: .filter($0), input: pipeline.schemas[0])] } ?? []
       return Plan(
         input: .listing(request, options), stages: sourceFilter + planned, output: pipeline.output, format: format,
-        pushed: pushed,
+        pushed: pushed, kept: kept,
         clientStages: clientStages, requests: requests, isSilent: isSilent)
     }
   }
@@ -99,11 +115,22 @@ public struct Planner: Sendable {
     return [condition]
   }
 
-  /// Moves one conjunct into the request when the API filters it exactly; false when it cannot.
-  static func push(_ condition: Condition, into request: inout DescribeScansRequest) -> Bool {
+  enum Pushdown: Equatable {
+    case pushed
+    case notFilteredByTheAPI
+    /// Values the reference does not list: the whole condition stays on the client.
+    case undocumented([String], ScanField)
+  }
+
+  /// Moves one conjunct into the request when the API filters it exactly.
+  static func push(_ condition: Condition, into request: inout DescribeScansRequest) -> Pushdown {
     switch condition {
     case .comparison(let field, let op, let value) where op.value == .equal:
-      switch FieldCatalog.field(named: field.name) {
+      let catalogField = FieldCatalog.field(named: field.name)
+      if let catalogField, let undocumented = undocumented([value], of: catalogField) {
+        return .undocumented(undocumented, catalogField)
+      }
+      switch catalogField {
       case .status where request.statusList.isEmpty:
         request.statusList = [value.string.lowercased()]
       case .scanType where request.scanType == nil:
@@ -113,15 +140,26 @@ public struct Planner: Sendable {
       case .scanId where request.scanId == nil:
         request.scanId = value.string
       default:
-        return false
+        return .notFilteredByTheAPI
       }
-      return true
+      return .pushed
     case .membership(let field, false, let values, _):
-      guard FieldCatalog.field(named: field.name) == .status, request.statusList.isEmpty else { return false }
+      guard FieldCatalog.field(named: field.name) == .status, request.statusList.isEmpty else {
+        return .notFilteredByTheAPI
+      }
+      if let undocumented = undocumented(values, of: .status) { return .undocumented(undocumented, .status) }
       request.statusList = values.map { $0.string.lowercased() }
-      return true
+      return .pushed
     default:
-      return false
+      return .notFilteredByTheAPI
     }
+  }
+
+  /// The values of an enum field the reference does not list, or nil when it lists them all.
+  static func undocumented(_ values: [Value], of field: ScanField) -> [String]? {
+    let known = field.kind.knownValues
+    guard !known.isEmpty else { return nil }
+    let outside = values.map(\.string).filter { !known.contains($0.lowercased()) }
+    return outside.isEmpty ? nil : outside
   }
 }

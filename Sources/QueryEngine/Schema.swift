@@ -21,7 +21,7 @@ public struct Schema: Sendable, Equatable {
   /// The column a name refers to: API names in any case and aliases; after `select`, `group` or
   /// `count`, only the columns those kept.
   public func index(of name: String) -> Int? {
-    if isScans { return FieldCatalog.field(named: name)?.rawValue }
+    if isScans, let field = FieldCatalog.field(named: name) { return field.rawValue }
     let lowered = name.lowercased()
     if let index = columns.firstIndex(where: { $0.name.lowercased() == lowered }) { return index }
     if let field = FieldCatalog.field(named: name) {
@@ -33,7 +33,8 @@ public struct Schema: Sendable, Equatable {
   /// Resolves a field or explains, at its span, why it cannot.
   public func resolve(_ field: FieldName) throws(Diagnostic) -> Int {
     if let index = index(of: field.name) { return index }
-    let candidates = isScans ? FieldCatalog.allNames : columns.map(\.name)
+    let candidates =
+      isScans ? FieldCatalog.allNames + columns.dropFirst(ScanField.allCases.count).map(\.name) : columns.map(\.name)
     var help = Suggestion.didYouMean(field.name, in: candidates)
     if help == nil, let shapedBy {
       help = "after '\(shapedBy)', the fields are: " + columns.map(\.name).joined(separator: ", ")

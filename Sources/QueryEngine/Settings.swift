@@ -20,6 +20,8 @@ public struct Settings: Sendable, Equatable {
   public var lang: String?
   public var timeZone = TimeZoneSetting.local
   public var color = ColorSetting.auto
+  /// Sent as `SourceIp` when set.
+  public var sourceIp: String?
 
   public init() {}
 
@@ -43,6 +45,7 @@ public struct Settings: Sendable, Equatable {
     case .lang: lang = text
     case .timezone: timeZone = text == "utc" ? .utc : .local
     case .color: color = ColorSetting(rawValue: text)!
+    case .sourceip: sourceIp = text == "off" ? nil : text
     }
   }
 
@@ -55,6 +58,7 @@ public struct Settings: Sendable, Equatable {
     case .lang: lang ?? LanguageReference.setting(.lang).defaultValue
     case .timezone: timeZone == .utc ? "utc" : "local"
     case .color: color.rawValue
+    case .sourceip: sourceIp ?? LanguageReference.setting(.sourceip).defaultValue
     }
   }
 

@@ -71,9 +71,14 @@ public struct Stage: Sendable, Hashable {
     case filter(Condition)
     case sort([SortKey])
     case select([FieldName])
+    /// `select *`: every field, in the catalog's order.
+    case selectAll
     case first(Located<Int>)
     case count
-    case group(FieldName)
+    case group(GroupSpec)
+    case distinct([FieldName])
+    /// `diff PATH`: rows that differ from a saved snapshot.
+    case diff(Located<String>)
     case expect(Check)
     case watch(WatchSpec)
     case format(Located<String>)
@@ -91,6 +96,46 @@ public struct Stage: Sendable, Hashable {
     self.span = span
     self.name = name
   }
+}
+
+/// `group KEY, … [by BUCKET] [with AGG FIELD, …]`
+public struct GroupSpec: Sendable, Hashable {
+  public var keys: [FieldName]
+  public var bucket: Located<GroupBucket>?
+  public var aggregates: [Aggregate]
+
+  public init(keys: [FieldName], bucket: Located<GroupBucket>? = nil, aggregates: [Aggregate] = []) {
+    self.keys = keys
+    self.bucket = bucket
+    self.aggregates = aggregates
+  }
+}
+
+/// How `group … by` cuts time into buckets.
+public enum GroupBucket: Sendable, Hashable {
+  /// A fixed interval, in milliseconds (`by 1d`, `by 15m`).
+  case every(Int64)
+  /// A calendar unit, in the session's time zone.
+  case calendar(CalendarUnit)
+}
+
+public enum CalendarUnit: String, Sendable, Hashable, CaseIterable {
+  case hour, day, week, month
+}
+
+/// `avg RunPercent` in `group … with`.
+public struct Aggregate: Sendable, Hashable {
+  public var function: Located<AggregateFunction>
+  public var field: FieldName
+
+  public init(function: Located<AggregateFunction>, field: FieldName) {
+    self.function = function
+    self.field = field
+  }
+}
+
+public enum AggregateFunction: String, Sendable, Hashable, CaseIterable {
+  case count, min, max, avg, sum
 }
 
 /// What `expect` and `watch … until` test.

@@ -10,6 +10,12 @@ public enum Expectation: Sendable, Hashable {
   case keyword(Keyword)
   /// A field name.
   case field
+  /// `*` after `select`.
+  case allFields
+  /// An aggregate function after `group … with`.
+  case aggregate
+  /// A calendar unit after `group … by` (an interval such as `1d` works too).
+  case calendarUnit
   /// A comparison operator (`in` and `not in` are keywords).
   case comparisonOperator
   /// A value compared with this field, as written.

@@ -76,8 +76,8 @@ extension LanguageReference {
             """),
       ]),
     LanguageEntry(
-      .select, kind: .stage, signature: "select FIELD [, FIELD]…",
-      summary: "Keep only these fields, in this order.",
+      .select, kind: .stage, signature: "select FIELD [, FIELD]… | select *",
+      summary: "Keep only these fields, in this order (`*`: every field, in the catalog's order).",
       examples: [
         .init(
           "scans | select ScanId, Name, RunPercent | first 3",
@@ -122,8 +122,11 @@ extension LanguageReference {
         .init("scans where status = running | count", prints: "19\n"),
       ]),
     LanguageEntry(
-      .group, kind: .stage, signature: "group FIELD",
-      summary: "Count rows per value of FIELD, largest group first.",
+      .group, kind: .stage,
+      signature: "group FIELD [, FIELD]… [by INTERVAL|hour|day|week|month] [with AGG FIELD [, AGG FIELD]…]",
+      summary:
+        "One row per combination of values with its count, largest first; `by` cuts a time field into buckets "
+        + "(empty ones shown, in order); AGG is count, min, max, avg or sum.",
       examples: [
         .init(
           "scans | group status",
@@ -139,11 +142,75 @@ extension LanguageReference {
 
             """),
         .init(
-          "scans | group type",
+          "scans | group type, trigger",
           prints: """
-            ScanType  count
-            vuln        210
-            content      30
+            ScanType  TriggerType  count
+            vuln      date           133
+            vuln      interval        77
+            content   date            22
+            content   interval         8
+            (4 rows)
+
+            """),
+        .init(
+          "scans | group type with avg progress, max end",
+          prints: """
+            ScanType  count  avg(RunPercent)  max(EndDate)
+            vuln        210            65.14  2026-11-02 02:47Z
+            content      30            69.44  2026-11-02 08:58Z
+            (2 rows)
+
+            """),
+        .init(
+          "scans where status = aborted and start > now-35d | group start by week",
+          prints: """
+            StartDate   count
+            2026-09-28      6
+            2026-10-05      2
+            2026-10-12      5
+            2026-10-19      1
+            2026-10-26      9
+            2026-11-02      1
+            (6 rows)
+
+            """),
+      ]),
+    LanguageEntry(
+      .distinct, kind: .stage, signature: "distinct FIELD [, FIELD]…",
+      summary: "Keep the first row of each combination of values.",
+      examples: [
+        .init(
+          "scans | distinct type, trigger | select ScanType, TriggerType",
+          prints: """
+            ScanType  TriggerType
+            vuln      date
+            vuln      interval
+            content   date
+            content   interval
+            (4 rows)
+
+            """)
+      ]),
+    LanguageEntry(
+      .diff, kind: .stage, signature: "diff PATH",
+      summary:
+        "Compare the rows with a snapshot `save` wrote, by ScanId: one row per difference, with `Change` "
+        + "(added, removed, changed) and `Changed` (the fields that differ).",
+      examples: [
+        .init(
+          "scans | diff running.ndjson | group Change",
+          prints: """
+            Change  count
+            added     221
+            (1 row)
+
+            """),
+        .init(
+          "scans | diff running.ndjson | where Change = added | first 2 | select Change, ScanId, Status",
+          prints: """
+            Change  ScanId               Status
+            added   2026110202573680202  finished
+            added   2026110123262905847  finished
             (2 rows)
 
             """),
@@ -247,6 +314,7 @@ extension LanguageReference {
             lang         (server default)
             timezone     utc
             color        auto
+            sourceip     (none)
 
             """),
         .init(

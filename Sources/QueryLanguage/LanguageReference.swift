@@ -14,7 +14,7 @@ public struct LanguageEntry: Sendable, Hashable {
   /// does not compile.
   public enum Name: String, Sendable, Hashable, CaseIterable {
     case scans, load
-    case `where`, sort, select, first, count, group, expect, watch, format, save
+    case `where`, sort, select, first, count, group, distinct, diff, expect, watch, format, save
     case help, set, show, explain, history, source, exit
   }
 
@@ -110,6 +110,9 @@ public enum LanguageReference {
       name: .timezone, domain: .choice(["local", "utc"]), defaultValue: "local", summary: "for times in tables"),
     SettingSpec(
       name: .color, domain: .choice(["auto", "on", "off"]), defaultValue: "auto", summary: "colour in tables"),
+    SettingSpec(
+      name: .sourceip, domain: .address, defaultValue: "(none)",
+      summary: "sent as `SourceIp` with every DescribeScans call (`off` stops sending it)"),
   ]
 
   public static func setting(named word: String) -> SettingSpec? {

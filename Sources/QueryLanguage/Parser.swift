@@ -182,7 +182,7 @@ public struct Parser {
     case .exit:
       _ = advance()
       kind = .command(.exit)
-    case .where, .sort, .select, .first, .count, .group, .expect, .watch, .format, .save:
+    case .where, .sort, .select, .first, .count, .group, .distinct, .diff, .expect, .watch, .format, .save:
       preconditionFailure("stages are turned away above")
     }
     if !atStatementEnd {
@@ -283,18 +283,23 @@ public struct Parser {
       } while current.kind == .comma
       kind = .sort(keys)
     case .select:
-      var fields: [FieldName] = []
-      repeat {
-        if !fields.isEmpty { _ = advance() }
-        fields.append(try parseField(after: fields.isEmpty ? "'select'" : "','"))
-      } while current.kind == .comma
-      kind = .select(fields)
+      note(.allFields)
+      if current.isWord("*") {
+        _ = advance()
+        kind = .selectAll
+      } else {
+        kind = .select(try parseFields(after: "'select'"))
+      }
     case .first:
       kind = .first(try parseCount(after: "'\(word)'"))
     case .count:
       kind = .count
     case .group:
-      kind = .group(try parseField(after: "'group'"))
+      kind = .group(try parseGroup())
+    case .distinct:
+      kind = .distinct(try parseFields(after: "'distinct'"))
+    case .diff:
+      kind = .diff(try parsePath(after: "diff"))
     case .expect:
       kind = .expect(try parseCheck(after: "'expect'", bareExpression: false))
     case .watch:
@@ -335,6 +340,54 @@ public struct Parser {
       preconditionFailure("only stages get here")
     }
     return Stage(kind, span: nameToken.span.to(previous.span), name: name)
+  }
+
+  /// `FIELD [, FIELD]…`
+  private mutating func parseFields(after what: String) throws -> [FieldName] {
+    var fields: [FieldName] = []
+    repeat {
+      if !fields.isEmpty { _ = advance() }
+      fields.append(try parseField(after: fields.isEmpty ? what : "','"))
+    } while current.kind == .comma
+    return fields
+  }
+
+  /// `group KEY, … [by INTERVAL|hour|day|week|month] [with AGG FIELD, …]`
+  private mutating func parseGroup() throws -> GroupSpec {
+    var spec = GroupSpec(keys: try parseFields(after: "'group'"))
+    if at(.by) {
+      _ = advance()
+      note(.calendarUnit)
+      let units = CalendarUnit.allCases.map(\.rawValue)
+      if case .duration(let milliseconds) = current.kind {
+        guard milliseconds >= 1000 else {
+          throw Diagnostic("a bucket must be at least 1s long", at: current.span)
+        }
+        spec.bucket = Located(.every(milliseconds), advance().span)
+      } else if let word = current.word, let unit = CalendarUnit(rawValue: word.lowercased()) {
+        spec.bucket = Located(.calendar(unit), advance().span)
+      } else {
+        let help = current.word.flatMap { Suggestion.didYouMean($0, in: units) } ?? "for example: group start by day"
+        throw unexpected("an interval such as 1d, or \(LanguageReference.list(units)), after 'by'", help: help)
+      }
+    }
+    if at(.with) {
+      _ = advance()
+      let functions = AggregateFunction.allCases.map(\.rawValue)
+      repeat {
+        if !spec.aggregates.isEmpty { _ = advance() }
+        note(.aggregate)
+        guard let word = current.word, let function = AggregateFunction(rawValue: word.lowercased()) else {
+          let help =
+            current.word.flatMap { Suggestion.didYouMean($0, in: functions) } ?? "for example: with avg RunPercent"
+          throw unexpected(
+            "\(LanguageReference.list(functions)) after '\(spec.aggregates.isEmpty ? "with" : ",")'", help: help)
+        }
+        let name = Located(function, advance().span)
+        spec.aggregates.append(Aggregate(function: name, field: try parseField(after: "'\(function.rawValue)'")))
+      } while current.kind == .comma
+    }
+    return spec
   }
 
   private mutating func parseField(after what: String) throws -> FieldName {

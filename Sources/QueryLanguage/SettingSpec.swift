@@ -2,7 +2,7 @@
 /// `--concurrency` and `--format` check their values against the same entries.
 public struct SettingSpec: Sendable, Hashable {
   public enum Name: String, Sendable, Hashable, CaseIterable {
-    case pagesize, concurrency, format, lang, timezone, color
+    case pagesize, concurrency, format, lang, timezone, color, sourceip
   }
 
   public enum Domain: Sendable, Hashable {
@@ -10,6 +10,8 @@ public struct SettingSpec: Sendable, Hashable {
     case integer(ClosedRange<Int>, suggested: [Int])
     /// One of these words, compared ignoring case.
     case choice([String])
+    /// An IPv4 or IPv6 address, or `off`.
+    case address
   }
 
   public var name: Name
@@ -23,6 +25,7 @@ public struct SettingSpec: Sendable, Hashable {
     switch domain {
     case .integer(_, let suggested): suggested.map(String.init)
     case .choice(let words): words
+    case .address: ["off"]
     }
   }
 
@@ -31,6 +34,7 @@ public struct SettingSpec: Sendable, Hashable {
     switch domain {
     case .integer(let range, _): "a number from \(range.lowerBound) to \(range.upperBound)"
     case .choice(let words): LanguageReference.list(words)
+    case .address: "an IPv4 or IPv6 address, or off"
     }
   }
 
@@ -43,13 +47,16 @@ public struct SettingSpec: Sendable, Hashable {
     case .choice(let words):
       let lowered = text.lowercased()
       return words.contains(lowered) ? lowered : nil
+    case .address:
+      if text.lowercased() == "off" { return "off" }
+      return Self.isAddress(text) ? text.lowercased() : nil
     }
   }
 
   /// The message for a value outside the domain, as `set` and the command line print it.
   public func rejection(of text: String, as flag: String? = nil) -> (message: String, help: String?) {
     switch domain {
-    case .integer:
+    case .integer, .address:
       return ("\(flag ?? name.rawValue) takes \(accepted)", nil)
     case .choice(let words) where name == .format:
       return (
@@ -59,5 +66,23 @@ public struct SettingSpec: Sendable, Hashable {
     case .choice:
       return ("\(flag ?? name.rawValue) is \(accepted)", nil)
     }
+  }
+
+  /// Dotted IPv4 (`203.0.113.9`) or IPv6 (`2001:db8::1`), checked by form, not looked up.
+  static func isAddress(_ text: String) -> Bool {
+    let quads = text.split(separator: ".", omittingEmptySubsequences: false)
+    if quads.count == 4 {
+      return quads.allSatisfy { quad in
+        !quad.isEmpty && quad.count <= 3 && quad.allSatisfy(\.isASCIIDigit) && Int(quad)! <= 255
+      }
+    }
+    let groups = text.split(separator: ":", omittingEmptySubsequences: false)
+    guard (3...8).contains(groups.count), text.split(separator: "::", omittingEmptySubsequences: false).count <= 2
+    else {
+      return false
+    }
+    let empty = groups.filter(\.isEmpty).count
+    guard empty > 0 || groups.count == 8 else { return false }
+    return groups.allSatisfy { $0.count <= 4 && $0.allSatisfy(\.isHexDigit) }
   }
 }

@@ -49,15 +49,15 @@ func scan(
 }
 
 /// Runs the client-side stages of `text` over `scans` (its source is ignored) and returns the rows.
-func evaluate(_ text: String, over scans: [Scan]) async throws -> (columns: [Column], rows: [Row]) {
+func evaluate(_ text: String, over scans: [Scan], utc: Bool = true) async throws -> (columns: [Column], rows: [Row]) {
   let bound = try bind(text)
   var stream: any RowStream = ArrayStream(scans.map(\.row))
   if case .scans(_, let filter?) = bound.source { stream = FilterStream(stream, filter) }
   let planned = Plan(
     input: .file(path: "-", wanted: .all),
     stages: zip(bound.stages, bound.schemas).map { PlannedStage(stage: $0, input: $1) }, output: bound.output,
-    format: nil, pushed: [], clientStages: [], requests: "", isSilent: false)
-  stream = try Evaluator(client: { fatalError("no API in these tests") }).chain(stream, planned.stages)
+    format: nil, pushed: [], kept: [], clientStages: [], requests: "", isSilent: false)
+  stream = try Evaluator(client: { fatalError("no API in these tests") }).chain(stream, planned.stages, utc: utc)
   var rows: [Row] = []
   while let row = try await stream.next() { rows.append(row) }
   try await stream.finish()

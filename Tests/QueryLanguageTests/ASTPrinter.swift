@@ -36,7 +36,22 @@ enum ASTPrinter {
     case .select(let fields): return "(select " + fields.map(\.name).joined(separator: ", ") + ")"
     case .first(let count): return "(\(stage.name.value.lowercased()) \(count.value))"
     case .count: return "(count)"
-    case .group(let field): return "(group \(field.name))"
+    case .selectAll: return "(select *)"
+    case .group(let spec):
+      var text = "(group " + spec.keys.map(\.name).joined(separator: ", ")
+      switch spec.bucket?.value {
+      case .every(let milliseconds)?: text += " (by \(milliseconds)ms)"
+      case .calendar(let unit)?: text += " (by \(unit.rawValue))"
+      case nil: break
+      }
+      if !spec.aggregates.isEmpty {
+        text +=
+          " (with " + spec.aggregates.map { "\($0.function.value.rawValue) \($0.field.name)" }.joined(separator: ", ")
+          + ")"
+      }
+      return text + ")"
+    case .distinct(let fields): return "(distinct " + fields.map(\.name).joined(separator: ", ") + ")"
+    case .diff(let path): return "(diff \(quote(path.value)))"
     case .expect(let check): return "(expect \(print(check)))"
     case .watch(let spec):
       var text = "(watch \(spec.interval.value)ms"

@@ -29,7 +29,7 @@ struct CompleterTests {
     ("he‸", "-2 +'help ' [\"help\"]"),
     (
       "scans |‸",
-      "-0 +nil [\"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"expect\", \"watch\", \"format\", \"save\"]"
+      "-0 +nil [\"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\"]"
     ),
     ("scans | so‸", "-2 +'sort ' [\"sort\"]"),
     ("scans | sort RunPer‸", "-6 +'RunPercent ' [\"RunPercent\"]"),
@@ -62,7 +62,7 @@ struct CompleterTests {
     ("scans | expect none status = r‸", "-1 +'running ' [\"running\"]"),
     ("scans | watch 30s ‸", "-0 +nil [\"until\", \"for\"]"),
     ("scans | watch 30s until e‸", "-1 +nil [\"empty\", \"end\", \"EndDate\"]"),
-    ("set ‸", "-0 +nil [\"pagesize\", \"concurrency\", \"format\", \"lang\", \"timezone\", \"color\"]"),
+    ("set ‸", "-0 +nil [\"pagesize\", \"concurrency\", \"format\", \"lang\", \"timezone\", \"color\", \"sourceip\"]"),
     ("set timezone u‸", "-1 +'utc ' [\"utc\"]"),
     ("show s‸", "-1 +'settings ' [\"settings\"]"),
     ("help wh‸", "-2 +'where ' [\"where\"]"),

@@ -88,11 +88,14 @@ final class SortStream: StageStream {
 
 public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
   case tooManyRowsToSort(Int)
+  case tooManyDistinctValues(Int)
   case save(path: String, reason: String)
 
   public var description: String {
     switch self {
     case .tooManyRowsToSort(let limit): "sort holds at most \(limit) rows; filter with 'where' before sorting"
+    case .tooManyDistinctValues(let limit):
+      "distinct holds at most \(limit) combinations; filter with 'where' before it"
     case .save(let path, let reason): "cannot save to \(path): \(reason)"
     }
   }

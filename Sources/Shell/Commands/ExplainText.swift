@@ -17,6 +17,7 @@ enum ExplainText {
       lines.append("source    load \(path)")
     }
     lines.append("pushed    " + (plan.pushed.isEmpty ? "(nothing)" : plan.pushed.joined(separator: ", ")))
+    for reason in plan.kept { lines.append("kept      " + reason) }
     var client: [String] = []
     if case .scans(_, let filter?, _) = pipeline.source, case .listing = plan.input {
       client.append("where " + source.slice(filter.span))

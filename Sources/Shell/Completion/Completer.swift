@@ -43,6 +43,9 @@ public enum Completer {
     case .stage: LanguageReference.names(of: .stage)
     case .keyword(let keyword): [keyword.rawValue]
     case .field: fieldNames
+    case .allFields: ["*"]
+    case .aggregate: AggregateFunction.allCases.map(\.rawValue)
+    case .calendarUnit: CalendarUnit.allCases.map(\.rawValue)
     case .comparisonOperator: Operator.allCases.map(\.rawValue)
     case .value(let field): fieldValues(field, values: values)
     case .searchText: values(.name) + values(.targets)
@@ -60,8 +63,9 @@ public enum Completer {
 
   private static func fieldValues(_ name: String, values: ValueSource) -> [String] {
     guard let field = FieldCatalog.field(named: name) else { return [] }
-    let known = field.kind.knownValues
-    return known.isEmpty ? values(field) : known
+    // Documented values first, then any others seen in results (the API adds values first).
+    let documented = field.kind.knownValues
+    return documented + values(field).filter { !documented.contains($0.lowercased()) }
   }
 
   // MARK: Matching

@@ -2,10 +2,12 @@ import ScanAPI
 import Synchronization
 import Vocabulary
 
-/// Values seen in earlier results (ScanIds, Names, targets), offered by Tab completion without an
-/// API call. Bounded per field, first seen kept.
+/// Values seen in earlier results (ScanIds, Names, targets, and the values of enum fields, which
+/// may include ones the reference does not list), offered by Tab completion without an API call.
+/// Bounded per field, first seen kept.
 public final class KnownValues: Sendable {
-  public static let fields: [ScanField] = [.scanId, .name, .targets]
+  public static let fields: [ScanField] =
+    [.scanId, .name, .targets] + ScanField.allCases.filter { !$0.kind.knownValues.isEmpty }
   public static let capacity = 50_000
 
   private let values = Mutex<[ScanField: (ordered: [String], set: Set<String>)]>([:])
@@ -38,5 +40,9 @@ public final class KnownValues: Sendable {
 
   public func values(for field: ScanField) -> [String] {
     values.withLock { $0[field]?.ordered ?? [] }
+  }
+
+  public func set(for field: ScanField) -> Set<String> {
+    values.withLock { $0[field]?.set ?? [] }
   }
 }

@@ -46,7 +46,7 @@ public enum Presenter {
 
   static func code(for error: EvaluationError) -> ExitCode {
     switch error {
-    case .tooManyRowsToSort: .usage
+    case .tooManyRowsToSort, .tooManyDistinctValues: .usage
     case .save: .io
     }
   }

@@ -8,6 +8,7 @@ import Vocabulary
 extension Session {
   func runPipeline(_ pipeline: Pipeline, source: SourceText) async throws {
     let bound = try bindOrThrow(pipeline, source: source)
+    for warning in bound.warnings { errors.write("warning: \(warning)\n") }
     if let watch = bound.stages.lazy.compactMap({ if case .watch(let spec) = $0 { spec } else { nil } }).first {
       try await runWatch(bound, watch: watch, source: source)
       return
@@ -17,7 +18,13 @@ extension Session {
   }
 
   func bindOrThrow(_ pipeline: Pipeline, source: SourceText) throws(Diagnostics) -> BoundPipeline {
-    try Binder(now: now(), source: source).bind(pipeline)
+    try binder(for: source).bind(pipeline)
+  }
+
+  /// A binder that knows the values seen in this session's results.
+  func binder(for source: SourceText) -> Binder {
+    let known = known
+    return Binder(now: now(), source: source, seen: { known.set(for: $0) })
   }
 
   /// The format in force: the `format` stage, else `set format`, else `--format`, else table.
@@ -34,9 +41,13 @@ extension Session {
     case .auto: color = options.colorAllowed && options.outputIsTerminal
     }
     let isCount = plan.output.columns.count == 1 && plan.output.shapedBy == "count"
-    return OutputContext(
+    var context = OutputContext(
       columns: plan.output.columns, isScans: plan.output.isScans, isCount: isCount,
       width: options.outputIsTerminal ? options.terminalWidth() : nil, color: color, utc: settings.timeZone == .utc)
+    if options.outputIsTerminal, plan.output.shapedBy == "group" {
+      context.barColumn = plan.output.columns.firstIndex { $0.name == "count" }
+    }
+    return context
   }
 
   /// Evaluates a plan and prints its rows as they come.

@@ -120,7 +120,7 @@ public final class Session: @unchecked Sendable {
   func check(_ script: Script, source: SourceText) -> [Diagnostic] {
     var diagnostics: [Diagnostic] = []
     var scratch = settings
-    let binder = Binder(now: now(), source: source)
+    let binder = binder(for: source)
     for statement in script.statements {
       switch statement.kind {
       case .pipeline(let pipeline), .command(.explain(let pipeline)):

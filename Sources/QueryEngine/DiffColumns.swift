@@ -1,0 +1,13 @@
+import Vocabulary
+
+/// The two columns `diff` adds to the rows it yields.
+public enum DiffColumns {
+  /// `added`, `removed` or `changed`.
+  public static let change = Column(name: "Change", kind: .enumeration(Change.allCases.map(\.rawValue)))
+  /// The names of the fields whose values differ (for `changed`).
+  public static let changed = Column(name: "Changed", kind: .list)
+
+  public enum Change: String, Sendable, CaseIterable {
+    case added, removed, changed
+  }
+}

@@ -1,0 +1,83 @@
+import ScanAPI
+import Vocabulary
+
+/// `diff PATH`: the rows that differ from a snapshot (what `save` wrote), matched by ScanId. A row
+/// not in the snapshot is `added`, one whose values differ is `changed` (with the names of the
+/// fields that differ), and after the last row, every snapshot row not seen is `removed`. Fields
+/// the snapshot does not have are not compared. Holds the snapshot.
+final class DiffStream: StageStream {
+  private let path: String
+  private let shownPath: String
+  private let columns: [Column]
+  private let key: Int
+  private var snapshot: Snapshot?
+  private var removed: [Row]?
+
+  private struct Snapshot {
+    var order: [String] = []
+    var rows: [String: Scan] = [:]
+    var fields = FieldSet(mask: 0)
+  }
+
+  /// `path` is read; `shownPath` is how errors name it (as written).
+  init(_ upstream: any RowStream, path: String, shownPath: String, columns: [Column], key: Int) {
+    self.path = path
+    self.shownPath = shownPath
+    self.columns = columns
+    self.key = key
+    super.init(upstream)
+  }
+
+  override func next() async throws -> Row? {
+    if snapshot == nil { snapshot = try load() }
+    while removed == nil, let row = try await upstream.next() {
+      guard let id = row.values[key]?.text else { continue }
+      guard let saved = snapshot!.rows.removeValue(forKey: id) else {
+        return row.adding(.added, [])
+      }
+      let changed = columns.indices.filter { index in
+        guard index != key, let field = ScanField(apiName: columns[index].name), snapshot!.fields.contains(field) else {
+          return false
+        }
+        return row.values[index] != saved[field]
+      }
+      if !changed.isEmpty { return row.adding(.changed, changed.map { columns[$0].name }) }
+    }
+    if removed == nil {
+      let left = snapshot!.order.compactMap { snapshot!.rows.removeValue(forKey: $0) }
+      removed = left.reversed().map { scan in
+        Row(values: columns.map { column in ScanField(apiName: column.name).flatMap { scan[$0] } })
+          .adding(.removed, [])
+      }
+    }
+    return removed!.popLast()
+  }
+
+  private func load() throws -> Snapshot {
+    var reader: ScanFileReader
+    do {
+      reader = try ScanFileReader(path: path)
+    } catch var failure as ScanFileReader.Failure {
+      failure.path = shownPath
+      throw failure
+    }
+    var snapshot = Snapshot()
+    do {
+      while let scan = try reader.next() {
+        guard let id = scan.scanId else { continue }
+        if snapshot.rows.updateValue(scan, forKey: id) == nil { snapshot.order.append(id) }
+        for field in ScanField.allCases where scan[field] != nil { snapshot.fields.insert(field) }
+      }
+    } catch var failure as ScanFileReader.Failure {
+      failure.path = shownPath
+      throw failure
+    }
+    return snapshot
+  }
+}
+
+extension Row {
+  fileprivate func adding(_ change: DiffColumns.Change, _ changed: [String]) -> Row {
+    Row(values: values + [.string(change.rawValue), .list(changed)])
+  }
+}
