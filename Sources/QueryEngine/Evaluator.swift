@@ -26,9 +26,18 @@ public struct Evaluator: Sendable {
     switch plan.input {
     case .listing(let request, let options):
       stream = ListingStream(ScanListing(client: try await client(), request: request, options: options))
-    case .totalCount(let request):
-      let page = try await client().describeScans(request, wanted: FieldSet([.scanId])).page
-      stream = ArrayStream([Row(values: [.number(Double(page.totalCount ?? page.scans.count))])])
+    case .totalCount(let request, let fallback):
+      let client = try await client()
+      let page = try await client.describeScans(request, wanted: FieldSet([.scanId])).page
+      if let total = page.totalCount {
+        stream = ArrayStream([Row(values: [.number(Double(total))])])
+      } else {
+        // No TotalCount to trust: count what paging through yields.
+        var listed = request
+        listed.currentPage = nil
+        listed.pageSize = nil
+        stream = CountStream(ListingStream(ScanListing(client: client, request: listed, options: fallback)))
+      }
     case .file(let path, let wanted):
       do {
         stream = FileStream(try ScanFileReader(path: resolve(path), wanted: wanted))

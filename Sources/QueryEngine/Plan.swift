@@ -6,8 +6,9 @@ public struct Plan: Sendable {
   public enum Input: Sendable {
     /// Page through DescribeScans.
     case listing(DescribeScansRequest, ScanListing.Options)
-    /// One request with `PageSize=1`; its `TotalCount` is the answer.
-    case totalCount(DescribeScansRequest)
+    /// One request with `PageSize=1`; its `TotalCount` is the answer. A server that leaves
+    /// TotalCount out is paged through with `fallback` and the rows counted.
+    case totalCount(DescribeScansRequest, fallback: ScanListing.Options)
     case file(path: String, wanted: FieldSet)
   }
 

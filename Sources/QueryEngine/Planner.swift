@@ -80,18 +80,20 @@ public struct Planner: Sendable {
         }
       }
       let clientStages = clientText(pipeline.syntax.stages[...])
+      var options = ScanListing.Options(
+        pageSize: settings.pageSize, concurrency: settings.concurrency, wanted: pipeline.readFields)
       if let countIndex = stages.firstIndex(where: { if case .count = $0 { true } else { false } }),
         onlyPushedBefore(countIndex)
       {
         request.pageSize = 1
         request.currentPage = 1
+        options.wanted = FieldSet([.scanId])
         return Plan(
-          input: .totalCount(request), stages: Array(planned[(countIndex + 1)...]), output: pipeline.output,
+          input: .totalCount(request, fallback: options), stages: Array(planned[(countIndex + 1)...]),
+          output: pipeline.output,
           format: format, pushed: pushed, kept: kept, clientStages: Array(clientStages[(countIndex + 1)...]),
           requests: "exactly 1 (PageSize=1; the answer's TotalCount is the count)", isSilent: isSilent)
       }
-      var options = ScanListing.Options(
-        pageSize: settings.pageSize, concurrency: settings.concurrency, wanted: pipeline.readFields)
       var requests =
         "1, then ⌈TotalCount/\(settings.pageSize)⌉ − 1 more, up to \(settings.concurrency) at a time"
       if let firstIndex = stages.firstIndex(where: { if case .first = $0 { true } else { false } }),

@@ -9,15 +9,18 @@ import Vocabulary
 ///     POST /_sim/log/clear                     empty the log
 ///     POST /_sim/advance?by=10m                move simulated time forward
 ///     POST /_sim/reset                         regenerate the data; clear counters, log and faults
-///     POST /_sim/throttle?next=N[&retryAfter=MS]  throttle the next N DescribeScans calls
-///     POST /_sim/fail?next=N                   answer the next N calls with 503 ServiceUnavailable
+///     POST /_sim/throttle?next=N[&retryAfter=MS][&code=Throttling|Throttling.User|Throttling.Api]
+///                                              throttle the next N DescribeScans calls
+///     POST /_sim/fail?next=N[&code=ServiceUnavailable|InternalError]
+///                                              answer the next N calls with a 503 (or a 500)
 ///     POST /_sim/insert?count=N                insert N new running scans (newest first)
 struct ControlAPI {
   let core: SimulatorCore
 
   static let usage = """
     GET  /_sim/stats | GET /_sim/log | POST /_sim/log/clear | POST /_sim/advance?by=DURATION
-    POST /_sim/reset | POST /_sim/throttle?next=N[&retryAfter=MS] | POST /_sim/fail?next=N | POST /_sim/insert?count=N
+    POST /_sim/reset | POST /_sim/throttle?next=N[&retryAfter=MS][&code=CODE] | POST /_sim/fail?next=N[&code=CODE]
+    POST /_sim/insert?count=N
     """
 
   func respond(method: HTTPRequest.Method, path: String, query: String) async -> Response {
@@ -43,11 +46,17 @@ struct ControlAPI {
       return ok()
     case (.post, "/throttle"):
       guard let count = parameters["next"].flatMap(Int.init), count >= 0 else { return bad("throttle needs next=N") }
-      await core.throttle(next: count, retryAfterMs: parameters["retryAfter"].flatMap(Int.init))
+      guard let code = FaultInjector.Throttling(rawValue: parameters["code"] ?? "Throttling.User") else {
+        return bad("throttle's code is Throttling, Throttling.User or Throttling.Api")
+      }
+      await core.throttle(next: count, code: code, retryAfterMs: parameters["retryAfter"].flatMap(Int.init))
       return ok()
     case (.post, "/fail"):
       guard let count = parameters["next"].flatMap(Int.init), count >= 0 else { return bad("fail needs next=N") }
-      await core.fail(next: count)
+      guard let code = FaultInjector.ServerError(rawValue: parameters["code"] ?? "ServiceUnavailable") else {
+        return bad("fail's code is ServiceUnavailable or InternalError")
+      }
+      await core.fail(next: count, code: code)
       return ok()
     case (.post, "/insert"):
       guard let count = parameters["count"].flatMap(Int.init), (0...100_000).contains(count) else {

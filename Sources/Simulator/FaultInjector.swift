@@ -2,10 +2,40 @@
 /// control API forces the next N, and the configured rates draw the rest from a seeded generator.
 struct FaultInjector: Sendable {
   enum Fault: Sendable, Equatable {
-    /// `Throttling.User`, with `x-acs-retry-after` in milliseconds when set.
-    case throttle(retryAfterMs: Int?)
-    /// 503 `ServiceUnavailable`.
-    case unavailable
+    /// HTTP 400 with one of the API's throttling codes, and `x-acs-retry-after` in milliseconds
+    /// when set.
+    case throttle(Throttling, retryAfterMs: Int?)
+    /// A 5xx the service answers when it fails.
+    case serverError(ServerError)
+  }
+
+  /// The API's throttling codes and their messages.
+  enum Throttling: String, Sendable, CaseIterable {
+    case plain = "Throttling"
+    case user = "Throttling.User"
+    case api = "Throttling.Api"
+
+    var message: String {
+      switch self {
+      case .plain: "Request was denied due to request throttling."
+      case .user: "Request was denied due to user flow control."
+      case .api: "Request was denied due to api flow control."
+      }
+    }
+  }
+
+  enum ServerError: String, Sendable, CaseIterable {
+    case serviceUnavailable = "ServiceUnavailable"
+    case internalError = "InternalError"
+
+    var status: Int { self == .internalError ? 500 : 503 }
+
+    var message: String {
+      switch self {
+      case .serviceUnavailable: "The request has failed due to a temporary failure of the server."
+      case .internalError: "The request processing has failed due to some unknown error, exception or failure."
+      }
+    }
   }
 
   let throttleRate: Double
@@ -13,8 +43,10 @@ struct FaultInjector: Sendable {
   private let seed: UInt64
   private var random: SplitMix64
   private var throttleNext = 0
+  private var throttleCode = Throttling.user
   private var throttleRetryAfterMs: Int?
   private var failNext = 0
+  private var failCode = ServerError.serviceUnavailable
 
   init(throttleRate: Double, errorRate: Double, seed: UInt64) {
     self.throttleRate = throttleRate
@@ -27,25 +59,31 @@ struct FaultInjector: Sendable {
   mutating func next() -> Fault? {
     if throttleNext > 0 {
       throttleNext -= 1
-      return .throttle(retryAfterMs: throttleRetryAfterMs)
+      return .throttle(throttleCode, retryAfterMs: throttleRetryAfterMs)
     }
     if random.chance(throttleRate) {
+      let code = Throttling.allCases[Int.random(in: 0..<Throttling.allCases.count, using: &random)]
       // About half of real throttling answers say when to retry.
-      return .throttle(retryAfterMs: random.chance(0.5) ? Int.random(in: 20...120, using: &random) : nil)
+      return .throttle(code, retryAfterMs: random.chance(0.5) ? Int.random(in: 20...120, using: &random) : nil)
     }
     if failNext > 0 {
       failNext -= 1
-      return .unavailable
+      return .serverError(failCode)
     }
-    return random.chance(errorRate) ? .unavailable : nil
+    guard random.chance(errorRate) else { return nil }
+    return .serverError(random.chance(0.5) ? .serviceUnavailable : .internalError)
   }
 
-  mutating func throttle(next count: Int, retryAfterMs: Int?) {
+  mutating func throttle(next count: Int, code: Throttling = .user, retryAfterMs: Int?) {
     throttleNext = count
+    throttleCode = code
     throttleRetryAfterMs = retryAfterMs
   }
 
-  mutating func fail(next count: Int) { failNext = count }
+  mutating func fail(next count: Int, code: ServerError = .serviceUnavailable) {
+    failNext = count
+    failCode = code
+  }
 
   /// As configured: nothing forced, the generator from its seed.
   mutating func reset() {

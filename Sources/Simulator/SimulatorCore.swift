@@ -59,7 +59,7 @@ public actor SimulatorCore {
     case .failure(let rejection):
       response = encoder.error(
         status: rejection.status, code: rejection.code, message: rejection.message, requestId: requestId)
-      if case .throttle(let retryAfter?) = rejection.fault {
+      if case .throttle(_, let retryAfter?) = rejection.fault {
         response.headers.append(("x-acs-retry-after", String(retryAfter)))
       }
     }
@@ -107,13 +107,12 @@ public actor SimulatorCore {
     case .failure(let bad): return invalid(bad.name)
     }
     switch faults.next() {
-    case .throttle(let retryAfter):
-      var refusal = Refusal(400, "Throttling.User", "Request was denied due to user flow control.")
-      refusal.fault = .throttle(retryAfterMs: retryAfter)
+    case .throttle(let code, let retryAfter):
+      var refusal = Refusal(400, code.rawValue, code.message)
+      refusal.fault = .throttle(code, retryAfterMs: retryAfter)
       return .failure(refusal)
-    case .unavailable:
-      return .failure(
-        Refusal(503, "ServiceUnavailable", "The request has failed due to a temporary failure of the server."))
+    case .serverError(let error):
+      return .failure(Refusal(error.status, error.rawValue, error.message))
     case nil:
       break
     }
@@ -150,9 +149,13 @@ public actor SimulatorCore {
     requestLog = RequestLog()
   }
 
-  func throttle(next count: Int, retryAfterMs: Int?) { faults.throttle(next: count, retryAfterMs: retryAfterMs) }
+  func throttle(next count: Int, code: FaultInjector.Throttling = .user, retryAfterMs: Int?) {
+    faults.throttle(next: count, code: code, retryAfterMs: retryAfterMs)
+  }
 
-  func fail(next count: Int) { faults.fail(next: count) }
+  func fail(next count: Int, code: FaultInjector.ServerError = .serviceUnavailable) {
+    faults.fail(next: count, code: code)
+  }
 
   func insert(count: Int) { store.insert(count: count) }
 

@@ -22,7 +22,8 @@ struct SimCommand: ParsableCommand {
         POST /_sim/advance?by=10m                   move simulated time forward
         POST /_sim/reset                            regenerate data; clear counters, log, faults
         POST /_sim/throttle?next=N[&retryAfter=MS]  throttle the next N calls
-        POST /_sim/fail?next=N                      answer the next N calls with 503
+             [&code=Throttling|Throttling.User|Throttling.Api]
+        POST /_sim/fail?next=N[&code=InternalError] answer the next N with 503 (500)
         POST /_sim/insert?count=N                   insert N new running scans
       """
   )
@@ -38,9 +39,12 @@ struct SimCommand: ParsableCommand {
   var clockSpeed = 1.0
   @Option(help: "Delay before each DescribeScans answer, e.g. 25ms.") var latency: Duration = .zero
   @Option(help: "Random extra delay up to this much, e.g. 10ms.") var jitter: Duration = .zero
-  @Option(help: "Fraction of calls answered with Throttling.User (about half with x-acs-retry-after).")
+  @Option(
+    help:
+      "Fraction of calls throttled (Throttling, Throttling.User or Throttling.Api; about half with x-acs-retry-after)."
+  )
   var throttleRate = 0.0
-  @Option(help: "Fraction of calls answered with 503 ServiceUnavailable.") var errorRate = 0.0
+  @Option(help: "Fraction of calls answered with 503 ServiceUnavailable or 500 InternalError.") var errorRate = 0.0
   @Option(help: "New scans inserted after each answer, so listings change while they are read.") var drift = 0
   @Option(help: "Largest PageSize served; larger requests are capped and the cap echoed.") var maxPageSize = 100
   @Option(help: "AccessKey ID the server accepts.") var accessKeyId = "testid"

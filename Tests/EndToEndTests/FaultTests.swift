@@ -56,9 +56,13 @@ struct FaultTests {
       let output = try await Scansh.run(
         ["--endpoint", simulator.endpoint, "-c", statement], environment: simulator.environment())
       #expect(output.status == 3)
-      #expect(
-        output.stderr.hasPrefix(
-          "error: Throttling.User: Request was denied due to user flow control. (HTTP 400, RequestId "))
+      // The last refusal is any of the API's three throttling codes, each with its own message.
+      let refusals = [
+        "Throttling: Request was denied due to request throttling.",
+        "Throttling.User: Request was denied due to user flow control.",
+        "Throttling.Api: Request was denied due to api flow control.",
+      ]
+      #expect(refusals.contains { output.stderr.hasPrefix("error: \($0) (HTTP 400, RequestId ") }, "\(output.stderr)")
       #expect(output.stderr.contains(", gave up after 6 attempts)\n"))
       #expect(ContinuousClock.now - started < .seconds(30))
     }
@@ -153,6 +157,36 @@ struct FaultTests {
     #expect(output.status == 3, "\(name)")
     #expect(output.stderr == "error: \(message)\n  in -c:1: scans\n", "\(name)")
     #expect(ContinuousClock.now - started < .seconds(20), "\(name)")
+  }
+
+  /// A server that leaves TotalCount out: `count` pages through and counts, rather than trusting a
+  /// one-row page; an empty result without `List` is no rows.
+  @Test func countWithoutTotalCountPagesThrough() async throws {
+    let server = try HostileServer { request in
+      let rows =
+        request.page <= 2
+        ? (1...100).map { #"{"ScanId":"p\#(request.page)-\#($0)"}"# }
+        : (1...7).map {
+          #"{"ScanId":"p3-\#($0)"}"#
+        }
+      let body =
+        request.requestLine.contains("PageSize=1&") || request.body.contains("PageSize=1&")
+          || request.body.hasSuffix("PageSize=1")
+        ? #"{"List":[{"ScanId":"p1-1"}]}"# : #"{"PageSize":100,"List":["# + rows.joined(separator: ",") + "]}"
+      return .json(200, body)
+    }
+    defer { server.stop() }
+    let counted = try await Scansh.run(
+      ["--endpoint", server.endpoint, "-c", "scans | count"], environment: Scansh.environmentWithKeys())
+    #expect(counted.status == 0)
+    #expect(counted.stdout == "207\n")
+    let empty = try HostileServer { _ in .json(200, #"{"RequestId":"E","TotalCount":0,"PageSize":100}"#) }
+    defer { empty.stop() }
+    let none = try await Scansh.run(
+      ["--endpoint", empty.endpoint, "-c", "scans; scans | count"], environment: Scansh.environmentWithKeys())
+    #expect(none.status == 0)
+    #expect(none.stdout == "ScanId  Name  Status  ScanType  RunPercent  StartDate  Targets\n(no rows)\n0\n")
+    #expect(none.stderr == "")
   }
 
   @Test func anInterruptedSaveLeavesNothing() async throws {

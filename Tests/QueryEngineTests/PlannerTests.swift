@@ -13,7 +13,7 @@ struct PlannerTests {
     case .listing(let request, let options):
       parameters = request.parameters.map { "\($0.0)=\($0.1)" } + ["PageSize=\(options.pageSize)"]
       if let limit = options.limit { parameters.append("limit=\(limit)") }
-    case .totalCount(let request):
+    case .totalCount(let request, _):
       parameters = ["totalCount"] + request.parameters.map { "\($0.0)=\($0.1)" }
     case .file(let path, _):
       parameters = ["file=\(path)"]

@@ -83,6 +83,15 @@ struct DecodingTests {
     #expect(page.scans[0][.name] == .string("官网 \"q\" 😀 é\n"))
   }
 
+  /// The API leaves `List` out of an empty result: with TotalCount 0 that is a page of no rows.
+  @Test func anEmptyResultWithoutAListIsNoRows() throws {
+    let flat = try Self.decode(#"{"RequestId":"E","TotalCount":0,"PageSize":20,"CurrentPage":1}"#)
+    #expect(flat == ScanPage(requestId: "E", totalCount: 0, pageSize: 20, currentPage: 1, scans: []))
+    let wrapped = try Self.decode(#"{"requestId":"E","data":{"TotalCount":0,"PageSize":20},"code":200,"success":true}"#)
+    #expect(wrapped.scans.isEmpty)
+    #expect(wrapped.totalCount == 0)
+  }
+
   @Test func decodesOnlyWantedFields() throws {
     let page = try ResponseDecoder.page(
       from: Data(#"{"List":[{"ScanId":"1","Name":"n","Status":"running"}],"TotalCount":1}"#.utf8), format: .json,
@@ -110,6 +119,8 @@ struct DecodingTests {
       Self.malformed(#"{"TotalCount":3,"List":[{"ScanId":"1"},"#)
         == "malformed response: invalid JSON: unexpected end of JSON at byte 39")
     #expect(Self.malformed(#"{"RequestId":"x"}"#) == "malformed response: the response has no 'List' of scans")
+    #expect(
+      Self.malformed(#"{"TotalCount":2,"PageSize":20}"#) == "malformed response: the response has no 'List' of scans")
     #expect(
       Self.malformed(#"{"TotalCount":1,"List":[5]}"#)
         == "malformed response: item 1 of 'List' is a JSON number, expected a scan object")

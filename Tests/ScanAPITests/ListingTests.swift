@@ -160,4 +160,24 @@ struct ListingTests {
       #expect(throws: CancellationError.self) { try result.get() }
     }
   }
+
+  /// Every throttling code the API uses, and both its server errors, are retried: the call the
+  /// simulator refuses once succeeds on the next attempt.
+  @Test(arguments: [
+    "/_sim/throttle?next=1&code=Throttling", "/_sim/throttle?next=1&code=Throttling.User",
+    "/_sim/throttle?next=1&code=Throttling.Api", "/_sim/fail?next=1&code=ServiceUnavailable",
+    "/_sim/fail?next=1&code=InternalError",
+  ])
+  func everyRetryableCodeIsRetried(_ fault: String) async throws {
+    try await TestSimulator.with { simulator async throws in
+      try await simulator.control("POST", fault)
+      let result = try await simulator.client().describeScans(DescribeScansRequest(pageSize: 5))
+      #expect(result.attempts == 2)
+      #expect(result.wasThrottled == fault.contains("throttle"))
+      #expect(result.page.scans.count == 5)
+      let codes = try await simulator.control("GET", "/_sim/stats")
+      let code = String(fault.split(separator: "=").last!)
+      #expect(codes.contains("\"\(code)\":1"), "\(codes)")
+    }
+  }
 }

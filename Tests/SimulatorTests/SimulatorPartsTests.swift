@@ -70,25 +70,41 @@ struct SimulatorPartsTests {
   @Test func faultsForcedComeFirstAndRatesOfZeroNever() {
     var faults = FaultInjector(throttleRate: 0, errorRate: 0, seed: 1)
     #expect(faults.next() == nil)
-    faults.throttle(next: 2, retryAfterMs: 50)
-    faults.fail(next: 1)
-    #expect(faults.next() == .throttle(retryAfterMs: 50))
-    #expect(faults.next() == .throttle(retryAfterMs: 50))
-    #expect(faults.next() == .unavailable)
+    faults.throttle(next: 2, code: .api, retryAfterMs: 50)
+    faults.fail(next: 1, code: .internalError)
+    #expect(faults.next() == .throttle(.api, retryAfterMs: 50))
+    #expect(faults.next() == .throttle(.api, retryAfterMs: 50))
+    #expect(faults.next() == .serverError(.internalError))
     #expect(faults.next() == nil)
     faults.fail(next: 5)
     faults.reset()
     #expect(faults.next() == nil)
-    var always = FaultInjector(throttleRate: 1, errorRate: 0, seed: 1)
-    for _ in 0..<20 {
-      guard case .throttle(let retryAfter) = always.next() else {
+  }
+
+  /// Every throttling code of the API and both server errors come from the rates, seeded.
+  @Test func ratesDrawEveryCode() {
+    var throttling = FaultInjector(throttleRate: 1, errorRate: 0, seed: 1)
+    var codes = Set<FaultInjector.Throttling>()
+    var withRetryAfter = 0
+    for _ in 0..<200 {
+      guard case .throttle(let code, let retryAfter) = throttling.next() else {
         Issue.record("not throttled")
         return
       }
-      #expect(retryAfter.map { (20...120).contains($0) } ?? true)
+      codes.insert(code)
+      if let retryAfter {
+        #expect((20...120).contains(retryAfter))
+        withRetryAfter += 1
+      }
     }
+    #expect(codes == Set(FaultInjector.Throttling.allCases))
+    #expect((50...150).contains(withRetryAfter))
     var failing = FaultInjector(throttleRate: 0, errorRate: 1, seed: 1)
-    #expect(failing.next() == .unavailable)
+    var errors = Set<FaultInjector.ServerError>()
+    for _ in 0..<50 {
+      if case .serverError(let error) = failing.next() { errors.insert(error) }
+    }
+    #expect(errors == Set(FaultInjector.ServerError.allCases))
   }
 
   static func store(_ configure: (inout SimulatorConfiguration) -> Void = { _ in }) -> ScanStore {

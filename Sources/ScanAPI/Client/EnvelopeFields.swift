@@ -43,6 +43,12 @@ struct EnvelopeFields {
             httpStatus: 200, code: code, message: message ?? "", requestId: requestId, hostId: hostId,
             recommend: recommend), attempts: 1)
       }
+      // The API leaves `List` out of an empty result; with TotalCount 0 that is no rows, not an error.
+      if paging["totalcount"] == 0, success != false {
+        return ScanPage(
+          requestId: requestId, totalCount: 0, pageCount: paging["pagecount"], pageSize: paging["pagesize"],
+          currentPage: paging["currentpage"], count: paging["count"], scans: [])
+      }
       throw ScanAPIError.malformedResponse("the response has no 'List' of scans")
     }
     if success == false {

@@ -11,7 +11,7 @@ enum ExplainText {
       var parameters = request.parameters.map { "\($0.0)=\($0.1)" }
       parameters.append("PageSize=\(options.limit.map { min($0, options.pageSize) } ?? options.pageSize)")
       lines.append("api       DescribeScans " + parameters.joined(separator: " "))
-    case .totalCount(let request):
+    case .totalCount(let request, _):
       lines.append("api       DescribeScans " + request.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
     case .file(let path, _):
       lines.append("source    load \(path)")
