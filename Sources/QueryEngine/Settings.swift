@@ -22,6 +22,8 @@ public struct Settings: Sendable, Equatable {
   public var color = ColorSetting.auto
   /// Sent as `SourceIp` when set.
   public var sourceIp: String?
+  /// Results taller than the terminal go through the pager.
+  public var pager = true
 
   public init() {}
 
@@ -46,6 +48,7 @@ public struct Settings: Sendable, Equatable {
     case .timezone: timeZone = text == "utc" ? .utc : .local
     case .color: color = ColorSetting(rawValue: text)!
     case .sourceip: sourceIp = text == "off" ? nil : text
+    case .pager: pager = text == "on"
     }
   }
 
@@ -59,6 +62,7 @@ public struct Settings: Sendable, Equatable {
     case .timezone: timeZone == .utc ? "utc" : "local"
     case .color: color.rawValue
     case .sourceip: sourceIp ?? LanguageReference.setting(.sourceip).defaultValue
+    case .pager: pager ? "on" : "off"
     }
   }
 

@@ -315,6 +315,7 @@ extension LanguageReference {
             timezone     utc
             color        auto
             sourceip     (none)
+            pager        on
 
             """),
         .init(

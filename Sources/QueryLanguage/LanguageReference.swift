@@ -113,6 +113,9 @@ public enum LanguageReference {
     SettingSpec(
       name: .sourceip, domain: .address, defaultValue: "(none)",
       summary: "sent as `SourceIp` with every DescribeScans call (`off` stops sending it)"),
+    SettingSpec(
+      name: .pager, domain: .choice(["on", "off"]), defaultValue: "on",
+      summary: "results taller than the terminal go through `$PAGER` (default `less -FRXK`)"),
   ]
 
   public static func setting(named word: String) -> SettingSpec? {

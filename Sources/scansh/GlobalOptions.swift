@@ -29,6 +29,7 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "No colour, even on a terminal (NO_COLOR works too).") var noColor = false
   @Flag(help: "One stderr line per request and retry; secrets and signatures are never shown.") var verbose = false
   @Flag(help: "In scripts, go on after a failed statement.") var keepGoing = false
+  @Flag(help: "Never send long results through a pager ($PAGER, default less -FRXK).") var noPager = false
   @Option(help: "Per-request timeout, e.g. 20s.") var timeout: Duration = .seconds(20)
 
   func validate() throws {
@@ -56,6 +57,7 @@ struct GlobalOptions: ParsableArguments {
     options.noColor = noColor
     options.verbose = verbose
     options.keepGoing = keepGoing
+    options.noPager = noPager
     options.timeout = timeout
     return options
   }

@@ -104,6 +104,30 @@ struct DocumentationTests {
     #expect(saved.split(separator: "\n").count == 65)
   }
 
+  @Test func nightlyDiffExample() async throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-nightly-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let simulator = try SimulatorProcess(["--clock-speed", "0", "--epoch", "2026-11-02T09:00:00Z"])
+    let first = try await Scansh.run(
+      ["--endpoint", simulator.endpoint, "-c", "scans | save last-night.ndjson"], environment: simulator.environment(),
+      directory: folder)
+    #expect(first.status == 0)
+    // A day passes: running scans finish or abort, two new ones start.
+    _ = try simulator.post("/_sim/advance?by=1d")
+    _ = try simulator.post("/_sim/insert?count=2")
+    let script = Scansh.root.appendingPathComponent("scripts/examples/nightly-diff.scansh").path
+    let output = try await Scansh.run(
+      ["--endpoint", simulator.endpoint, script], environment: simulator.environment(), directory: folder)
+    let blocks = output.stdout.components(separatedBy: "ScanId\tName\tStatus\n").dropFirst()
+    #expect(blocks.count == 2)
+    #expect(blocks.first?.split(separator: "\n").count == 2)
+    #expect(blocks.last?.split(separator: "\n").isEmpty == false)
+    let aborted = output.stdout.contains("\taborted\n")
+    #expect(output.status == (aborted ? 1 : 0), "\(output.stderr)")
+    #expect(output.stderr.hasSuffix("saved 252 rows to last-night.ndjson\n"))
+  }
+
   @Test func followRunningExample() async throws {
     // The example waits 30s between ticks; against a simulator where nothing runs any more its
     // first tick already satisfies `until empty` (WatchCommandTests follow scans as they finish).

@@ -32,6 +32,52 @@ struct REPLTests {
     return terminal
   }
 
+  /// A result taller than the terminal goes through $PAGER; a short one, or any with `set pager
+  /// off`, is printed; Ctrl-C in the pager returns to the prompt.
+  @Test func longResultsGoThroughThePager() async throws {
+    let state = StateFolder()
+    let paged = state.path + "-paged.txt"
+    defer { try? FileManager.default.removeItem(atPath: paged) }
+    let terminal = try await Self.demo(state, extra: ["PAGER": "cat > '\(paged)'", "NO_COLOR": "1"])
+    terminal.type("scans | first 3 | select ScanId\r")
+    try await terminal.wait(for: "(3 rows)")
+    #expect(!FileManager.default.fileExists(atPath: paged))
+    terminal.type("scans | select ScanId, Status\r")
+    // Statements run one after another: once the next has printed, the paged one has ended.
+    terminal.type("scans where status = running | count\r")
+    try await terminal.wait(for: "\n19")
+    let text = try String(contentsOfFile: paged, encoding: .utf8)
+    #expect(text.hasPrefix("ScanId               Status\n"))
+    #expect(text.hasSuffix("(240 rows)\n"))
+    #expect(!terminal.screen.text.contains("(240 rows)"))
+    terminal.type("set pager off\r")
+    terminal.type("scans | select ScanId | first 40\r")
+    try await terminal.wait(for: "(40 rows)")
+    terminal.type("exit\r")
+    #expect(try await terminal.waitForExit() == 0)
+  }
+
+  @Test func ctrlCInThePagerReturnsToThePrompt() async throws {
+    let state = StateFolder()
+    let started = state.path + "-pager-started"
+    defer { try? FileManager.default.removeItem(atPath: started) }
+    // A pager that says it started, never reads and never ends by itself: only Ctrl-C ends it.
+    let terminal = try await Self.demo(state, extra: ["PAGER": "sh -c 'touch \(started); exec sleep 60'"])
+    terminal.type("scans | select ScanId\r")
+    let deadline = ContinuousClock.now + .seconds(30)
+    while !FileManager.default.fileExists(atPath: started), ContinuousClock.now < deadline {
+      try await Task.sleep(for: .milliseconds(20))
+    }
+    #expect(FileManager.default.fileExists(atPath: started))
+    terminal.type("\u{03}")
+    try await terminal.wait(for: "interrupted")
+    try await terminal.waitForLine("scansh(demo)>")
+    terminal.type("scans | count\r")
+    try await terminal.wait(for: "240")
+    terminal.type("exit\r")
+    #expect(try await terminal.waitForExit() == 0)
+  }
+
   @Test func bannerAndPrompt() async throws {
     let state = StateFolder()
     let terminal = try await Self.demo(state)

@@ -40,6 +40,22 @@ struct ParserTests {
       "(scans) | (sort start asc, Name asc) | (select ScanId, Name) | (limit 3)"
     ),
     ("scans | group status | format csv", "(scans) | (group status) | (format csv)"),
+    ("scans | group type, trigger", "(scans) | (group type, trigger)"),
+    (
+      "scans | group type with avg progress, max end, count ScanId",
+      "(scans) | (group type (with avg progress, max end, count ScanId))"
+    ),
+    ("scans | group start by 1d", "(scans) | (group start (by 86400000ms))"),
+    (
+      "scans | group status, start BY Week with min RunPercent",
+      "(scans) | (group status, start (by week) (with min RunPercent))"
+    ),
+    ("scans | select *", "(scans) | (select *)"),
+    ("scans | distinct type, trigger", "(scans) | (distinct type, trigger)"),
+    (
+      "scans | diff 'last night.ndjson' | where Change = added",
+      "(scans) | (diff \"last night.ndjson\") | (where (= Change added))"
+    ),
     ("scans | count", "(scans) | (count)"),
     ("scans | expect empty", "(scans) | (expect empty)"),
     ("scans | expect count >= 3", "(scans) | (expect count >= 3)"),
@@ -270,5 +286,58 @@ struct ParserTests {
     #expect(source.slice(keys[0].field.span) == "RunPrecent")
     #expect(source.slice(pipeline.stages[0].span) == "sort RunPrecent desc")
     #expect(source.location(of: keys[0].field.span.start) == (1, 14))
+  }
+
+  /// The new stages' mistakes, each with its place.
+  @Test func groupDistinctAndDiffErrors() {
+    #expect(
+      Self.errors("scans | group start by fortnight", name: "w.scansh") == """
+        w.scansh:1:24: error: expected an interval such as 1d, or hour, day, week or month, after 'by', found 'fortnight'
+          scans | group start by fortnight
+                                 ^^^^^^^^^
+        help: for example: group start by day
+
+        """)
+    #expect(
+      Self.errors("scans | group start by days") == """
+        error: expected an interval such as 1d, or hour, day, week or month, after 'by', found 'days'
+          scans | group start by days
+                                 ^^^^
+        help: did you mean 'day'?
+
+        """)
+    #expect(
+      Self.errors("scans | group type with average progress") == """
+        error: expected count, min, max, avg or sum after 'with', found 'average'
+          scans | group type with average progress
+                                  ^^^^^^^
+        help: for example: with avg RunPercent
+
+        """)
+    #expect(
+      Self.errors("scans | group type with avg") == """
+        error: expected a field name after 'avg', found the end of the input
+          scans | group type with avg
+                                     ^
+        help: 'show fields' lists them
+
+        """)
+    #expect(
+      Self.errors("scans | group start by 10ms") == """
+        error: a bucket must be at least 1s long
+          scans | group start by 10ms
+                                 ^^^^
+
+        """)
+    #expect(
+      Self.errors("scans | diff") == """
+        error: expected a file path after 'diff', found the end of the input
+          scans | diff
+                      ^
+
+        """)
+    #expect(
+      Self.errors("scans | distinct").contains(
+        "error: expected a field name after 'distinct', found the end of the input"))
   }
 }

@@ -8,6 +8,8 @@ struct CompleterTests {
     .scanId: ["2018071010384940572", "2018071010171127450", "2026110209000012345"],
     .name: ["test_0710-3", "官网漏洞扫描", "prod shop weekly"],
     .targets: ["shop.example.com", "203.0.113.9"],
+    // Seen in a result though the reference does not list it.
+    .status: ["running", "paused"],
   ]
 
   /// `‸` marks the cursor; the result is what Tab inserts (after removing `replacing` characters),
@@ -40,7 +42,7 @@ struct CompleterTests {
     ("scans where status=runn‸", "-4 +'running ' [\"running\"]"),
     (
       "scans where status = ‸",
-      "-0 +nil [\"waiting\", \"finished\", \"running\", \"aborted\", \"invalid\", \"disabled\"]"
+      "-0 +nil [\"waiting\", \"finished\", \"running\", \"aborted\", \"invalid\", \"disabled\", \"paused\"]"
     ),
     ("scans where type = v‸", "-1 +'vuln ' [\"vuln\"]"),
     ("scans where status in (running, ab‸", "-2 +'aborted ' [\"aborted\"]"),
@@ -62,7 +64,10 @@ struct CompleterTests {
     ("scans | expect none status = r‸", "-1 +'running ' [\"running\"]"),
     ("scans | watch 30s ‸", "-0 +nil [\"until\", \"for\"]"),
     ("scans | watch 30s until e‸", "-1 +nil [\"empty\", \"end\", \"EndDate\"]"),
-    ("set ‸", "-0 +nil [\"pagesize\", \"concurrency\", \"format\", \"lang\", \"timezone\", \"color\", \"sourceip\"]"),
+    (
+      "set ‸",
+      "-0 +nil [\"pagesize\", \"concurrency\", \"format\", \"lang\", \"timezone\", \"color\", \"sourceip\", \"pager\"]"
+    ),
     ("set timezone u‸", "-1 +'utc ' [\"utc\"]"),
     ("show s‸", "-1 +'settings ' [\"settings\"]"),
     ("help wh‸", "-2 +'where ' [\"where\"]"),
@@ -71,6 +76,15 @@ struct CompleterTests {
     ("scans | bogus ‸", "-0 +nil []"),
     ("scans | sort zzz‸", "-3 +nil []"),
     ("scans wh‸ | count", "-2 +'where ' [\"where\"]"),
+    ("scans where status = p‸", "-1 +'paused ' [\"paused\"]"),
+    ("scans | di‸", "-2 +nil [\"distinct\", \"diff\"]"),
+    ("scans | group type, trigger ‸", "-0 +nil [\"by\", \"with\"]"),
+    ("scans | group start by w‸", "-1 +'week ' [\"week\"]"),
+    ("scans | group type with a‸", "-1 +'avg ' [\"avg\"]"),
+    ("scans | group type with avg prog‸", "-4 +'progress ' [\"progress\"]"),
+    ("scans | select *‸", "-1 +'* ' [\"*\"]"),
+    ("scans | distinct Sc‸", "-2 +'Scan' [\"ScanId\", \"ScanType\", \"ScanAll\"]"),
+    ("set pager o‸", "-1 +nil [\"on\", \"off\"]"),
   ])
   func completes(_ marked: String, _ expected: String) {
     #expect(Self.complete(marked) == expected)

@@ -173,3 +173,42 @@ struct LaunchTests {
     }
   }
 }
+
+/// The pager: which command, and what goes where.
+struct PagerTests {
+  @Test func theCommandComesFromPAGERElseLess() {
+    #expect(Pager.command(environment: ["PAGER": "most -s"]) == "most -s")
+    // An empty PAGER means no pager, as git takes it.
+    #expect(Pager.command(environment: ["PAGER": " "]) == nil)
+    #expect(Pager.command(environment: ["PATH": "/nonexistent"]) == nil)
+    let hasLess = FileManager.default.isExecutableFile(atPath: "/usr/bin/less")
+    #expect(Pager.command(environment: ["PATH": "/usr/bin"]) == (hasLess ? "less -FRXK" : nil))
+  }
+
+  @Test func shortTextIsPrintedAndTallTextIsPaged() async throws {
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-pager-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: file) }
+    let short = BufferSink()
+    let small = Pager(output: short, command: "cat > '\(file)'", rows: 5)
+    small.write("1\n2\n")
+    small.write("3\n")
+    try await small.finish()
+    #expect(short.text == "1\n2\n3\n")
+    #expect(!FileManager.default.fileExists(atPath: file))
+    let tall = BufferSink()
+    let large = Pager(output: tall, command: "cat > '\(file)'", rows: 5)
+    for line in 1...12 { large.write("\(line)\n") }
+    try await large.finish()
+    #expect(tall.text == "")
+    #expect(try String(contentsOfFile: file, encoding: .utf8) == (1...12).map { "\($0)\n" }.joined())
+  }
+
+  @Test func aPagerThatCannotReadTakesNothingAndStopsNothing() async throws {
+    let shown = BufferSink()
+    // `true` exits at once: the writes after it fail with EPIPE, quietly, and nothing is printed.
+    let pager = Pager(output: shown, command: "true", rows: 2)
+    for line in 1...5000 { pager.write("line \(line) of a long result\n") }
+    try await pager.finish()
+    #expect(shown.text == "")
+  }
+}

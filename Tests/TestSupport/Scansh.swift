@@ -18,11 +18,12 @@ public enum Scansh {
     public var status: Int32
   }
 
-  /// A clean environment: a private HOME (no aliyun config), UTC, no colour, plus `extra`.
+  /// A clean environment: a private HOME (no aliyun config), UTC, no colour, no pager (tests of
+  /// the pager name their own), plus `extra`.
   public static func environment(_ extra: [String: String] = [:]) -> [String: String] {
     let home = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-e2e-home").path
     try? FileManager.default.createDirectory(atPath: home, withIntermediateDirectories: true)
-    var environment = ["HOME": home, "TZ": "UTC", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"]
+    var environment = ["HOME": home, "TZ": "UTC", "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8", "PAGER": ""]
     environment.merge(extra) { $1 }
     return environment
   }

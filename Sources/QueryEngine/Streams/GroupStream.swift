@@ -68,8 +68,9 @@ final class GroupStream: StageStream {
     }
     let ordered = totals.sorted { a, b in
       if group.bucket != nil {
-        let left = bucketStarts[a.key] ?? .min
-        let right = bucketStarts[b.key] ?? .min
+        // Rows without the time (a scan not started) come after every bucket.
+        let left = bucketStarts[a.key] ?? .max
+        let right = bucketStarts[b.key] ?? .max
         if left != right { return left < right }
       } else if a.value.count != b.value.count {
         return a.value.count > b.value.count

@@ -13,6 +13,8 @@ public struct LaunchOptions: Sendable, Equatable {
   public var noColor = false
   public var verbose = false
   public var keepGoing = false
+  /// `--no-pager`: never page, even on a terminal.
+  public var noPager = false
   /// Per request.
   public var timeout: Duration = .seconds(20)
 

@@ -50,11 +50,20 @@ extension Session {
     return context
   }
 
+  /// A pager for a result on a terminal, unless `set pager off`, `--no-pager` or no pager command.
+  func pager() -> Pager? {
+    guard settings.pager, options.outputIsTerminal, let command = options.pagerCommand,
+      let rows = options.terminalHeight()
+    else { return nil }
+    return Pager(output: output, command: command, rows: rows)
+  }
+
   /// Evaluates a plan and prints its rows as they come.
   func print(_ plan: Plan) async throws {
     let stream = try await evaluator.open(plan)
     var formatter = Formatting.make(outputFormat(for: plan), outputContext(for: plan))
-    let writer = BatchedWriter(output, beforeWrite: progress.map { progress in { progress.clear() } })
+    let pager = plan.isSilent ? nil : pager()
+    let writer = BatchedWriter(pager ?? output, beforeWrite: progress.map { progress in { progress.clear() } })
     let columns = plan.output.columns
     var rows = 0
     do {
@@ -66,10 +75,13 @@ extension Session {
       try await stream.finish()
     } catch {
       writer.flush()
+      // Interrupted: the pager goes too. Failed: what came is shown first.
+      if error is CancellationError { pager?.abandon() } else { try? await pager?.finish() }
       throw error
     }
     if !plan.isSilent { writer.write(formatter.finish()) }
     writer.flush()
+    try await pager?.finish()
     if let last = plan.stages.last, case .save(let path) = last.stage {
       errors.write("saved \(rows) \(rows == 1 ? "row" : "rows") to \(path)\n")
     }

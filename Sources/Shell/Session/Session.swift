@@ -22,6 +22,8 @@ public final class Session: @unchecked Sendable {
     public var directory: URL?
     /// Running the REPL: a watch keeps trying after failed ticks until Ctrl-C.
     public var interactive = false
+    /// What long results on a terminal go through (`$PAGER`, else `less -FRXK`); nil for none.
+    public var pagerCommand: String?
 
     public init(connection: ConnectionSummary, format: OutputFormat? = nil) {
       self.connection = connection

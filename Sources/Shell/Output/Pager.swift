@@ -1,0 +1,163 @@
+import Foundation
+import Synchronization
+
+/// Sends a result taller than the terminal through a pager, as psql and git do: text is held
+/// until it is taller than the screen (a short result is printed as it is), then the pager is
+/// started with what was held and is fed the rest. Ctrl-C (cancelling the statement) ends the
+/// pager and returns to the prompt; quitting the pager early just stops the output.
+final class Pager: TextSink, @unchecked Sendable {
+  /// `$PAGER` as the shell runs it; `less -FRXK` when unset (if there is a `less`); none when empty.
+  static func command(environment: [String: String]) -> String? {
+    if let pager = environment["PAGER"] {
+      return pager.allSatisfy(\.isWhitespace) ? nil : pager
+    }
+    let path = environment["PATH"] ?? "/usr/bin:/bin"
+    let hasLess = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/less") }
+    return hasLess ? "less -FRXK" : nil
+  }
+
+  private let output: any TextSink
+  private let command: String
+  private let rows: Int
+  private var held = ""
+  private var lines = 0
+  /// The pager's process and the write end of its stdin.
+  private var process: pid_t?
+  private var input: FileHandle?
+  /// The pager exited (the user quit it): the rest of the output has nowhere to go.
+  private var closed = false
+  /// The pager could not be started: output goes straight to the terminal.
+  private var direct = false
+
+  /// `rows`: the terminal's height; text of more lines than that goes to the pager.
+  init(output: any TextSink, command: String, rows: Int) {
+    self.output = output
+    self.command = command
+    self.rows = rows
+  }
+
+  func write(_ text: String) {
+    if closed { return }
+    if direct {
+      output.write(text)
+      return
+    }
+    if let input {
+      send(text, to: input)
+      return
+    }
+    held += text
+    lines += text.utf8.reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    // One line is kept for the prompt that follows.
+    if lines >= rows { start() }
+  }
+
+  /// Prints what is held, or lets the pager finish: waits until the user leaves it.
+  func finish() async throws {
+    guard let process else {
+      output.write(held)
+      held = ""
+      return
+    }
+    try? input?.close()
+    input = nil
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        // Waiting is blocking: a thread of its own, not one of the cooperative pool's.
+        Thread.detachNewThread {
+          Self.wait(for: process)
+          done.resume()
+        }
+      }
+    } onCancel: {
+      kill(process, SIGTERM)
+    }
+    self.process = nil
+    restoreSignals()
+    if Task.isCancelled {
+      clearPagerPrompt()
+      throw CancellationError()
+    }
+  }
+
+  /// Ends the pager, if one runs (the statement failed or was cancelled).
+  func abandon() {
+    guard let process else { return }
+    try? input?.close()
+    input = nil
+    kill(process, SIGTERM)
+    Self.wait(for: process)
+    self.process = nil
+    restoreSignals()
+    clearPagerPrompt()
+  }
+
+  /// A pager ended by a signal leaves its prompt (`:`) on the line; the next text starts clean.
+  private func clearPagerPrompt() { output.write("\r\u{1B}[K") }
+
+  private static func wait(for process: pid_t) {
+    var status: Int32 = 0
+    while waitpid(process, &status, 0) < 0, errno == EINTR {}
+  }
+
+  /// `/bin/sh -c COMMAND` with its stdin on a pipe, in our process group, so that it owns the
+  /// terminal as we do (Foundation's `Process` would start it in a group of its own).
+  private func start() {
+    var pipe: [Int32] = [-1, -1]
+    var pid: pid_t = 0
+    // A pager that quits early closes the pipe: writes then fail with EPIPE instead of killing us.
+    signal(SIGPIPE, SIG_IGN)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    // `exec`: the shell becomes the pager, so the process Ctrl-C ends is the pager itself.
+    let words: [String] = ["/bin/sh", "-c", "exec " + command]
+    let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+    defer { for argument in arguments { free(argument) } }
+    // The pool thread that spawns has every signal blocked (and the shell may ignore some): the
+    // pager starts with none blocked and each at its default, so Ctrl-C and SIGTERM reach it.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var none = sigset_t()
+    sigemptyset(&none)
+    posix_spawnattr_setsigmask(&attributes, &none)
+    var defaults = sigset_t()
+    sigemptyset(&defaults)
+    for number in [SIGINT, SIGTERM, SIGQUIT, SIGPIPE, SIGHUP, SIGTSTP, SIGWINCH] { sigaddset(&defaults, number) }
+    posix_spawnattr_setsigdefault(&attributes, &defaults)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    var spawned: Int32 = -1
+    if Foundation.pipe(&pipe) == 0 {
+      posix_spawn_file_actions_adddup2(&actions, pipe[0], 0)
+      posix_spawn_file_actions_addclose(&actions, pipe[0])
+      posix_spawn_file_actions_addclose(&actions, pipe[1])
+      spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, arguments, environ)
+      close(pipe[0])
+    }
+    guard spawned == 0 else {
+      // No pager after all: print as if there were none.
+      if pipe[1] >= 0 { close(pipe[1]) }
+      restoreSignals()
+      direct = true
+      output.write(held)
+      held = ""
+      return
+    }
+    process = pid
+    let handle = FileHandle(fileDescriptor: pipe[1], closeOnDealloc: true)
+    input = handle
+    send(held, to: handle)
+    held = ""
+  }
+
+  private func send(_ text: String, to handle: FileHandle) {
+    do {
+      try handle.write(contentsOf: Data(text.utf8))
+    } catch {
+      closed = true
+    }
+  }
+
+  private func restoreSignals() { signal(SIGPIPE, SIG_DFL) }
+}
