@@ -33,6 +33,34 @@ struct FormatterTests {
         """)
   }
 
+  /// `group` on a terminal: a bar scaled to the largest count, in eighths of a cell.
+  @Test func groupTablesHaveABarOnATerminal() {
+    let columns = [Column(name: "Status", kind: .string), Column(name: "count", kind: .number)]
+    let rows = [("finished", 24.0), ("aborted", 6), ("invalid", 1), ("waiting", 0)].map {
+      Row(values: [.string($0.0), .number($0.1)])
+    }
+    var context = OutputContext(columns: columns, isScans: false, width: 80)
+    context.barColumn = 1
+    #expect(
+      Formatting.render(rows, as: .table, context) == """
+        Status    count
+        finished     24  ████████████████████████
+        aborted       6  ██████
+        invalid       1  █
+        waiting       0
+        (4 rows)
+
+        """)
+    #expect(TableFormatter.bar(1, of: 3, width: 4) == "█▍")
+    #expect(TableFormatter.bar(1, of: 1000, width: 4) == "▏")
+    // Not on a terminal, not in other formats: the same rows without a bar.
+    context.width = nil
+    context.barColumn = nil
+    #expect(
+      Formatting.render(rows, as: .csv, context)
+        == "Status,count\r\nfinished,24\r\naborted,6\r\ninvalid,1\r\nwaiting,0\r\n")
+  }
+
   @Test func tableFitsTheTerminal() {
     let text = Formatting.render(Self.scans, as: .table, Self.context(width: 60))
     #expect(

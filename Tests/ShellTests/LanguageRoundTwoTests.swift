@@ -200,4 +200,26 @@ struct LanguageRoundTwoTests {
       #expect(bad.output.text == "")
     }
   }
+
+  @Test func sourceIpIsSentOnceSet() async throws {
+    try await TestSimulator.with { simulator async throws in
+      let harness = try SessionHarness(simulator)
+      await harness.run("set sourceip 203.0.113.9\nscans | count\nshow settings")
+      #expect(
+        try await simulator.loggedParameters() == [["CurrentPage": "1", "PageSize": "1", "SourceIp": "203.0.113.9"]])
+      #expect(harness.output.text.contains("sourceip     203.0.113.9\n"))
+      try await simulator.control("POST", "/_sim/log/clear")
+      await harness.run("set sourceip off\nscans | count")
+      #expect(try await simulator.loggedParameters() == [["CurrentPage": "1", "PageSize": "1"]])
+      let bad = try SessionHarness(simulator)
+      await bad.run("set sourceip 300.1.1.1")
+      #expect(
+        bad.errors.text == """
+          error: sourceip takes an IPv4 or IPv6 address, or off
+            set sourceip 300.1.1.1
+                         ^^^^^^^^^
+
+          """)
+    }
+  }
 }
