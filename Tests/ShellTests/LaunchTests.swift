@@ -192,13 +192,13 @@ struct PagerTests {
     let small = Pager(output: short, command: "cat > '\(file)'", rows: 5)
     small.write("1\n2\n")
     small.write("3\n")
-    try await small.finish()
+    await small.finish()
     #expect(short.text == "1\n2\n3\n")
     #expect(!FileManager.default.fileExists(atPath: file))
     let tall = BufferSink()
     let large = Pager(output: tall, command: "cat > '\(file)'", rows: 5)
     for line in 1...12 { large.write("\(line)\n") }
-    try await large.finish()
+    await large.finish()
     #expect(tall.text == "")
     #expect(try String(contentsOfFile: file, encoding: .utf8) == (1...12).map { "\($0)\n" }.joined())
   }
@@ -208,7 +208,7 @@ struct PagerTests {
     // `true` exits at once: the writes after it fail with EPIPE, quietly, and nothing is printed.
     let pager = Pager(output: shown, command: "true", rows: 2)
     for line in 1...5000 { pager.write("line \(line) of a long result\n") }
-    try await pager.finish()
+    await pager.finish()
     #expect(shown.text == "")
   }
 }

@@ -23,7 +23,7 @@ final class Pager: TextSink, @unchecked Sendable {
   private var lines = 0
   /// The pager's process and the write end of its stdin.
   private var process: pid_t?
-  private var input: FileHandle?
+  private var input: Int32?
   /// The pager exited (the user quit it): the rest of the output has nowhere to go.
   private var closed = false
   /// The pager could not be started: output goes straight to the terminal.
@@ -52,15 +52,16 @@ final class Pager: TextSink, @unchecked Sendable {
     if lines >= rows { start() }
   }
 
-  /// Prints what is held, or lets the pager finish: waits until the user leaves it.
-  func finish() async throws {
+  /// Prints what is held, or lets the pager finish: waits until the user leaves it. Ctrl-C while
+  /// it runs (the statement cancelled) ends the pager: the output was all given to it, so that is
+  /// leaving it, not an interrupted statement.
+  func finish() async {
     guard let process else {
       output.write(held)
       held = ""
       return
     }
-    try? input?.close()
-    input = nil
+    closeInput()
     await withTaskCancellationHandler {
       await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
         // Waiting is blocking: a thread of its own, not one of the cooperative pool's.
@@ -73,23 +74,22 @@ final class Pager: TextSink, @unchecked Sendable {
       kill(process, SIGTERM)
     }
     self.process = nil
-    restoreSignals()
-    if Task.isCancelled {
-      clearPagerPrompt()
-      throw CancellationError()
-    }
+    if Task.isCancelled { clearPagerPrompt() }
   }
 
   /// Ends the pager, if one runs (the statement failed or was cancelled).
   func abandon() {
     guard let process else { return }
-    try? input?.close()
-    input = nil
+    closeInput()
     kill(process, SIGTERM)
     Self.wait(for: process)
     self.process = nil
-    restoreSignals()
     clearPagerPrompt()
+  }
+
+  private func closeInput() {
+    if let input { close(input) }
+    input = nil
   }
 
   /// A pager ended by a signal leaves its prompt (`:`) on the line; the next text starts clean.
@@ -105,8 +105,6 @@ final class Pager: TextSink, @unchecked Sendable {
   private func start() {
     var pipe: [Int32] = [-1, -1]
     var pid: pid_t = 0
-    // A pager that quits early closes the pipe: writes then fail with EPIPE instead of killing us.
-    signal(SIGPIPE, SIG_IGN)
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
     defer { posix_spawn_file_actions_destroy(&actions) }
@@ -138,26 +136,47 @@ final class Pager: TextSink, @unchecked Sendable {
     guard spawned == 0 else {
       // No pager after all: print as if there were none.
       if pipe[1] >= 0 { close(pipe[1]) }
-      restoreSignals()
       direct = true
       output.write(held)
       held = ""
       return
     }
     process = pid
-    let handle = FileHandle(fileDescriptor: pipe[1], closeOnDealloc: true)
-    input = handle
-    send(held, to: handle)
+    input = pipe[1]
+    send(held, to: pipe[1])
     held = ""
   }
 
-  private func send(_ text: String, to handle: FileHandle) {
-    do {
-      try handle.write(contentsOf: Data(text.utf8))
-    } catch {
-      closed = true
+  /// Writes all of `text`; a pager that quit early makes the write fail with EPIPE, and from then
+  /// on output is dropped. SIGPIPE is blocked on this thread while it writes (and one it raised is
+  /// taken), so quitting the pager never kills scansh, and no other thread's writes are touched.
+  private func send(_ text: String, to descriptor: Int32) {
+    var pipeSignal = sigset_t()
+    sigemptyset(&pipeSignal)
+    sigaddset(&pipeSignal, SIGPIPE)
+    var previous = sigset_t()
+    pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+    defer {
+      var pending = sigset_t()
+      sigpending(&pending)
+      if sigismember(&pending, SIGPIPE) == 1 {
+        var now = timespec()
+        _ = sigtimedwait(&pipeSignal, nil, &now)
+      }
+      pthread_sigmask(SIG_SETMASK, &previous, nil)
+    }
+    var text = text
+    text.withUTF8 { bytes in
+      var offset = 0
+      while offset < bytes.count {
+        let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        if written < 0, errno == EINTR { continue }
+        guard written > 0 else {
+          closed = true
+          return
+        }
+        offset += written
+      }
     }
   }
-
-  private func restoreSignals() { signal(SIGPIPE, SIG_DFL) }
 }

@@ -76,12 +76,12 @@ extension Session {
     } catch {
       writer.flush()
       // Interrupted: the pager goes too. Failed: what came is shown first.
-      if error is CancellationError { pager?.abandon() } else { try? await pager?.finish() }
+      if error is CancellationError { pager?.abandon() } else { await pager?.finish() }
       throw error
     }
     if !plan.isSilent { writer.write(formatter.finish()) }
     writer.flush()
-    try await pager?.finish()
+    await pager?.finish()
     if let last = plan.stages.last, case .save(let path) = last.stage {
       errors.write("saved \(rows) \(rows == 1 ? "row" : "rows") to \(path)\n")
     }
