@@ -227,7 +227,7 @@ struct FaultTests {
     #expect(
       output.stderr == """
         warning: ~/.aliyun/config.json is readable by others (mode 644); run: chmod 600 ~/.aliyun/config.json
-        error: profile 'p' uses mode 'RamRoleArn', which scansh does not support yet; use an AK or StsToken profile, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET
+        error: profile 'p' (RamRoleArn) has no ram_role_arn
 
         """)
   }

@@ -53,7 +53,7 @@ struct CredentialTests {
       resolved.credentials
         == Credentials(
           accessKeyId: "STS.tempKeyId5678", accessKeySecret: "temp-secret", securityToken: "CAIS-token-ABC"))
-    #expect(resolved.source == .profile(name: "temp", path: "~/.aliyun/config.json"))
+    #expect(resolved.source == .cliProfile(name: "temp", mode: "StsToken"))
     #expect(resolved.region == "cn-shanghai")
     #expect(resolved.endpoint == "avds.example.test")
     #expect(resolved.warnings.isEmpty)
@@ -90,8 +90,7 @@ struct CredentialTests {
     let home = try Home(config: Self.config)
     #expect(
       Self.message { try home.resolve(profile: "role") }
-        == "profile 'role' uses mode 'RamRoleArn', which scansh does not support yet; use an AK or StsToken profile, or set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET"
-    )
+        == "profile 'role' (RamRoleArn) has no ram_role_arn")
     #expect(
       Self.message { try home.resolve(profile: "nope") }
         == "no profile 'nope' in ~/.aliyun/config.json (profiles: prod, temp, role, empty)")

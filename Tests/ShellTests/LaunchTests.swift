@@ -57,7 +57,7 @@ struct LaunchTests {
       return
     }
     #expect(endpoint.description == "https://avds.aliyuncs.com/")
-    #expect(credentials.accessKeyId == "LTAI5tExampleKeyId")
+    #expect(credentials.fixedCredentials?.accessKeyId == "LTAI5tExampleKeyId")
     #expect(plan.summary.source == .environment)
     #expect(plan.summary.region == "cn-hangzhou")
     #expect(plan.summary.promptName == "env@cn-hangzhou")

@@ -144,7 +144,7 @@ struct SessionTests {
       await show.run("set timezone utc\nshow settings\nshow config")
       #expect(show.output.text.contains("timezone     utc\n"))
       #expect(
-        show.output.text.contains("credentials  environment (ALIBABA_CLOUD_ACCESS_KEY_ID)\naccess key   ****id\n"))
+        show.output.text.contains("credentials  env\naccess key   ****id\n"))
       let exit = try SessionHarness(simulator)
       #expect(await exit.run("scans | count\nexit\nscans | count") == Session.Result(code: .success, exited: true))
       #expect(exit.output.text == "250\n")

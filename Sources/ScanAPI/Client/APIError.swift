@@ -23,6 +23,11 @@ public struct APIError: Sendable, Equatable {
 
   public var isThrottling: Bool { Self.throttlingCodes.contains(code) }
 
+  /// The request's STS token had expired: new credentials, not a wait, are the remedy.
+  public var isExpiredToken: Bool {
+    code == "InvalidSecurityToken.Expired" || (code == "InvalidParameter" && message.contains("SecurityToken.Expired"))
+  }
+
   /// Throttling, 503 and other server-side failures are worth another try; auth and parameter
   /// errors never are.
   public var isRetryable: Bool {

@@ -10,7 +10,14 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
   public let host: String
   public let isLoopback: Bool
 
-  public init(_ text: String) throws {
+  /// The instance metadata service: plain http, to its link-local address or to loopback only.
+  public static func metadata(_ text: String) throws -> Endpoint {
+    try Endpoint(text, plainHTTPAlsoTo: ["100.100.100.200"])
+  }
+
+  public init(_ text: String) throws { try self.init(text, plainHTTPAlsoTo: []) }
+
+  private init(_ text: String, plainHTTPAlsoTo allowed: Set<String>) throws {
     let trimmed = text.trimming(" ")
     let withScheme = trimmed.contains("://") ? trimmed : "https://" + trimmed
     guard let components = URLComponents(string: withScheme), let scheme = components.scheme?.lowercased(),
@@ -22,7 +29,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
     isLoopback = Self.isLoopback(bareHost)
     switch scheme {
     case "https": break
-    case "http" where isLoopback: break
+    case "http" where isLoopback || allowed.contains(bareHost): break
     case "http":
       throw ScanAPIError.invalidEndpoint(
         "refusing plain http:// to '\(host)': the AccessKey ID and request signatures would travel unencrypted; "

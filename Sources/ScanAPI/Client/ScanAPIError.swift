@@ -7,7 +7,11 @@ public enum ScanAPIError: Error, Sendable, Equatable, CustomStringConvertible {
   /// The endpoint could not be reached, or the connection failed.
   case network(endpoint: String, reason: String)
   case invalidEndpoint(String)
+  /// Credentials are missing or misconfigured (a usage error: nothing was sent).
   case credentials(String)
+  /// A call for credentials (STS, the instance metadata service, a credentials URI, an external
+  /// process) was answered with a refusal; the text names what failed.
+  case credentialCall(String)
 
   public var description: String {
     switch self {
@@ -20,7 +24,7 @@ public enum ScanAPIError: Error, Sendable, Equatable, CustomStringConvertible {
     case .malformedResponse(let what): return "malformed response: \(what)"
     case .network(let endpoint, let reason): return "network error talking to \(endpoint): \(reason)"
     case .invalidEndpoint(let what): return what
-    case .credentials(let what): return what
+    case .credentials(let what), .credentialCall(let what): return what
     }
   }
 }

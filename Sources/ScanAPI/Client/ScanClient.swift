@@ -13,13 +13,14 @@ public struct ScanClient: Sendable {
 
   public struct Configuration: Sendable {
     public var endpoint: Endpoint
-    public var credentials: Credentials
+    /// What each attempt is signed with; temporary credentials are refreshed by it.
+    public var credentials: any CredentialProvider
     public var method: Method
     public var format: ResponseFormat
     public var retry: RetryPolicy
 
     public init(
-      endpoint: Endpoint, credentials: Credentials, method: Method = .post, format: ResponseFormat = .json,
+      endpoint: Endpoint, credentials: any CredentialProvider, method: Method = .post, format: ResponseFormat = .json,
       retry: RetryPolicy = .standard
     ) {
       self.endpoint = endpoint
@@ -27,6 +28,15 @@ public struct ScanClient: Sendable {
       self.method = method
       self.format = format
       self.retry = retry
+    }
+
+    public init(
+      endpoint: Endpoint, credentials: Credentials, method: Method = .post, format: ResponseFormat = .json,
+      retry: RetryPolicy = .standard
+    ) {
+      self.init(
+        endpoint: endpoint, credentials: StaticCredentialProvider(credentials), method: method, format: format,
+        retry: retry)
     }
   }
 
@@ -62,6 +72,7 @@ public struct ScanClient: Sendable {
     var attempt = 0
     var timeouts = 0
     var wasThrottled = false
+    var refreshedForExpiry = false
     while true {
       attempt += 1
       let failure: ScanAPIError
@@ -72,6 +83,12 @@ public struct ScanClient: Sendable {
       } catch let error as AttemptFailure {
         failure = error.error
         retryAfter = error.retryAfter
+        // A token that expired under us: fetch new credentials once and try again at once.
+        if case .api(let api, _) = failure, api.isExpiredToken, !refreshedForExpiry {
+          refreshedForExpiry = true
+          await configuration.credentials.invalidate()
+          continue
+        }
         if case .api(let api, _) = failure, api.isThrottling { wasThrottled = true }
         if error.timedOut { timeouts += 1 }
         guard error.retryable, attempt < policy.maxAttempts, timeouts < policy.maxTimeoutAttempts || !error.timedOut
@@ -92,7 +109,8 @@ public struct ScanClient: Sendable {
   }
 
   private func attemptOnce(_ request: DescribeScansRequest, attempt: Int, wanted: FieldSet) async throws -> ScanPage {
-    let httpRequest = signedRequest(request)
+    let credentials = try await configuration.credentials.credentials()
+    let httpRequest = signedRequest(request, with: credentials)
     let started = clock.monotonic()
     let response: HTTPResponse
     do {
@@ -127,12 +145,12 @@ public struct ScanClient: Sendable {
     report(request, status: response.status, code: apiError.code, attempt: attempt, since: started)
     let retryAfter = response.headers["x-acs-retry-after"].flatMap(Int.init).map { Duration.milliseconds($0) }
     throw AttemptFailure(
-      error: .api(redacted(apiError), attempts: attempt), retryable: apiError.isRetryable, retryAfter: retryAfter)
+      error: .api(redacted(apiError, credentials), attempts: attempt), retryable: apiError.isRetryable,
+      retryAfter: retryAfter)
   }
 
   /// The signed HTTP request for one attempt.
-  func signedRequest(_ request: DescribeScansRequest) -> HTTPRequest {
-    let credentials = configuration.credentials
+  func signedRequest(_ request: DescribeScansRequest, with credentials: Credentials) -> HTTPRequest {
     var common: [(String, String)] = [
       ("Action", Self.action),
       ("Version", Self.version),
@@ -179,9 +197,9 @@ public struct ScanClient: Sendable {
   }
 
   /// A server may echo what it was sent; never let a secret through in what it says.
-  private func redacted(_ error: APIError) -> APIError {
+  private func redacted(_ error: APIError, _ credentials: Credentials) -> APIError {
     var error = error
-    for secret in configuration.credentials.secrets where !secret.isEmpty {
+    for secret in credentials.secrets where !secret.isEmpty {
       error.message = error.message.replacing(secret, with: "****")
       error.recommend = error.recommend?.replacing(secret, with: "****")
     }

@@ -14,7 +14,9 @@ extension Session {
       switch topic.value {
       case "settings": output.write(settings.lines.map { $0 + "\n" }.joined())
       case "fields": output.write(HelpText.fields)
-      default: output.write(options.connection.lines.map { $0 + "\n" }.joined())
+      default:
+        let lines = options.connection.lines + (await options.credentialStatus())
+        output.write(lines.map { $0 + "\n" }.joined())
       }
     case .explain(let pipeline):
       let bound = try bindOrThrow(pipeline, source: source)

@@ -1,5 +1,6 @@
 import Foundation
 import ScanAPI
+import Vocabulary
 
 /// A simulator demo mode started: where it listens, and how to stop it.
 public struct DemoServer: Sendable {
@@ -24,6 +25,7 @@ public actor Connection {
   private let announceDemo: @Sendable (DemoSettings) -> Void
   private var client: ScanClient?
   private var demo: DemoServer?
+  private var provider: (any CredentialProvider)?
   private nonisolated let started = ContinuousClock.now
 
   public init(
@@ -45,10 +47,15 @@ public actor Connection {
   public func client() async throws -> ScanClient {
     if let client { return client }
     let endpoint: Endpoint
-    let credentials: Credentials
+    let credentials: any CredentialProvider
     switch plan.target {
-    case .remote(let remote, let keys):
-      (endpoint, credentials) = (remote, keys)
+    case .remote(let remote, let spec):
+      endpoint = remote
+      let timeout = plan.timeout
+      let context = CredentialProviders.Context(
+        transport: { URLSessionTransport(timeout: min($0, timeout)) }, events: events)
+      credentials = try CredentialProviders.make(spec, for: plan.summary.source.subject, context)
+      provider = credentials
     case .demo(let settings):
       let server: DemoServer
       do {
@@ -58,7 +65,7 @@ public actor Connection {
       }
       demo = server
       endpoint = try Endpoint(server.endpoint)
-      credentials = ConnectionPlan.demoCredentials
+      credentials = StaticCredentialProvider(ConnectionPlan.demoCredentials)
       announceDemo(settings)
     }
     let made = ScanClient(
@@ -67,6 +74,12 @@ public actor Connection {
       events: events)
     client = made
     return made
+  }
+
+  /// `show config`'s lines about the credentials in use now: when temporary ones expire.
+  public func credentialLines() async -> [String] {
+    guard let provider, let expiration = await provider.expiration() else { return [] }
+    return ["expires      \(WireTimestamp.format(secondsSince1970: expiration.timeIntervalSince1970))"]
   }
 
   public func close() async {

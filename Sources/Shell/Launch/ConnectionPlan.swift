@@ -7,7 +7,8 @@ import ScanAPI
 public struct ConnectionPlan: Sendable, Equatable {
   public enum Target: Sendable, Equatable {
     case demo(DemoSettings)
-    case remote(endpoint: Endpoint, credentials: Credentials)
+    /// An endpoint, and how to obtain the credentials that sign for it (nothing fetched yet).
+    case remote(endpoint: Endpoint, credentials: CredentialSpec)
   }
 
   public var target: Target
@@ -27,7 +28,7 @@ public struct ConnectionPlan: Sendable, Equatable {
   ) throws -> ConnectionPlan {
     let resolved: ResolvedConnection
     if options.demo {
-      resolved = ResolvedConnection(credentials: nil, source: .demo)
+      resolved = ResolvedConnection(spec: nil, source: .demo)
     } else {
       resolved = try CredentialResolver(environment: environment, homeDirectory: homeDirectory).resolve(
         profile: options.profile, warn: warn)
@@ -36,23 +37,26 @@ public struct ConnectionPlan: Sendable, Equatable {
     let region = options.region ?? resolved.region
     let timeout = options.timeout
     let maxConnections = max(8, options.concurrency ?? 8)
-    guard resolved.credentials != nil || endpointText != nil else {
+    guard resolved.spec != nil || endpointText != nil else {
       let demo = DemoSettings(
         environment: environment, wallClock: wallClock, reason: options.demo ? .asked : .noCredentials)
-      let summary = ConnectionSummary(
+      var summary = ConnectionSummary(
         endpoint: "built-in simulator on loopback (demo mode)", profile: resolved.profileName, region: region,
         source: .demo, accessKeyId: nil, hasSecurityToken: false)
+      summary.demoAsked = options.demo
       return ConnectionPlan(target: .demo(demo), summary: summary, timeout: timeout, maxConnections: maxConnections)
     }
-    guard let credentials = resolved.credentials else {
+    guard let credentials = resolved.spec else {
       throw ScanAPIError.credentials(
         "--endpoint is set but no credentials were found: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or use --profile"
       )
     }
     let endpoint = try Endpoint(endpointText ?? Endpoint.production)
-    let summary = ConnectionSummary(
+    var summary = ConnectionSummary(
       endpoint: endpoint.description, profile: resolved.profileName, region: region, source: resolved.source,
-      accessKeyId: credentials.maskedAccessKeyId, hasSecurityToken: credentials.securityToken != nil)
+      accessKeyId: credentials.fixedCredentials?.maskedAccessKeyId,
+      hasSecurityToken: credentials.fixedCredentials?.securityToken != nil)
+    summary.roleArn = credentials.roleArn
     return ConnectionPlan(
       target: .remote(endpoint: endpoint, credentials: credentials), summary: summary, timeout: timeout,
       maxConnections: maxConnections)

@@ -38,6 +38,7 @@ public enum Launcher {
     sessionOptions.terminalWidth = { TerminalSize.columns() }
     sessionOptions.terminalHeight = { TerminalSize.rows() }
     sessionOptions.interactive = scripts == nil
+    sessionOptions.credentialStatus = { await connection.credentialLines() }
     sessionOptions.pagerCommand = options.noPager ? nil : Pager.command(environment: environment)
     let session = Session(
       options: sessionOptions, output: output, errors: errors, client: { try await connection.client() },

@@ -33,7 +33,8 @@ public final class REPL {
   public static func banner(_ connection: ConnectionSummary) -> String {
     let target =
       connection.isDemo
-      ? "demo mode (a built-in simulator; no credentials were found)"
+      ? "demo mode (a built-in simulator; "
+        + (connection.demoAsked ? "--demo asked for it)" : "no credentials were found)")
       : "\(connection.endpoint) with \(connection.source)" + (connection.region.map { ", region \($0)" } ?? "")
     return "scansh \(ScanAPIInfo.version) · Cloud Security Scanner shell\n"
       + "connected to \(target)\n"

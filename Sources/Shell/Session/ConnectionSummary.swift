@@ -9,6 +9,10 @@ public struct ConnectionSummary: Sendable, Equatable {
   /// Masked, `LTAI****abcd`.
   public var accessKeyId: String?
   public var hasSecurityToken: Bool
+  /// The RAM role assumed, for role modes.
+  public var roleArn: String?
+  /// Demo mode because `--demo` asked for it, not for want of credentials.
+  public var demoAsked = false
 
   public init(
     endpoint: String, profile: String? = nil, region: String? = nil, source: CredentialSource,
@@ -32,12 +36,14 @@ public struct ConnectionSummary: Sendable, Equatable {
   }
 
   public var lines: [String] {
-    [
+    var lines = [
       "endpoint     \(endpoint)",
       "profile      \(profile ?? "-")",
       "region       \(region ?? "-")",
       "credentials  \(source)",
-      "access key   \(accessKeyId ?? "-")\(hasSecurityToken ? " (STS token set)" : "")",
     ]
+    if let roleArn { lines.append("role         \(roleArn)") }
+    lines.append("access key   \(accessKeyId ?? "-")\(hasSecurityToken ? " (STS token set)" : "")")
+    return lines
   }
 }

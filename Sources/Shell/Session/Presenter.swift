@@ -40,7 +40,7 @@ public enum Presenter {
     switch error {
     case .network: .network
     case .invalidEndpoint, .credentials: .usage
-    case .api, .malformedResponse: .api
+    case .api, .malformedResponse, .credentialCall: .api
     }
   }
 

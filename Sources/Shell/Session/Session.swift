@@ -22,6 +22,8 @@ public final class Session: @unchecked Sendable {
     public var directory: URL?
     /// Running the REPL: a watch keeps trying after failed ticks until Ctrl-C.
     public var interactive = false
+    /// Lines `show config` adds about the credentials in use now (when temporary ones expire).
+    public var credentialStatus: @Sendable () async -> [String] = { [] }
     /// What long results on a terminal go through (`$PAGER`, else `less -FRXK`); nil for none.
     public var pagerCommand: String?
 

@@ -1,0 +1,120 @@
+import Foundation
+import Vocabulary
+
+/// STS (version 2015-04-01) as the official SDKs call it: POST, the common parameters in the
+/// query, the operation's in a form body; AssumeRole signed v1 with the source credentials (the
+/// same signer as DescribeScans), AssumeRoleWithOIDC unsigned.
+public struct STSClient: Sendable {
+  public static let version = "2015-04-01"
+
+  public let endpoint: Endpoint
+  let transport: any HTTPTransport
+  let events: ClientEventSink
+  let now: @Sendable () -> Date
+
+  public init(
+    endpoint: Endpoint, transport: any HTTPTransport, events: @escaping ClientEventSink = { _ in },
+    now: @escaping @Sendable () -> Date = { Date() }
+  ) {
+    self.endpoint = endpoint
+    self.transport = transport
+    self.events = events
+    self.now = now
+  }
+
+  /// `what` names the call in errors: `AssumeRole for profile 'ci' (role acs:ram::…)`.
+  public func assumeRole(_ role: CredentialSpec.RoleRequest, with source: Credentials, what: String) async throws
+    -> TemporaryCredentials
+  {
+    var common: [(String, String)] = [
+      ("Action", "AssumeRole"), ("Version", Self.version), ("Format", "JSON"), ("AccessKeyId", source.accessKeyId),
+      ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0"), ("SignatureNonce", UUID().uuidString),
+      ("Timestamp", WireTimestamp.format(secondsSince1970: now().timeIntervalSince1970)),
+    ]
+    if let token = source.securityToken { common.append(("SecurityToken", token)) }
+    var form: [(String, String)] = [("RoleArn", role.roleArn)]
+    if let policy = role.policy { form.append(("Policy", policy)) }
+    if let externalId = role.externalId { form.append(("ExternalId", externalId)) }
+    form += [("RoleSessionName", role.sessionName), ("DurationSeconds", String(role.durationSeconds))]
+    let signature = Signer.signature(method: "POST", parameters: common + form, secret: source.accessKeySecret)
+    return try await call(
+      "AssumeRole", query: common + [("Signature", signature)], form: form, role: role, what: what,
+      secrets: source.secrets)
+  }
+
+  public func assumeRoleWithOIDC(
+    _ role: CredentialSpec.RoleRequest, providerArn: String, token: String, what: String
+  ) async throws -> TemporaryCredentials {
+    let query: [(String, String)] = [
+      ("Action", "AssumeRoleWithOIDC"), ("Version", Self.version), ("Format", "JSON"),
+      ("Timestamp", WireTimestamp.format(secondsSince1970: now().timeIntervalSince1970)),
+    ]
+    var form: [(String, String)] = [("RoleArn", role.roleArn), ("OIDCProviderArn", providerArn), ("OIDCToken", token)]
+    if let policy = role.policy { form.append(("Policy", policy)) }
+    form += [("RoleSessionName", role.sessionName), ("DurationSeconds", String(role.durationSeconds))]
+    return try await call("AssumeRoleWithOIDC", query: query, form: form, role: role, what: what, secrets: [token])
+  }
+
+  private func call(
+    _ action: String, query: [(String, String)], form: [(String, String)], role: CredentialSpec.RoleRequest,
+    what: String, secrets: [String]
+  ) async throws -> TemporaryCredentials {
+    let queryText = query.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }
+      .joined(separator: "&")
+    let body = form.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }
+      .joined(separator: "&")
+    let request = HTTPRequest(
+      method: "POST", url: URL(string: endpoint.url.absoluteString + "?" + queryText)!,
+      headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept-Encoding": "identity"],
+      body: Data(body.utf8))
+    let started = ContinuousClock.now
+    let shown = ["RoleArn=\(role.roleArn)", "RoleSessionName=\(role.sessionName)"]
+    let response: HTTPResponse
+    do {
+      response = try await transport.send(request)
+    } catch let error as TransportError {
+      report(action, shown, status: nil, code: nil, since: started)
+      throw ScanAPIError.network(endpoint: endpoint.description, reason: "\(what) failed: \(error.reason)")
+    }
+    let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+    guard response.status == 200 else {
+      let code = object?["Code"] as? String ?? "HTTP\(response.status)"
+      var message = object?["Message"] as? String ?? "HTTP \(response.status)"
+      for secret in secrets where !secret.isEmpty { message = message.replacing(secret, with: "****") }
+      report(action, shown, status: response.status, code: code, since: started)
+      throw ScanAPIError.credentialCall("\(what) failed: \(code): \(message)")
+    }
+    report(action, shown, status: response.status, code: nil, since: started)
+    guard let document = object?["Credentials"] as? [String: Any],
+      let credentials = TemporaryCredentials(document: document)
+    else {
+      throw ScanAPIError.credentialCall("\(what) failed: the answer has no complete Credentials")
+    }
+    return credentials
+  }
+
+  private func report(
+    _ action: String, _ parameters: [String], status: Int?, code: String?, since: ContinuousClock.Instant
+  ) {
+    events(
+      .exchange(
+        .init(
+          method: "POST", action: action, page: nil, parameters: parameters, status: status, code: code, attempt: 1,
+          elapsed: ContinuousClock.now - since)))
+  }
+}
+
+extension TemporaryCredentials {
+  /// `{"AccessKeyId","AccessKeySecret","SecurityToken","Expiration":"yyyy-MM-ddTHH:mm:ssZ"}`, as
+  /// STS, the instance metadata service and credentials URIs all answer.
+  init?(document: [String: Any]) {
+    guard let id = document["AccessKeyId"] as? String, !id.isEmpty,
+      let secret = document["AccessKeySecret"] as? String, !secret.isEmpty,
+      let token = document["SecurityToken"] as? String, !token.isEmpty
+    else { return nil }
+    let expiration = (document["Expiration"] as? String).flatMap(WireTimestamp.parse).map {
+      Date(timeIntervalSince1970: TimeInterval($0))
+    }
+    self.init(Credentials(accessKeyId: id, accessKeySecret: secret, securityToken: token), expiration: expiration)
+  }
+}
