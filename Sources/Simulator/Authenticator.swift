@@ -25,6 +25,22 @@ struct Authenticator: Sendable {
   let accessKeyId: String
   let accessKeySecret: String
   private var nonces = NonceCache()
+  /// Temporary credentials STS issued: their secret, token and expiry.
+  private var issued: [String: IssuedKey] = [:]
+
+  struct IssuedKey: Sendable {
+    var secret: String
+    var token: String
+    var expires: Date
+  }
+
+  mutating func issue(id: String, _ key: IssuedKey) { issued[id] = key }
+
+  /// The signer the simulator accepted last: the configured key pair or an issued one.
+  enum Caller: Equatable {
+    case keyPair
+    case issued(String)
+  }
 
   init(accessKeyId: String, accessKeySecret: String) {
     self.accessKeyId = accessKeyId
@@ -36,13 +52,27 @@ struct Authenticator: Sendable {
     method: String, pairs: [(String, String)], parameters: [String: String], now: Date
   ) -> Rejection? {
     guard let key = parameters["AccessKeyId"] else { return .missing("AccessKeyId") }
-    guard key == accessKeyId else {
+    let issuedKey = issued[key]
+    guard key == accessKeyId || issuedKey != nil else {
       return Rejection(status: 404, code: "InvalidAccessKeyId.NotFound", message: "Specified access key is not found.")
     }
     guard let signature = parameters["Signature"] else { return .missing("Signature") }
-    guard signature == Signer.signature(method: method, parameters: pairs, secret: accessKeySecret) else {
+    let secret = issuedKey?.secret ?? accessKeySecret
+    guard signature == Signer.signature(method: method, parameters: pairs, secret: secret) else {
       return Rejection(
         status: 400, code: "SignatureDoesNotMatch", message: "Specified signature is not matched with our calculation.")
+    }
+    if let issuedKey {
+      guard parameters["SecurityToken"] == issuedKey.token else {
+        return Rejection(
+          status: 400, code: "InvalidSecurityToken.MismatchWithAccessKey",
+          message: "Specified SecurityToken mismatch with the AccessKey.")
+      }
+      // As the real service answers a request signed with credentials past their expiry.
+      guard now < issuedKey.expires else {
+        return Rejection(
+          status: 400, code: "InvalidSecurityToken.Expired", message: "Specified SecurityToken is expired.")
+      }
     }
     guard let timestamp = parameters["Timestamp"] else { return .missing("Timestamp") }
     guard let seconds = WireTimestamp.parse(timestamp) else {

@@ -100,6 +100,9 @@ struct ControlAPI {
     writer.raw(",")
     writer.key("simTime")
     writer.number(Int(await core.nowMs()))
+    writer.raw(",")
+    writer.key("credentialsIssued")
+    writer.number(await core.stsIssued)
     writer.raw("}")
     return String(decoding: writer.bytes, as: UTF8.self)
   }

@@ -29,6 +29,18 @@ public struct SimulatorConfiguration: Sendable {
   public var flat = false
   /// Request bodies over this size get 413.
   public var maxRequestBody = 64 << 10
+  /// RAM roles STS will assume (AssumeRole needs the key pair above, or credentials it issued).
+  public var roles: Set<String> = [
+    "acs:ram::1234567890123456:role/scanner", "acs:ram::1234567890123456:role/auditor",
+  ]
+  /// Roles that exist but the caller may not assume: `NoPermission`.
+  public var forbiddenRoles: Set<String> = ["acs:ram::1234567890123456:role/forbidden"]
+  /// The OIDC token AssumeRoleWithOIDC accepts.
+  public var oidcToken = "test-oidc-token"
+  /// The RAM role the instance metadata service reports.
+  public var ecsRole = "scanner-role"
+  /// How long issued temporary credentials last, in seconds (at most what was asked for).
+  public var credentialLifetime = 3600
 
   public init() {}
 }

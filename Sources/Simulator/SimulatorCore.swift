@@ -8,13 +8,15 @@ import Vocabulary
 /// (`RequestLog`). The actor only composes them and guards their state.
 public actor SimulatorCore {
   let configuration: SimulatorConfiguration
-  private let wallClock: @Sendable () -> Date
-  private var authenticator: Authenticator
+  let wallClock: @Sendable () -> Date
+  var authenticator: Authenticator
   private var faults: FaultInjector
   private var store: ScanStore
-  private var requestLog = RequestLog()
+  var requestLog = RequestLog()
   /// Request IDs.
-  private var random: SplitMix64
+  var random: SplitMix64
+  /// Temporary credentials issued by STS or the instance metadata service.
+  var stsIssued = 0
 
   public init(configuration: SimulatorConfiguration, wallClock: @escaping @Sendable () -> Date = { Date() }) {
     self.configuration = configuration

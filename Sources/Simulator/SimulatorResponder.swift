@@ -18,6 +18,9 @@ struct SimulatorResponder: HTTPResponder {
       }
       return await ControlAPI(core: core).respond(method: request.method, path: path, query: request.uri.query ?? "")
     }
+    if path.hasPrefix("/latest/") {
+      return Self.response(await core.metadata(method: request.method.rawValue, path: path))
+    }
     let encoder = ResponseEncoder(format: .json, flat: configuration.flat)
     func reject(_ status: Int, _ code: String, _ message: String) -> Response {
       Self.response(
@@ -47,6 +50,9 @@ struct SimulatorResponder: HTTPResponder {
         return reject(400, "InvalidParameter", "The request body is not a valid form.")
       }
       parameters += form
+    }
+    if parameters.contains(where: { $0.0 == "Action" && $0.1.hasPrefix("AssumeRole") }) {
+      return Self.response(await core.sts(method: request.method.rawValue, parameters: parameters))
     }
     let answer = await core.describeScans(method: request.method.rawValue, parameters: parameters)
     if answer.delayed { try await delay() }

@@ -13,7 +13,10 @@ struct SimCommand: ParsableCommand {
     discussion: """
       Serves DescribeScans (GET and POST) at /, with signature v1 verification, timestamp and nonce \
       checks, filters, paging, JSON (wrapped or --flat) and XML, and the real error codes. Prints \
-      'listening on http://HOST:PORT' as its first line.
+      'listening on http://HOST:PORT' as its first line. Also STS (AssumeRole with the key pair, \
+      AssumeRoleWithOIDC with --oidc-token; roles acs:ram::1234567890123456:role/scanner and \
+      .../auditor, .../forbidden answers NoPermission) and the ECS metadata paths under /latest/, \
+      issuing credentials that DescribeScans accepts until they expire.
 
       Control API (loopback clients only):
         GET  /_sim/stats                            counters and simulated time
@@ -53,6 +56,10 @@ struct SimCommand: ParsableCommand {
   @Flag(help: "Answer JSON in the SDK's flat PascalCase shape instead of the reference's wrapped one.")
   var flat = false
   @Option(help: "Write the scans as ndjson to this file and exit, instead of serving them.") var dump: String?
+  @Option(help: "Seconds that credentials issued by STS and instance metadata last (short ones test refresh).")
+  var credentialLifetime = 3600
+  @Option(help: "The OIDC token AssumeRoleWithOIDC accepts.") var oidcToken = "test-oidc-token"
+  @Option(help: "The RAM role the instance metadata service reports.") var ecsRole = "scanner-role"
 
   func validate() throws {
     guard (0...1).contains(throttleRate), (0...1).contains(errorRate) else {
@@ -82,6 +89,9 @@ struct SimCommand: ParsableCommand {
     configuration.accessKeyId = accessKeyId
     configuration.accessKeySecret = accessKeySecret
     configuration.flat = flat
+    configuration.credentialLifetime = credentialLifetime
+    configuration.oidcToken = oidcToken
+    configuration.ecsRole = ecsRole
     if let dataset {
       var reader = try ScanFileReader(path: dataset)
       var scans: [Scan] = []

@@ -22,16 +22,18 @@ public enum TestSimulator {
     return configuration
   }
 
-  public static func start(_ configuration: SimulatorConfiguration = configuration()) async throws -> RunningSimulator {
-    try await SimulatorServer(configuration: configuration).start()
+  public static func start(
+    _ configuration: SimulatorConfiguration = configuration(), wallClock: @escaping @Sendable () -> Date = { Date() }
+  ) async throws -> RunningSimulator {
+    try await SimulatorServer(configuration: configuration, wallClock: wallClock).start()
   }
 
   /// Runs `body` with a started simulator and stops it afterwards, whatever happens.
   public static func with<T>(
-    _ configuration: SimulatorConfiguration = configuration(),
+    _ configuration: SimulatorConfiguration = configuration(), wallClock: @escaping @Sendable () -> Date = { Date() },
     _ body: (RunningSimulator) async throws -> T
   ) async throws -> T {
-    let simulator = try await start(configuration)
+    let simulator = try await start(configuration, wallClock: wallClock)
     do {
       let result = try await body(simulator)
       await simulator.stop()
