@@ -23,7 +23,7 @@ struct CredentialRefreshTests {
   @Test func oneFetchServesConcurrentRequestsAndRefreshesBeforeExpiry() async throws {
     let clock = ManualClock()
     let fetches = Counter()
-    let provider = RefreshingCredentialProvider(now: { clock.now() }) {
+    let provider = RefreshingCredentialProvider(now: clock.now) {
       let number = fetches.next()
       try await Task.sleep(for: .milliseconds(20))
       return TemporaryCredentials(
@@ -50,7 +50,7 @@ struct CredentialRefreshTests {
   @Test func longLivedCredentialsRefresh180SecondsEarly() async throws {
     let clock = ManualClock()
     let fetches = Counter()
-    let provider = RefreshingCredentialProvider(now: { clock.now() }) {
+    let provider = RefreshingCredentialProvider(now: clock.now) {
       _ = fetches.next()
       return TemporaryCredentials(
         Credentials(accessKeyId: "STS", accessKeySecret: "s", securityToken: "t"),
@@ -77,7 +77,7 @@ struct CredentialRefreshTests {
       let role = CredentialSpec.RoleRequest(
         roleArn: "acs:ram::1234567890123456:role/scanner", sessionName: "test", stsEndpoint: simulator.endpoint)
       let keys = Credentials(accessKeyId: "testid", accessKeySecret: "testsecret")
-      let provider = RefreshingCredentialProvider(now: { clock.now() }) {
+      let provider = RefreshingCredentialProvider(now: clock.now) {
         try await sts.assumeRole(role, with: keys, what: "AssumeRole for the test")
       }
       let client = ScanClient(
