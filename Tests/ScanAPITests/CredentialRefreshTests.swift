@@ -71,7 +71,7 @@ struct CredentialRefreshTests {
     let clock = ManualClock()
     var configuration = TestSimulator.configuration()
     configuration.credentialLifetime = 3600
-    try await TestSimulator.with(configuration, wallClock: { clock.now() }) { simulator async throws in
+    try await TestSimulator.with(configuration, wallClock: clock.now) { simulator async throws in
       let transport = URLSessionTransport(timeout: .seconds(10))
       let sts = STSClient(endpoint: try Endpoint(simulator.endpoint), transport: transport, now: { clock.now() })
       let role = CredentialSpec.RoleRequest(
