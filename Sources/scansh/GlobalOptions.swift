@@ -20,7 +20,8 @@ extension Duration: @retroactive ExpressibleByArgument {
 /// Options every way of running scansh shares.
 struct GlobalOptions: ParsableArguments {
   @Option(help: "DescribeScans endpoint URL (https; plain http only to loopback).") var endpoint: String?
-  @Option(help: "Profile of aliyun-cli's ~/.aliyun/config.json (modes AK and StsToken).") var profile: String?
+  @Option(help: "Profile of aliyun-cli's ~/.aliyun/config.json (any mode: AK, StsToken, RamRoleArn, OIDC, …).")
+  var profile: String?
   @Option(help: "Region ID, shown in the prompt; every region uses the same endpoint.") var region: String?
   @Flag(help: "Use the built-in simulator even when credentials are configured.") var demo = false
   @Option(help: "Output format: \(LanguageReference.setting(.format).accepted).") var format: OutputFormat?
