@@ -121,6 +121,14 @@ struct CredentialModeTests {
     #expect(
       asked.stderr.contains(
         "> GET instance metadata /latest/meta-data/ram/security-credentials/scanner-role -> HTTP 200"))
+    // A metadata endpoint that does not answer: exit 4, naming it.
+    let unreachable = try await Self.run(
+      simulator, home,
+      ["ALIBABA_CLOUD_ECS_METADATA": "scanner-role", "ALIBABA_CLOUD_IMDS_ENDPOINT": "http://127.0.0.1:1"])
+    #expect(unreachable.status == 4)
+    #expect(
+      unreachable.stderr.contains(
+        "error: network error talking to http://127.0.0.1:1/: the instance metadata service: could not connect"))
     // Nothing asked for it: no probe, no credentials, and --endpoint without credentials is an error.
     let notAsked = try await Self.run(simulator, home)
     #expect(notAsked.status == 2)

@@ -55,6 +55,29 @@ struct SimulatorPartsTests {
       Self.authenticate(&authenticator, Self.signed().filter { $0.0 != "Signature" }) == "400 MissingParameter")
   }
 
+  /// Credentials STS issued are accepted with their token until they expire, then refused as the
+  /// real service refuses them.
+  @Test func issuedCredentialsWorkUntilTheyExpire() {
+    var authenticator = Authenticator(accessKeyId: "testid", accessKeySecret: "testsecret")
+    authenticator.issue(
+      id: "STS.abc", .init(secret: "issued-secret", token: "CAIStok", expires: Self.now.addingTimeInterval(60)))
+    func attempt(token: String, at date: Date) -> String {
+      let common: [(String, String)] = [
+        ("Action", "DescribeScans"), ("AccessKeyId", "STS.abc"), ("SecurityToken", token),
+        ("SignatureNonce", UUID().uuidString),
+        ("Timestamp", WireTimestamp.format(secondsSince1970: date.timeIntervalSince1970)),
+      ]
+      let pairs =
+        common + [("Signature", Signer.signature(method: "POST", parameters: common, secret: "issued-secret"))]
+      let rejection = authenticator.authenticate(
+        method: "POST", pairs: pairs, parameters: Dictionary(pairs, uniquingKeysWith: { $1 }), now: date)
+      return rejection.map { "\($0.status) \($0.code)" } ?? "accepted"
+    }
+    #expect(attempt(token: "CAIStok", at: Self.now) == "accepted")
+    #expect(attempt(token: "other", at: Self.now) == "400 InvalidSecurityToken.MismatchWithAccessKey")
+    #expect(attempt(token: "CAIStok", at: Self.now.addingTimeInterval(61)) == "400 InvalidSecurityToken.Expired")
+  }
+
   @Test func noncesAreForgottenAfterTheWindow() {
     var cache = NonceCache()
     let seen = [
