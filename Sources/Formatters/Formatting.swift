@@ -14,6 +14,8 @@ public struct OutputContext: Sendable {
   /// In a table on a terminal, a bar after each row scaled to the largest value of this column
   /// (`group`'s count): the picture of "how many per day".
   public var barColumn: Int?
+  /// Several accounts are in use: a table of whole scans shows which each row is from.
+  public var showAccount = false
 
   public init(
     columns: [Column], isScans: Bool, isCount: Bool = false, width: Int? = nil, color: Bool = false, utc: Bool = false

@@ -22,7 +22,8 @@ struct TableFormatter: RowFormatter {
   init(_ context: OutputContext) {
     self.context = context
     if context.isScans {
-      shown = Self.scanColumns.compactMap { name in context.columns.firstIndex { $0.name == name } }
+      let names = (context.showAccount ? ["Account"] : []) + Self.scanColumns
+      shown = names.compactMap { name in context.columns.firstIndex { $0.name == name } }
     } else {
       shown = Array(context.columns.indices)
     }

@@ -3,16 +3,35 @@ import QueryLanguage
 import ScanAPI
 import Vocabulary
 
+/// An account a statement reads: its name (the `Account` of its rows) and its client.
+public struct AccountClient: Sendable {
+  public var name: String
+  public var client: ScanClient
+
+  public init(name: String, client: ScanClient) {
+    self.name = name
+    self.client = client
+  }
+}
+
 /// Turns a plan into a pulled chain of row streams over the paged API or a file.
 public struct Evaluator: Sendable {
-  /// Supplies the client when the plan needs the API (demo mode starts its simulator lazily).
-  public var client: @Sendable () async throws -> ScanClient
+  /// Supplies the accounts' clients when the plan needs the API (demo mode starts its simulator
+  /// lazily), in the order they were named.
+  public var accounts: @Sendable () async throws -> [AccountClient]
   /// Where relative `load` and `save` paths point; nil for the process's working directory.
   public var directory: URL?
 
-  public init(client: @escaping @Sendable () async throws -> ScanClient, directory: URL? = nil) {
-    self.client = client
+  public init(accounts: @escaping @Sendable () async throws -> [AccountClient], directory: URL? = nil) {
+    self.accounts = accounts
     self.directory = directory
+  }
+
+  /// One account, named `name`.
+  public init(
+    client: @escaping @Sendable () async throws -> ScanClient, account name: String = "env", directory: URL? = nil
+  ) {
+    self.init(accounts: { [AccountClient(name: name, client: try await client())] }, directory: directory)
   }
 
   /// A path as written, resolved against `directory`.
@@ -25,19 +44,20 @@ public struct Evaluator: Sendable {
     var stream: any RowStream
     switch plan.input {
     case .listing(let request, let options):
-      stream = ListingStream(ScanListing(client: try await client(), request: request, options: options))
-    case .totalCount(let request, let fallback):
-      let client = try await client()
-      let page = try await client.describeScans(request, wanted: FieldSet([.scanId])).page
-      if let total = page.totalCount {
-        stream = ArrayStream([Row(values: [.number(Double(total))])])
+      let accounts = try await accounts()
+      if accounts.count == 1 {
+        stream = ListingStream(
+          ScanListing(client: accounts[0].client, request: request, options: options), account: accounts[0].name)
       } else {
-        // No TotalCount to trust: count what paging through yields.
-        var listed = request
-        listed.currentPage = nil
-        listed.pageSize = nil
-        stream = CountStream(ListingStream(ScanListing(client: client, request: listed, options: fallback)))
+        stream = AccountsStream(accounts: accounts, request: request, options: options)
       }
+    case .totalCount(let request, let fallback):
+      // One request per account, at once; their TotalCounts add up.
+      let accounts = try await accounts()
+      let total = try await AccountsStream.gather(accounts) { account in
+        try await Self.count(request, fallback: fallback, with: account.client)
+      }
+      stream = ArrayStream([Row(values: [.number(Double(total.reduce(0, +)))])])
     case .file(let path, let wanted):
       do {
         stream = FileStream(try ScanFileReader(path: resolve(path), wanted: wanted))
@@ -47,6 +67,21 @@ public struct Evaluator: Sendable {
       }
     }
     return try chain(stream, plan.stages, utc: plan.utc)
+  }
+
+  /// `count` over pushed filters: the answer's TotalCount, or when a server leaves it out, the
+  /// rows paging through yields.
+  static func count(
+    _ request: DescribeScansRequest, fallback: ScanListing.Options, with client: ScanClient
+  ) async throws -> Int {
+    let page = try await client.describeScans(request, wanted: FieldSet([.scanId])).page
+    if let total = page.totalCount { return total }
+    var listed = request
+    listed.currentPage = nil
+    listed.pageSize = nil
+    var rows = 0
+    for try await _ in ScanListing(client: client, request: listed, options: fallback) { rows += 1 }
+    return rows
   }
 
   /// Wires the client-side stages after a source.

@@ -222,5 +222,7 @@ public enum Command: Sendable, Hashable {
   case explain(Pipeline)
   case history
   case source(Located<String>)
+  /// `use NAME, …` or `use all`: the accounts statements read.
+  case use([Located<String>])
   case exit
 }

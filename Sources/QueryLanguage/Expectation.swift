@@ -28,4 +28,6 @@ public enum Expectation: Sendable, Hashable {
   case settingValue(String)
   case showTopic
   case helpTopic
+  /// An account (profile) name, or `all`, after `use`.
+  case account
 }

@@ -354,6 +354,11 @@ extension LanguageReference {
       summary: "Run the statements of a script file.",
       examples: [.init("source checks.scansh")]),
     LanguageEntry(
+      .use, kind: .command, signature: "use ACCOUNT [, ACCOUNT]… | use all",
+      summary:
+        "Read these accounts (aliyun-cli profiles; demo and demo-dev in demo mode); every row says its Account.",
+      examples: [.init("use demo, demo-dev"), .init("use demo")]),
+    LanguageEntry(
       .exit, aliases: ["quit"], kind: .command, signature: "exit",
       summary: "Leave scansh (also quit, or Ctrl-D).",
       examples: [.init("exit")]),

@@ -15,7 +15,7 @@ public struct LanguageEntry: Sendable, Hashable {
   public enum Name: String, Sendable, Hashable, CaseIterable {
     case scans, load
     case `where`, sort, select, first, count, group, distinct, diff, expect, watch, format, save
-    case help, set, show, explain, history, source, exit
+    case help, set, show, explain, history, source, use, exit
   }
 
   /// A statement and what it prints on the demo dataset (seed 7, 240 scans, at

@@ -179,6 +179,18 @@ public struct Parser {
     case .source:
       _ = advance()
       kind = .command(.source(try parsePath(after: "source")))
+    case .use:
+      _ = advance()
+      var names: [Located<String>] = []
+      repeat {
+        if !names.isEmpty { _ = advance() }
+        note(.account)
+        guard let name = current.word ?? { if case .string(let text) = current.kind { text } else { nil } }() else {
+          throw unexpected("an account (a profile's name) or all after '\(names.isEmpty ? "use" : ",")'")
+        }
+        names.append(Located(name, advance().span))
+      } while current.kind == .comma
+      kind = .command(.use(names))
     case .exit:
       _ = advance()
       kind = .command(.exit)
@@ -336,7 +348,7 @@ public struct Parser {
       kind = .format(Located(format.lowercased(), advance().span))
     case .save:
       kind = .save(try parsePath(after: "save"))
-    case .scans, .load, .help, .set, .show, .explain, .history, .source, .exit:
+    case .scans, .load, .help, .set, .show, .explain, .history, .source, .use, .exit:
       preconditionFailure("only stages get here")
     }
     return Stage(kind, span: nameToken.span.to(previous.span), name: name)

@@ -22,8 +22,8 @@ struct Authenticator: Sendable {
   /// How far a request's Timestamp may be from real time, and how long nonces are remembered.
   static let window: TimeInterval = 15 * 60
 
-  let accessKeyId: String
-  let accessKeySecret: String
+  /// Each account's key pair; the index is the account's.
+  let keyPairs: [(id: String, secret: String)]
   private var nonces = NonceCache()
   /// Temporary credentials STS issued: their secret, token and expiry.
   private var issued: [String: IssuedKey] = [:]
@@ -32,6 +32,8 @@ struct Authenticator: Sendable {
     var secret: String
     var token: String
     var expires: Date
+    /// The account of the key pair (or role) it was issued for.
+    var account = 0
   }
 
   mutating func issue(id: String, _ key: IssuedKey) { issued[id] = key }
@@ -43,8 +45,16 @@ struct Authenticator: Sendable {
   }
 
   init(accessKeyId: String, accessKeySecret: String) {
-    self.accessKeyId = accessKeyId
-    self.accessKeySecret = accessKeySecret
+    self.init(keyPairs: [(accessKeyId, accessKeySecret)])
+  }
+
+  init(keyPairs: [(id: String, secret: String)]) {
+    self.keyPairs = keyPairs
+  }
+
+  /// The account a key (a key pair's or an issued one) belongs to.
+  func account(of key: String) -> Int? {
+    issued[key]?.account ?? keyPairs.firstIndex { $0.id == key }
   }
 
   /// Accepts the request (remembering its nonce) or says why not. `parameters` is `pairs` by name.
@@ -53,11 +63,12 @@ struct Authenticator: Sendable {
   ) -> Rejection? {
     guard let key = parameters["AccessKeyId"] else { return .missing("AccessKeyId") }
     let issuedKey = issued[key]
-    guard key == accessKeyId || issuedKey != nil else {
+    let pair = keyPairs.first { $0.id == key }
+    guard pair != nil || issuedKey != nil else {
       return Rejection(status: 404, code: "InvalidAccessKeyId.NotFound", message: "Specified access key is not found.")
     }
     guard let signature = parameters["Signature"] else { return .missing("Signature") }
-    let secret = issuedKey?.secret ?? accessKeySecret
+    let secret = issuedKey?.secret ?? pair!.secret
     guard signature == Signer.signature(method: method, parameters: pairs, secret: secret) else {
       return Rejection(
         status: 400, code: "SignatureDoesNotMatch", message: "Specified signature is not matched with our calculation.")

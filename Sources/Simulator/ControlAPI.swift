@@ -49,7 +49,10 @@ struct ControlAPI {
       guard let code = FaultInjector.Throttling(rawValue: parameters["code"] ?? "Throttling.User") else {
         return bad("throttle's code is Throttling, Throttling.User or Throttling.Api")
       }
-      await core.throttle(next: count, code: code, retryAfterMs: parameters["retryAfter"].flatMap(Int.init))
+      // `account=N` (1-based) throttles only that account's calls.
+      await core.throttle(
+        next: count, code: code, retryAfterMs: parameters["retryAfter"].flatMap(Int.init),
+        account: parameters["account"].flatMap(Int.init).map { $0 - 1 })
       return ok()
     case (.post, "/fail"):
       guard let count = parameters["next"].flatMap(Int.init), count >= 0 else { return bad("fail needs next=N") }
@@ -103,6 +106,27 @@ struct ControlAPI {
     writer.raw(",")
     writer.key("credentialsIssued")
     writer.number(await core.stsIssued)
+    let counts = await core.scanCounts
+    if counts.count > 1 {
+      // Several accounts: each one's key pair (the simulator's test keys) and its scans.
+      writer.raw(",")
+      writer.key("accounts")
+      writer.raw("[")
+      for (index, pair) in core.configuration.keyPairs.enumerated() {
+        if index > 0 { writer.raw(",") }
+        writer.raw("{")
+        writer.key("accessKeyId")
+        writer.string(pair.id)
+        writer.raw(",")
+        writer.key("accessKeySecret")
+        writer.string(pair.secret)
+        writer.raw(",")
+        writer.key("scans")
+        writer.number(counts[index])
+        writer.raw("}")
+      }
+      writer.raw("]")
+    }
     writer.raw("}")
     return String(decoding: writer.bytes, as: UTF8.self)
   }

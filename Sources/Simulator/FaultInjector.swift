@@ -43,6 +43,8 @@ struct FaultInjector: Sendable {
   private let seed: UInt64
   private var random: SplitMix64
   private var throttleNext = 0
+  /// The account forced throttling is for; nil for any.
+  private var throttleAccount: Int?
   private var throttleCode = Throttling.user
   private var throttleRetryAfterMs: Int?
   private var failNext = 0
@@ -56,8 +58,8 @@ struct FaultInjector: Sendable {
   }
 
   /// The fault for the next call, if any; forced ones first.
-  mutating func next() -> Fault? {
-    if throttleNext > 0 {
+  mutating func next(account: Int = 0) -> Fault? {
+    if throttleNext > 0, throttleAccount == nil || throttleAccount == account {
       throttleNext -= 1
       return .throttle(throttleCode, retryAfterMs: throttleRetryAfterMs)
     }
@@ -74,8 +76,9 @@ struct FaultInjector: Sendable {
     return .serverError(random.chance(0.5) ? .serviceUnavailable : .internalError)
   }
 
-  mutating func throttle(next count: Int, code: Throttling = .user, retryAfterMs: Int?) {
+  mutating func throttle(next count: Int, code: Throttling = .user, retryAfterMs: Int?, account: Int? = nil) {
     throttleNext = count
+    throttleAccount = account
     throttleCode = code
     throttleRetryAfterMs = retryAfterMs
   }

@@ -25,6 +25,14 @@ public struct SimulatorConfiguration: Sendable {
   public var maxPageSize = 100
   public var accessKeyId = "testid"
   public var accessKeySecret = "testsecret"
+  /// Accounts served from one port, each with its own key pair and data: account 1 uses the pair
+  /// above; account N uses `testidN`/`testsecretN` and data from seed + N − 1.
+  public var accounts = 1
+
+  /// The key pair of each account, in order.
+  public var keyPairs: [(id: String, secret: String)] {
+    [(accessKeyId, accessKeySecret)] + (1..<max(1, accounts)).map { ("testid\($0 + 1)", "testsecret\($0 + 1)") }
+  }
   /// Answer JSON in the flat PascalCase shape instead of the reference's wrapped one.
   public var flat = false
   /// Request bodies over this size get 413.

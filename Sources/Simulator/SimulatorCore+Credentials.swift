@@ -73,19 +73,20 @@ extension SimulatorCore {
           status: 400, code: "InvalidParameter.DurationSeconds",
           message: "The Min/Max value of DurationSeconds is 15min/1hr."))
     }
-    let issued = issue(lifetime: min(asked, configuration.credentialLifetime))
+    let account = authenticator.account(of: parameters["AccessKeyId"] ?? "") ?? 0
+    let issued = issue(lifetime: min(asked, configuration.credentialLifetime), account: account)
     return .success(
       "{\"RequestId\":\"\(random.uuid().uppercased())\",\"AssumedRoleUser\":{\"Arn\":\"\(roleArn)/\(session)\","
         + "\"AssumedRoleId\":\"3000000000000000:\(session)\"},\"Credentials\":\(issued)}")
   }
 
   /// New temporary credentials, remembered so DescribeScans accepts them; their JSON document.
-  private func issue(lifetime seconds: Int) -> String {
+  private func issue(lifetime seconds: Int, account: Int = 0) -> String {
     let id = "STS.\(random.uuid().replacingOccurrences(of: "-", with: "").prefix(20))"
     let secret = random.uuid()
     let token = "CAIS" + random.uuid().replacingOccurrences(of: "-", with: "")
     let expires = wallClock().addingTimeInterval(TimeInterval(seconds))
-    authenticator.issue(id: id, .init(secret: secret, token: token, expires: expires))
+    authenticator.issue(id: id, .init(secret: secret, token: token, expires: expires, account: account))
     stsIssued += 1
     let expiration = WireTimestamp.format(secondsSince1970: expires.timeIntervalSince1970)
     return "{\"AccessKeyId\":\"\(id)\",\"AccessKeySecret\":\"\(secret)\",\"SecurityToken\":\"\(token)\","

@@ -11,7 +11,8 @@ public actor SimulatorCore {
   let wallClock: @Sendable () -> Date
   var authenticator: Authenticator
   private var faults: FaultInjector
-  private var store: ScanStore
+  /// One per account.
+  private var stores: [ScanStore]
   var requestLog = RequestLog()
   /// Request IDs.
   var random: SplitMix64
@@ -23,18 +24,24 @@ public actor SimulatorCore {
     self.wallClock = wallClock
     let epoch =
       configuration.epoch ?? Date(timeIntervalSince1970: (wallClock().timeIntervalSince1970 / 60).rounded(.down) * 60)
-    store = ScanStore(configuration: configuration, epoch: epoch)
-    authenticator = Authenticator(
-      accessKeyId: configuration.accessKeyId, accessKeySecret: configuration.accessKeySecret)
+    stores = (0..<max(1, configuration.accounts)).map { index in
+      var own = configuration
+      own.seed = configuration.seed &+ UInt64(index)
+      return ScanStore(configuration: own, epoch: epoch)
+    }
+    authenticator = Authenticator(keyPairs: configuration.keyPairs)
     faults = FaultInjector(
       throttleRate: configuration.throttleRate, errorRate: configuration.errorRate, seed: configuration.seed)
     random = SplitMix64(seed: configuration.seed ^ 0x5EED)
   }
 
-  public var scanCount: Int { store.count }
+  public var scanCount: Int { stores[0].count }
 
-  /// Every scan as DescribeScans would list it now, newest first.
-  public func snapshot() -> [Scan] { store.snapshot() }
+  /// Each account's scan count, in account order.
+  var scanCounts: [Int] { stores.map(\.count) }
+
+  /// Every scan of an account as DescribeScans would list it now, newest first.
+  public func snapshot(account: Int = 0) -> [Scan] { stores[account].snapshot() }
 
   var stats: RequestLog.Stats { requestLog.stats }
 
@@ -57,7 +64,7 @@ public actor SimulatorCore {
         .init(
           requestId: requestId, totalCount: page.totalCount, pageSize: page.pageSize, currentPage: page.currentPage,
           scans: page.scans))
-      if configuration.drift > 0 { store.insert(count: configuration.drift) }
+      if configuration.drift > 0 { stores[page.account].insert(count: configuration.drift) }
     case .failure(let rejection):
       response = encoder.error(
         status: rejection.status, code: rejection.code, message: rejection.message, requestId: requestId)
@@ -71,6 +78,7 @@ public actor SimulatorCore {
   }
 
   private struct Page {
+    var account: Int
     var totalCount: Int
     var pageSize: Int
     var currentPage: Int
@@ -108,7 +116,7 @@ public actor SimulatorCore {
     case .success(let parsed): query = parsed
     case .failure(let bad): return invalid(bad.name)
     }
-    switch faults.next() {
+    switch faults.next(account: authenticator.account(of: parameters["AccessKeyId"] ?? "") ?? 0) {
     case .throttle(let code, let retryAfter):
       var refusal = Refusal(400, code.rawValue, code.message)
       refusal.fault = .throttle(code, retryAfterMs: retryAfter)
@@ -119,9 +127,12 @@ public actor SimulatorCore {
       break
     }
     requestLog.countAnswered()
-    let page = store.page(query)
+    let account = authenticator.account(of: parameters["AccessKeyId"] ?? "") ?? 0
+    let page = stores[account].page(query)
     return .success(
-      Page(totalCount: page.totalCount, pageSize: query.pageSize, currentPage: query.currentPage, scans: page.scans))
+      Page(
+        account: account, totalCount: page.totalCount, pageSize: query.pageSize, currentPage: query.currentPage,
+        scans: page.scans))
   }
 
   /// An error answer, and the fault that caused it, if one did.
@@ -142,26 +153,29 @@ public actor SimulatorCore {
 
   // MARK: Control
 
-  func advance(by milliseconds: Int64) { store.advance(by: milliseconds) }
+  func advance(by milliseconds: Int64) {
+    for index in stores.indices { stores[index].advance(by: milliseconds) }
+  }
 
   func reset() {
-    store.reset()
+    for index in stores.indices { stores[index].reset() }
     random = SplitMix64(seed: configuration.seed ^ 0x5EED)
     faults.reset()
     requestLog = RequestLog()
   }
 
-  func throttle(next count: Int, code: FaultInjector.Throttling = .user, retryAfterMs: Int?) {
-    faults.throttle(next: count, code: code, retryAfterMs: retryAfterMs)
+  func throttle(next count: Int, code: FaultInjector.Throttling = .user, retryAfterMs: Int?, account: Int? = nil) {
+    faults.throttle(next: count, code: code, retryAfterMs: retryAfterMs, account: account)
   }
 
   func fail(next count: Int, code: FaultInjector.ServerError = .serviceUnavailable) {
     faults.fail(next: count, code: code)
   }
 
-  func insert(count: Int) { store.insert(count: count) }
+  /// New running scans in the first account.
+  func insert(count: Int) { stores[0].insert(count: count) }
 
-  func nowMs() -> Int64 { store.nowMs() }
+  func nowMs() -> Int64 { stores[0].nowMs() }
 
   func logEntries() -> [RequestLog.Entry] { requestLog.entries }
 

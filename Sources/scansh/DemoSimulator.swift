@@ -10,6 +10,7 @@ enum DemoSimulator {
     configuration.scanCount = settings.scans
     configuration.clockSpeed = settings.speed
     configuration.epoch = settings.epoch
+    configuration.accounts = DemoSettings.accountNames.count
     let simulator = try await SimulatorServer(configuration: configuration).start()
     return DemoServer(endpoint: simulator.endpoint, stop: { await simulator.stop() })
   }

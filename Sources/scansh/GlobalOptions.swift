@@ -20,8 +20,12 @@ extension Duration: @retroactive ExpressibleByArgument {
 /// Options every way of running scansh shares.
 struct GlobalOptions: ParsableArguments {
   @Option(help: "DescribeScans endpoint URL (https; plain http only to loopback).") var endpoint: String?
-  @Option(help: "Profile of aliyun-cli's ~/.aliyun/config.json (any mode: AK, StsToken, RamRoleArn, OIDC, …).")
+  @Option(
+    help: "Profile of aliyun-cli's ~/.aliyun/config.json (any mode); several, comma-separated, are read as one listing."
+  )
   var profile: String?
+  @Flag(help: "Read every profile of ~/.aliyun/config.json as one listing (demo mode: demo and demo-dev).")
+  var allProfiles = false
   @Option(help: "Region ID, shown in the prompt; every region uses the same endpoint.") var region: String?
   @Flag(help: "Use the built-in simulator even when credentials are configured.") var demo = false
   @Option(help: "Output format: \(LanguageReference.setting(.format).accepted).") var format: OutputFormat?
@@ -52,6 +56,7 @@ struct GlobalOptions: ParsableArguments {
     options.profile = profile
     options.region = region
     options.demo = demo
+    options.allProfiles = allProfiles
     options.format = format
     options.pageSize = pageSize
     options.concurrency = concurrency

@@ -60,6 +60,11 @@ struct SimCommand: ParsableCommand {
   var credentialLifetime = 3600
   @Option(help: "The OIDC token AssumeRoleWithOIDC accepts.") var oidcToken = "test-oidc-token"
   @Option(help: "The RAM role the instance metadata service reports.") var ecsRole = "scanner-role"
+  @Option(
+    help:
+      "Accounts served from this port: account N has key pair testidN/testsecretN and its own data (see /_sim/stats)."
+  )
+  var accounts = 1
 
   func validate() throws {
     guard (0...1).contains(throttleRate), (0...1).contains(errorRate) else {
@@ -67,6 +72,7 @@ struct SimCommand: ParsableCommand {
     }
     guard maxPageSize >= 1 else { throw ValidationError("--max-page-size must be at least 1") }
     guard clockSpeed >= 0 else { throw ValidationError("--clock-speed must not be negative") }
+    guard (1...64).contains(accounts) else { throw ValidationError("--accounts takes a number from 1 to 64") }
     if let epoch, DemoSettings.parseEpoch(epoch) == nil {
       throw ValidationError("--epoch: expected epoch milliseconds or yyyy-MM-ddTHH:mm:ssZ")
     }
@@ -92,6 +98,7 @@ struct SimCommand: ParsableCommand {
     configuration.credentialLifetime = credentialLifetime
     configuration.oidcToken = oidcToken
     configuration.ecsRole = ecsRole
+    configuration.accounts = accounts
     if let dataset {
       var reader = try ScanFileReader(path: dataset)
       var scans: [Scan] = []

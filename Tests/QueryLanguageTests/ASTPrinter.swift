@@ -98,6 +98,7 @@ enum ASTPrinter {
     case .help(let topic): "(help\(topic.map { " " + $0.value } ?? ""))"
     case .set(let name, let value): "(set \(name.value) \(print(value)))"
     case .show(let topic): "(show \(topic.value))"
+    case .use(let names): "(use " + names.map(\.value).joined(separator: ", ") + ")"
     case .explain(let pipeline): "(explain \(print(pipeline)))"
     case .history: "(history)"
     case .source(let path): "(source \(quote(path.value)))"

@@ -70,6 +70,7 @@ struct ParserTests {
     ("set pagesize 50", "(set pagesize #50)"), ("show fields", "(show fields)"),
     ("explain scans | count", "(explain (scans) | (count))"), ("history", "(history)"),
     ("source ci.scansh", "(source \"ci.scansh\")"), ("quit", "(exit)"),
+    ("use prod, staging", "(use prod, staging)"), ("use all", "(use all)"),
     ("scans; scans | count # counting\n\n  # only a comment\nhelp", "(scans)\n(scans) | (count)\n(help)"),
     ("scans |\n  first 2", "(scans) | (first 2)"),
     ("scans \\\n  | first 2", "(scans) | (first 2)"),

@@ -26,7 +26,7 @@ struct CompleterTests {
     ("sca‸", "-3 +'scans ' [\"scans\"]"),
     (
       "‸",
-      "-0 +nil [\"scans\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"exit\", \"quit\"]"
+      "-0 +nil [\"scans\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"use\", \"exit\", \"quit\"]"
     ),
     ("he‸", "-2 +'help ' [\"help\"]"),
     (

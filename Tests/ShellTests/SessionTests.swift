@@ -179,6 +179,7 @@ struct SessionTests {
           let harness = try SessionHarness(simulator, directory: folder, connection: connection)
           harness.session.watchClock = ManualClock()
           harness.session.history = { ["scans | count"] }
+          harness.session.options.useAccounts = { $0 }
           harness.session.settings.timeZone = .utc
           let result = await harness.run(example.statement)
           // A watch whose `until` does not hold within its `for` ends with 1; nothing else may fail.

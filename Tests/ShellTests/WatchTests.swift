@@ -50,6 +50,19 @@ struct WatchTests {
     return check
   }
 
+  /// With several accounts, the same ScanId in two accounts is two rows.
+  @Test func rowsAreKeyedByAccountAndScanId() {
+    let columns =
+      [Column(name: "Account", kind: .string), Column(name: "ScanId", kind: .string)] + Self.columns.dropFirst()
+    func row(_ account: String, _ id: String, _ status: String) -> Row {
+      Row(values: [.string(account), .string(id), .string("scan"), .string(status), .number(0)])
+    }
+    let before = [row("prod", "1", "running"), row("dev", "1", "running")]
+    let after = [row("prod", "1", "finished"), row("dev", "1", "running"), row("dev", "2", "waiting")]
+    let events = WatchDiff.events(previous: before, current: after, columns: columns)
+    #expect(events.map { "\($0.kind.rawValue) \($0.account ?? "-")/\($0.key)" } == ["added dev/2", "changed prod/1"])
+  }
+
   @Test func diffGolden() {
     let before = [Self.row("1", "running", 40), Self.row("2", "running", 90), Self.row("3", "waiting", 0)]
     let after = [Self.row("3", "running", 5), Self.row("1", "running", 40), Self.row("4", "running", 1)]

@@ -10,6 +10,9 @@ final class DiffStream: StageStream {
   private let shownPath: String
   private let columns: [Column]
   private let key: Int
+  /// Where the rows say their account; with a snapshot that has accounts too, rows are matched by
+  /// (Account, ScanId): the same ScanId in two accounts is two rows.
+  private let accountColumn: Int?
   private var snapshot: Snapshot?
   private var removed: [Row]?
 
@@ -25,18 +28,24 @@ final class DiffStream: StageStream {
     self.shownPath = shownPath
     self.columns = columns
     self.key = key
+    accountColumn = columns.firstIndex { $0.name == ScanField.account.apiName }
     super.init(upstream)
   }
 
   override func next() async throws -> Row? {
     if snapshot == nil { snapshot = try load() }
     while removed == nil, let row = try await upstream.next() {
-      guard let id = row.values[key]?.text else { continue }
+      guard var id = row.values[key]?.text else { continue }
+      if snapshot!.fields.contains(.account), let accountColumn {
+        id = (row.values[accountColumn]?.text ?? "") + "\u{1F}" + id
+      }
       guard let saved = snapshot!.rows.removeValue(forKey: id) else {
         return row.adding(.added, [])
       }
       let changed = columns.indices.filter { index in
-        guard index != key, let field = ScanField(apiName: columns[index].name), snapshot!.fields.contains(field) else {
+        guard index != key, index != accountColumn, let field = ScanField(apiName: columns[index].name),
+          snapshot!.fields.contains(field)
+        else {
           return false
         }
         return row.values[index] != saved[field]
@@ -64,7 +73,8 @@ final class DiffStream: StageStream {
     var snapshot = Snapshot()
     do {
       while let scan = try reader.next() {
-        guard let id = scan.scanId else { continue }
+        guard var id = scan.scanId else { continue }
+        if let account = scan[.account]?.text { id = account + "\u{1F}" + id }
         if snapshot.rows.updateValue(scan, forKey: id) == nil { snapshot.order.append(id) }
         for field in ScanField.allCases where scan[field] != nil { snapshot.fields.insert(field) }
       }

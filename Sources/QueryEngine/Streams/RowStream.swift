@@ -21,14 +21,20 @@ class StageStream: RowStream {
   func finish() async throws { try await upstream.finish() }
 }
 
-/// Rows from a scan listing.
+/// Rows from a scan listing, each marked with the account it came from.
 final class ListingStream: RowStream {
   private var iterator: ScanListing.Iterator
+  private let account: FieldValue
 
-  init(_ listing: ScanListing) { iterator = listing.makeAsyncIterator() }
+  init(_ listing: ScanListing, account: String) {
+    iterator = listing.makeAsyncIterator()
+    self.account = .string(account)
+  }
 
   func next() async throws -> Row? {
-    try await iterator.next().map { Row(values: $0.values) }
+    guard var scan = try await iterator.next() else { return nil }
+    scan[.account] = account
+    return Row(values: scan.values)
   }
 
   func finish() async throws {}

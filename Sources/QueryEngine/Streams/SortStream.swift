@@ -89,11 +89,14 @@ final class SortStream: StageStream {
 public enum EvaluationError: Error, Sendable, Equatable, CustomStringConvertible {
   case tooManyRowsToSort(Int)
   case tooManyDistinctValues(Int)
+  /// One account of several failed; the rows of the others were yielded first.
+  case accountFailed(account: String, ScanAPIError)
   case save(path: String, reason: String)
 
   public var description: String {
     switch self {
     case .tooManyRowsToSort(let limit): "sort holds at most \(limit) rows; filter with 'where' before sorting"
+    case .accountFailed(let account, let error): "account '\(account)': \(error)"
     case .tooManyDistinctValues(let limit):
       "distinct holds at most \(limit) combinations; filter with 'where' before it"
     case .save(let path, let reason): "cannot save to \(path): \(reason)"

@@ -26,11 +26,17 @@ public struct CredentialResolver: Sendable {
   }
 
   var configPath: String { nonEmpty("ALIBABA_CLOUD_CONFIG_FILE") ?? homeDirectory + "/.aliyun/config.json" }
-  var shownConfigPath: String {
+  public var shownConfigPath: String {
     nonEmpty("ALIBABA_CLOUD_CONFIG_FILE") ?? "~/.aliyun/config.json"
   }
   var iniPath: String {
     nonEmpty("ALIBABA_CLOUD_CREDENTIALS_FILE") ?? homeDirectory + "/.alibabacloud/credentials"
+  }
+
+  /// The names of aliyun-cli's profiles, in the file's order (`--all-profiles`).
+  public func profileNames() throws -> [String] {
+    var warnings: [String] = []
+    return try loadConfig(warnings: &warnings)?.profiles.map(\.name) ?? []
   }
 
   /// `warn` hears of problems as they are found, even when resolution then fails.

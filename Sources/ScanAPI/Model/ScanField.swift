@@ -7,6 +7,9 @@ public enum ScanField: Int, CaseIterable, Sendable, Hashable {
   case startDate, endDate, nextRunDate, lastSheduleDate, runtimeStart, runtimeEnd
   case targets, targetsOriginal, cronActive, jobStatistics, keyWords, period, interval
   case indexIntervalInMinute, siteIntervalInDay, refJobId, reportUrl, scanAll
+  /// The account a row was listed from: scansh's field, not the API's (a profile's name, `env`,
+  /// `demo`), so rows of several accounts stay apart.
+  case account
 
   public static let statuses = ["waiting", "finished", "running", "aborted", "invalid", "disabled"]
   public static let scanTypes = ["vuln", "content"]
@@ -40,6 +43,7 @@ public enum ScanField: Int, CaseIterable, Sendable, Hashable {
     case .refJobId: "RefJobId"
     case .reportUrl: "ReportUrl"
     case .scanAll: "ScanAll"
+    case .account: "Account"
     }
   }
 

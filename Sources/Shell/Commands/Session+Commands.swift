@@ -15,7 +15,7 @@ extension Session {
       case "settings": output.write(settings.lines.map { $0 + "\n" }.joined())
       case "fields": output.write(HelpText.fields)
       default:
-        let lines = options.connection.lines + (await options.credentialStatus())
+        let lines = await options.describeConnection?() ?? options.connection.lines
         output.write(lines.map { $0 + "\n" }.joined())
       }
     case .explain(let pipeline):
@@ -35,6 +35,11 @@ extension Session {
         .joined())
     case .source(let path):
       try await runSourced(path.value)
+    case .use(let names):
+      guard let useAccounts = options.useAccounts else {
+        throw ShellError.notAvailable("'use' needs accounts to choose from: aliyun-cli profiles, or demo mode")
+      }
+      options.accounts = try await useAccounts(names.map(\.value))
     case .exit:
       return .exit
     }

@@ -54,6 +54,7 @@ public enum Completer {
     case .settingValue(let name): LanguageReference.setting(named: name)?.suggestions ?? []
     case .showTopic: LanguageReference.showTopics
     case .helpTopic: LanguageReference.helpTopics
+    case .account: ["all"] + values(.account)
     }
   }
 

@@ -65,7 +65,7 @@ public actor Connection {
       }
       demo = server
       endpoint = try Endpoint(server.endpoint)
-      credentials = StaticCredentialProvider(ConnectionPlan.demoCredentials)
+      credentials = StaticCredentialProvider(ConnectionPlan.demoCredentials(account: settings.account))
       announceDemo(settings)
     }
     let made = ScanClient(

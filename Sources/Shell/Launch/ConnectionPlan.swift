@@ -20,6 +20,18 @@ public struct ConnectionPlan: Sendable, Equatable {
   /// The key pair demo mode signs with; the simulator's defaults, not a secret.
   public static let demoCredentials = Credentials(accessKeyId: "testid", accessKeySecret: "testsecret")
 
+  /// Demo account N's key pair, as `scansh sim --accounts` gives it.
+  public static func demoCredentials(account: Int) -> Credentials {
+    account == 0
+      ? demoCredentials : Credentials(accessKeyId: "testid\(account + 1)", accessKeySecret: "testsecret\(account + 1)")
+  }
+
+  /// The name of the account this plan connects: the profile's, `demo`, or `env`.
+  public var accountName: String {
+    if let demo { return DemoSettings.accountNames[demo.account] }
+    return summary.profile ?? "env"
+  }
+
   /// Resolves the plan; `warn` hears of problems found on the way (a config file others can read)
   /// even when resolution then fails. Throws `ScanAPIError` for configuration errors.
   public static func make(
@@ -27,7 +39,15 @@ public struct ConnectionPlan: Sendable, Equatable {
     warn: (String) -> Void
   ) throws -> ConnectionPlan {
     let resolved: ResolvedConnection
+    var demoAccount = 0
     if options.demo {
+      if let name = options.profile {
+        guard let index = DemoSettings.accountNames.firstIndex(of: name) else {
+          throw ScanAPIError.credentials(
+            "demo mode has the accounts \(DemoSettings.accountNames.joined(separator: " and ")), not '\(name)'")
+        }
+        demoAccount = index
+      }
       resolved = ResolvedConnection(spec: nil, source: .demo)
     } else {
       resolved = try CredentialResolver(environment: environment, homeDirectory: homeDirectory).resolve(
@@ -38,8 +58,9 @@ public struct ConnectionPlan: Sendable, Equatable {
     let timeout = options.timeout
     let maxConnections = max(8, options.concurrency ?? 8)
     guard resolved.spec != nil || endpointText != nil else {
-      let demo = DemoSettings(
+      var demo = DemoSettings(
         environment: environment, wallClock: wallClock, reason: options.demo ? .asked : .noCredentials)
+      demo.account = demoAccount
       var summary = ConnectionSummary(
         endpoint: "built-in simulator on loopback (demo mode)", profile: resolved.profileName, region: region,
         source: .demo, accessKeyId: nil, hasSecurityToken: false)

@@ -14,12 +14,16 @@ public struct DemoSettings: Sendable, Equatable {
   public static let seed: UInt64 = 7
   public static let scans = 240
   public static let defaultSpeed = 60.0
+  /// Demo mode's accounts, each with its own data, so several accounts can be tried too.
+  public static let accountNames = ["demo", "demo-dev"]
 
   public var seed = DemoSettings.seed
   public var scans = DemoSettings.scans
   public var epoch: Date
   public var speed: Double
   public var reason: Reason
+  /// Which of `accountNames` this connection signs as.
+  public var account = 0
 
   /// `SCANSH_DEMO_EPOCH` (epoch milliseconds or `yyyy-MM-ddTHH:mm:ssZ`) and
   /// `SCANSH_DEMO_CLOCK_SPEED` make a demo reproducible; otherwise the current minute, at 60×.

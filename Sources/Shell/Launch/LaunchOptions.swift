@@ -5,6 +5,8 @@ public struct LaunchOptions: Sendable, Equatable {
   public var endpoint: String?
   public var profile: String?
   public var region: String?
+  /// `--all-profiles`: every profile of aliyun-cli's config file, as several accounts.
+  public var allProfiles = false
   /// `--demo`: the built-in simulator even when credentials are configured.
   public var demo = false
   public var format: OutputFormat?

@@ -1,6 +1,7 @@
 import Foundation
 import QueryLanguage
 import ScanAPI
+import Synchronization
 
 /// Wires a session from the command line's options and runs scripts, or the REPL when `scripts`
 /// is nil. The executable parses options and calls this; everything with a rule in it is here.
@@ -12,37 +13,48 @@ public enum Launcher {
     let output = FileDescriptorSink.standardOutput
     let progress = ProgressLine(sink: errors)
     let stats = RequestStats()
-    let plan: ConnectionPlan
-    do {
+    let events = ClientEventReporter.sink(verbose: options.verbose, errors: errors, progress: progress, stats: stats)
+    let announced = Mutex(false)
+    let made = Blocking.run {
       // Warnings are printed as found: a config others can read matters even when it then fails.
-      plan = try ConnectionPlan.make(
-        options: options, environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(),
-        wallClock: Date(), warn: { errors.write("warning: \($0)\n") })
+      try await AccountDirectory(
+        options: options, environment: environment, events: events, startDemo: startDemo,
+        announceDemo: { demo in
+          // The REPL's banner says it; a script's output should not be mistaken for a real account's.
+          let first = announced.withLock { done in
+            defer { done = true }
+            return !done
+          }
+          if scripts != nil, first { errors.write(demo.notice) }
+        },
+        warn: { errors.write("warning: \($0)\n") })
+    }
+    let directory: AccountDirectory
+    do {
+      directory = try made.result.get()
     } catch {
       let report = Presenter.report(error)
       errors.write(report.text)
       return report.code
     }
-    let connection = Connection(
-      plan: plan,
-      events: ClientEventReporter.sink(verbose: options.verbose, errors: errors, progress: progress, stats: stats),
-      startDemo: startDemo,
-      announceDemo: { demo in
-        // The REPL's banner says it; a script's output should not be mistaken for a real account's.
-        if scripts != nil { errors.write(demo.notice) }
-      })
-    var sessionOptions = Session.Options(connection: plan.summary, format: options.format)
+    guard
+      case .success(let (primary, accounts)) = Blocking.run({ (await directory.primary, await directory.selected) })
+        .result
+    else { return .internalError }
+    var sessionOptions = Session.Options(connection: primary.plan.summary, format: options.format)
+    sessionOptions.accounts = accounts
     sessionOptions.keepGoing = options.keepGoing
     sessionOptions.colorAllowed = !options.noColor && (environment["NO_COLOR"] ?? "").isEmpty
     sessionOptions.outputIsTerminal = isatty(1) != 0
     sessionOptions.terminalWidth = { TerminalSize.columns() }
     sessionOptions.terminalHeight = { TerminalSize.rows() }
     sessionOptions.interactive = scripts == nil
-    sessionOptions.credentialStatus = { await connection.credentialLines() }
+    sessionOptions.describeConnection = { await directory.describe() }
+    sessionOptions.useAccounts = { try await directory.use($0) }
     sessionOptions.pagerCommand = options.noPager ? nil : Pager.command(environment: environment)
     let session = Session(
-      options: sessionOptions, output: output, errors: errors, client: { try await connection.client() },
-      now: { connection.now() })
+      options: sessionOptions, output: output, errors: errors, accounts: { try await directory.clients() },
+      now: { primary.now() })
     session.requestStats = stats
     let historyFile = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
     // Scripts can list the interactive shell's history too; the REPL keeps it current.
@@ -54,12 +66,12 @@ public enum Launcher {
       session.progress = progress
       let repl = REPL(session: session, historyFile: historyFile, output: output, errors: errors, progress: progress)
       let code = repl.run()
-      _ = Blocking.run { await connection.close() }
+      _ = Blocking.run { await directory.closeAll() }
       return code
     }
     let (result, cancelled) = Blocking.runInterruptibly {
       let result = await session.run(scripts)
-      await connection.close()
+      await directory.closeAll()
       return result.code
     }
     let code = (try? result.get()) ?? .interrupted

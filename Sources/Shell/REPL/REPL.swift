@@ -28,7 +28,14 @@ public final class REPL {
     entries = HistoryEntries(historyFile?.load() ?? [])
   }
 
-  public var primaryPrompt: String { "scansh(\(session.options.connection.promptName))> " }
+  public var primaryPrompt: String { "scansh(\(Self.promptName(session.options)))> " }
+
+  /// `demo`, `prod@cn-hangzhou`; with several accounts `prod+staging`, and past three `prod+3`.
+  static func promptName(_ options: Session.Options) -> String {
+    let accounts = options.accounts
+    guard accounts.count > 1 else { return options.connection.promptName }
+    return accounts.count <= 3 ? accounts.joined(separator: "+") : "\(accounts[0])+\(accounts.count - 1)"
+  }
 
   public static func banner(_ connection: ConnectionSummary) -> String {
     let target =

@@ -7,7 +7,7 @@ import Vocabulary
 /// Bounded per field, first seen kept.
 public final class KnownValues: Sendable {
   public static let fields: [ScanField] =
-    [.scanId, .name, .targets] + ScanField.allCases.filter { !$0.kind.knownValues.isEmpty }
+    [.scanId, .name, .targets, .account] + ScanField.allCases.filter { !$0.kind.knownValues.isEmpty }
   public static let capacity = 50_000
 
   private let values = Mutex<[ScanField: (ordered: [String], set: Set<String>)]>([:])

@@ -48,6 +48,7 @@ public enum Presenter {
     switch error {
     case .tooManyRowsToSort, .tooManyDistinctValues: .usage
     case .save: .io
+    case .accountFailed(_, let error): code(for: error)
     }
   }
 

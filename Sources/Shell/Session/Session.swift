@@ -22,8 +22,12 @@ public final class Session: @unchecked Sendable {
     public var directory: URL?
     /// Running the REPL: a watch keeps trying after failed ticks until Ctrl-C.
     public var interactive = false
-    /// Lines `show config` adds about the credentials in use now (when temporary ones expire).
-    public var credentialStatus: @Sendable () async -> [String] = { [] }
+    /// The accounts in use, in order (one, unless `--profile a,b`, `--all-profiles` or `use`).
+    public var accounts: [String] = []
+    /// `show config`: each account's connection and credentials; nil for `connection.lines`.
+    public var describeConnection: (@Sendable () async -> [String])?
+    /// `use NAME, …`: switches the accounts and returns the names now in use.
+    public var useAccounts: (@Sendable ([String]) async throws -> [String])?
     /// What long results on a terminal go through (`$PAGER`, else `less -FRXK`); nil for none.
     public var pagerCommand: String?
 
@@ -65,13 +69,24 @@ public final class Session: @unchecked Sendable {
 
   public init(
     options: Options, output: any TextSink, errors: any TextSink,
-    client: @escaping @Sendable () async throws -> ScanClient, now: @escaping @Sendable () -> Date = { Date() }
+    accounts: @escaping @Sendable () async throws -> [AccountClient], now: @escaping @Sendable () -> Date = { Date() }
   ) {
     self.options = options
     self.output = output
     self.errors = errors
-    self.evaluator = Evaluator(client: client, directory: options.directory)
+    self.evaluator = Evaluator(accounts: accounts, directory: options.directory)
     self.now = now
+  }
+
+  /// One account: its rows' `Account` is `options.accounts`' first name, else `env`.
+  public convenience init(
+    options: Options, output: any TextSink, errors: any TextSink,
+    client: @escaping @Sendable () async throws -> ScanClient, now: @escaping @Sendable () -> Date = { Date() }
+  ) {
+    let name = options.accounts.first ?? "env"
+    self.init(
+      options: options, output: output, errors: errors,
+      accounts: { [AccountClient(name: name, client: try await client())] }, now: now)
   }
 
   /// Parses and checks every statement first; with any error, reports them all and runs nothing.
@@ -133,7 +148,8 @@ public final class Session: @unchecked Sendable {
         do throws(Diagnostic) { try scratch.apply(name: name, value: value) } catch { diagnostics.append(error) }
       case .command(.help(let topic?)):
         do throws(Diagnostic) { _ = try HelpText.topic(topic) } catch { diagnostics.append(error) }
-      case .command(.help(nil)), .command(.show), .command(.history), .command(.source), .command(.exit):
+      case .command(.help(nil)), .command(.show), .command(.history), .command(.source), .command(.use),
+        .command(.exit):
         break
       }
     }

@@ -97,7 +97,9 @@ extension Session {
     var lookups = 0
     var result: [WatchEvent] = []
     for var event in events {
-      if event.kind == .removed, lookups < 20, !event.key.isEmpty, let client = try? await evaluator.client() {
+      if event.kind == .removed, lookups < 20, !event.key.isEmpty, let accounts = try? await evaluator.accounts(),
+        let client = (accounts.first { $0.name == event.account } ?? accounts.first)?.client
+      {
         lookups += 1
         if let page = try? await client.describeScans(
           DescribeScansRequest(scanId: event.key), wanted: FieldSet([.scanId, .status])

@@ -21,6 +21,8 @@ public struct WatchEvent: Sendable, Equatable {
   public var changes: [Change]
   /// For `removed`: where the row went (`finished`, `aborted`, …, or `gone`), when known.
   public var reason: String?
+  /// The row's account, when rows carry one: the same ScanId in two accounts is two rows.
+  public var account: String?
 
   public init(kind: Kind, key: String, row: Row, changes: [Change] = [], reason: String? = nil) {
     self.kind = kind
@@ -42,28 +44,49 @@ public enum WatchDiff {
     row.values.indices.contains(column) ? row.values[column]?.text ?? "" : ""
   }
 
+  /// Rows are the same row across ticks when their (Account, ScanId) are.
+  struct Identity: Hashable, Comparable {
+    var account: String
+    var key: String
+
+    static func < (a: Identity, b: Identity) -> Bool { (a.account, a.key) < (b.account, b.key) }
+  }
+
+  static func identity(_ row: Row, keyColumn: Int, accountColumn: Int?) -> Identity {
+    let account = accountColumn.flatMap { row.values.indices.contains($0) ? row.values[$0]?.text : nil }
+    return Identity(account: account ?? "", key: key(row, column: keyColumn))
+  }
+
   public static func events(previous: [Row]?, current: [Row], columns: [Column]) -> [WatchEvent] {
     let keyColumn = keyColumn(columns)
-    var before: [String: Row] = [:]
-    for row in previous ?? [] { before[key(row, column: keyColumn)] = row }
-    var events: [WatchEvent] = []
-    var seen = Set<String>()
+    let accountColumn = columns.firstIndex { $0.name == ScanField.account.apiName }
+    func event(_ kind: WatchEvent.Kind, _ row: Row, _ identity: Identity, changes: [WatchEvent.Change] = [])
+      -> WatchEvent
+    {
+      var event = WatchEvent(kind: kind, key: identity.key, row: row, changes: changes)
+      event.account = identity.account.isEmpty ? nil : identity.account
+      return event
+    }
+    var before: [Identity: Row] = [:]
+    for row in previous ?? [] { before[identity(row, keyColumn: keyColumn, accountColumn: accountColumn)] = row }
+    var events: [(Identity, WatchEvent)] = []
+    var seen = Set<Identity>()
     for row in current {
-      let rowKey = key(row, column: keyColumn)
-      guard seen.insert(rowKey).inserted else { continue }
-      guard let old = before[rowKey] else {
-        events.append(WatchEvent(kind: .added, key: rowKey, row: row))
+      let rowIdentity = identity(row, keyColumn: keyColumn, accountColumn: accountColumn)
+      guard seen.insert(rowIdentity).inserted else { continue }
+      guard let old = before[rowIdentity] else {
+        events.append((rowIdentity, event(.added, row, rowIdentity)))
         continue
       }
       let changes = columns.indices.compactMap { index -> WatchEvent.Change? in
         old.values[index] == row.values[index]
           ? nil : WatchEvent.Change(column: index, old: old.values[index], new: row.values[index])
       }
-      if !changes.isEmpty { events.append(WatchEvent(kind: .changed, key: rowKey, row: row, changes: changes)) }
+      if !changes.isEmpty { events.append((rowIdentity, event(.changed, row, rowIdentity, changes: changes))) }
     }
-    let removed = before.filter { !seen.contains($0.key) }.map {
-      WatchEvent(kind: .removed, key: $0.key, row: $0.value)
-    }
-    return (events + removed).sorted { ($0.kind == .removed ? 1 : 0, $0.key) < ($1.kind == .removed ? 1 : 0, $1.key) }
+    let removed = before.filter { !seen.contains($0.key) }.map { ($0.key, event(.removed, $0.value, $0.key)) }
+    return (events + removed).sorted {
+      ($0.1.kind == .removed ? 1 : 0, $0.0) < ($1.1.kind == .removed ? 1 : 0, $1.0)
+    }.map(\.1)
   }
 }

@@ -1,0 +1,113 @@
+import ScanAPI
+import Vocabulary
+
+/// Several accounts as one listing: each account is read concurrently with its own paging window
+/// and throttling state, at most `maxAccountsAtOnce` of them at a time (so `--concurrency` requests
+/// per account stay a reasonable total), and rows come out grouped by account in the order the
+/// accounts were named. Rows of an account not yet reached wait in memory.
+///
+/// An account that fails does not stop the others: their rows still come, and at the end the
+/// failure is thrown, naming the account, so `expect`, `watch … until` and `save` never take
+/// partial data for a whole.
+final class AccountsStream: RowStream {
+  static let maxAccountsAtOnce = 4
+
+  private let names: [String]
+  private var streams: [AsyncThrowingStream<Scan, any Error>]
+  private var tasks: [Task<Void, Never>] = []
+  private var index = 0
+  private var iterator: AsyncThrowingStream<Scan, any Error>.AsyncIterator?
+  private var failure: EvaluationError?
+
+  init(accounts: [AccountClient], request: DescribeScansRequest, options: ScanListing.Options) {
+    names = accounts.map(\.name)
+    let gate = AccountGate(permits: Self.maxAccountsAtOnce)
+    var streams: [AsyncThrowingStream<Scan, any Error>] = []
+    for account in accounts {
+      let (stream, continuation) = AsyncThrowingStream<Scan, any Error>.makeStream()
+      streams.append(stream)
+      let listing = ScanListing(client: account.client, request: request, options: options)
+      tasks.append(
+        Task {
+          await gate.enter()
+          defer { Task { await gate.leave() } }
+          do {
+            for try await scan in listing { continuation.yield(scan) }
+            continuation.finish()
+          } catch {
+            continuation.finish(throwing: error)
+          }
+        })
+    }
+    self.streams = streams
+  }
+
+  deinit { for task in tasks { task.cancel() } }
+
+  func next() async throws -> Row? {
+    while index < streams.count {
+      if iterator == nil { iterator = streams[index].makeAsyncIterator() }
+      do {
+        if var scan = try await iterator!.next() {
+          scan[.account] = .string(names[index])
+          return Row(values: scan.values)
+        }
+      } catch let error as ScanAPIError {
+        // The first failure is the one reported; the other accounts go on.
+        failure = failure ?? .accountFailed(account: names[index], error)
+      }
+      index += 1
+      iterator = nil
+    }
+    if let failure { throw failure }
+    return nil
+  }
+
+  func finish() async throws {
+    for task in tasks { task.cancel() }
+  }
+
+  /// Runs `body` for every account at once and collects the results in account order; the first
+  /// account to fail names the failure.
+  static func gather<T: Sendable>(
+    _ accounts: [AccountClient], _ body: @escaping @Sendable (AccountClient) async throws -> T
+  ) async throws -> [T] {
+    try await withThrowingTaskGroup(of: (Int, Result<T, any Error>).self) { group in
+      for (index, account) in accounts.enumerated() {
+        group.addTask {
+          do { return (index, .success(try await body(account))) } catch { return (index, .failure(error)) }
+        }
+      }
+      var results = [Result<T, any Error>?](repeating: nil, count: accounts.count)
+      for try await (index, result) in group { results[index] = result }
+      return try results.enumerated().map { index, result in
+        switch result! {
+        case .success(let value): return value
+        case .failure(let error as ScanAPIError) where accounts.count > 1:
+          throw EvaluationError.accountFailed(account: accounts[index].name, error)
+        case .failure(let error): throw error
+        }
+      }
+    }
+  }
+}
+
+/// At most `permits` accounts read at once.
+private actor AccountGate {
+  private var permits: Int
+  private var waiting: [CheckedContinuation<Void, Never>] = []
+
+  init(permits: Int) { self.permits = permits }
+
+  func enter() async {
+    if permits > 0 {
+      permits -= 1
+      return
+    }
+    await withCheckedContinuation { waiting.append($0) }
+  }
+
+  func leave() {
+    if waiting.isEmpty { permits += 1 } else { waiting.removeFirst().resume() }
+  }
+}

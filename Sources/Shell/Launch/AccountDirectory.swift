@@ -1,0 +1,141 @@
+import Foundation
+import QueryEngine
+import ScanAPI
+
+/// The accounts a session reads: one connection per account, made when first named, and the
+/// current selection (`--profile a,b`, `--all-profiles`, `use …`). Demo mode's accounts share one
+/// simulator.
+public actor AccountDirectory {
+  private let options: LaunchOptions
+  private let environment: [String: String]
+  private let events: ClientEventSink
+  private let demo: SharedDemo
+  private let announceDemo: @Sendable (DemoSettings) -> Void
+  private let warn: @Sendable (String) -> Void
+  private var connections: [String: Connection] = [:]
+  /// Demo mode, asked for or for want of credentials: every name is one of demo's accounts.
+  private var isDemo = false
+  public private(set) var selected: [String] = []
+
+  /// Resolves the accounts named on the command line; throws for configuration errors.
+  public init(
+    options: LaunchOptions, environment: [String: String], events: @escaping ClientEventSink,
+    startDemo: @escaping DemoStarter, announceDemo: @escaping @Sendable (DemoSettings) -> Void,
+    warn: @escaping @Sendable (String) -> Void
+  ) async throws {
+    self.options = options
+    self.environment = environment
+    self.events = events
+    self.demo = SharedDemo(start: startDemo)
+    self.announceDemo = announceDemo
+    self.warn = warn
+    let names: [String?]
+    if options.allProfiles {
+      names = try Self.allProfiles(options: options, environment: environment)
+    } else if let profile = options.profile, profile.contains(",") {
+      names = Self.split(profile)
+    } else {
+      names = [options.profile]
+    }
+    selected = try names.map { try connection(for: $0).plan.accountName }
+  }
+
+  /// `a, b` or `a,b` as names.
+  static func split(_ text: String) -> [String] {
+    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+  }
+
+  /// Every profile of aliyun-cli's config file; in demo mode, demo's accounts.
+  static func allProfiles(options: LaunchOptions, environment: [String: String]) throws -> [String] {
+    if options.demo { return DemoSettings.accountNames }
+    let resolver = CredentialResolver(
+      environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+    let names = try resolver.profileNames()
+    guard !names.isEmpty else {
+      throw ScanAPIError.credentials("--all-profiles: \(resolver.shownConfigPath) has no profiles")
+    }
+    return names
+  }
+
+  /// The connection of an account, made on first use (nil: the one the chain finds by itself).
+  private func connection(for name: String?) throws -> Connection {
+    if let name, let known = connections[name] { return known }
+    var own = options
+    own.profile = name
+    own.demo = options.demo || isDemo
+    let plan = try ConnectionPlan.make(
+      options: own, environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(),
+      wallClock: Date(), warn: warn)
+    if let known = connections[plan.accountName] { return known }
+    isDemo = isDemo || plan.demo != nil
+    let demo = demo
+    let connection = Connection(
+      plan: plan, events: events, startDemo: { settings in try await demo.server(settings) },
+      announceDemo: announceDemo)
+    connections[plan.accountName] = connection
+    return connection
+  }
+
+  /// Switches the session's accounts (`use a, b`, `use all`); returns the names now in use.
+  public func use(_ names: [String]) throws -> [String] {
+    let wanted =
+      names.count == 1 && names[0].lowercased() == "all"
+      ? try Self.allProfiles(options: options, environment: environment) : names
+    selected = try wanted.map { try connection(for: $0).plan.accountName }
+    return selected
+  }
+
+  /// The clients of the selected accounts, in order.
+  public func clients() async throws -> [AccountClient] {
+    var clients: [AccountClient] = []
+    for name in selected {
+      guard let connection = connections[name] else { continue }
+      clients.append(AccountClient(name: name, client: try await connection.client()))
+    }
+    return clients
+  }
+
+  /// The first selected account's connection: its clock is the session's.
+  public var primary: Connection { connections[selected[0]]! }
+
+  /// `show config`: each selected account, its connection and credentials.
+  public func describe() async -> [String] {
+    var lines: [String] = []
+    for name in selected {
+      guard let connection = connections[name] else { continue }
+      if selected.count > 1 { lines.append("account      \(name)") }
+      lines += connection.plan.summary.lines + (await connection.credentialLines())
+      if selected.count > 1, name != selected.last { lines.append("") }
+    }
+    return lines
+  }
+
+  public func closeAll() async {
+    for connection in connections.values { await connection.close() }
+    await demo.stop()
+  }
+}
+
+/// Demo mode's one simulator, started when the first demo account needs it, serving every demo
+/// account.
+actor SharedDemo {
+  private let start: DemoStarter
+  private var running: Task<DemoServer, any Error>?
+
+  init(start: @escaping DemoStarter) { self.start = start }
+
+  func server(_ settings: DemoSettings) async throws -> DemoServer {
+    if running == nil {
+      let start = start
+      running = Task { try await start(settings) }
+    }
+    let server = try await running!.value
+    // Each connection stops its own; the shared one stops once, at the end.
+    return DemoServer(endpoint: server.endpoint, stop: {})
+  }
+
+  func stop() async {
+    guard let running, let server = try? await running.value else { return }
+    await server.stop()
+  }
+}
