@@ -73,6 +73,9 @@ struct AccountTests {
       #expect(log.contains("\"AccessKeyId\":\"\(key)\""), "\(key)")
     }
     #expect(log.components(separatedBy: "\"StatusList.1\":\"running\"").count - 1 == 4)
+    let explained = try await Self.run(
+      simulator, home, ["--all-profiles", "-c", "explain scans where status = running | count"])
+    #expect(explained.stdout.hasSuffix("accounts  prod, staging, dev: the requests above for each, at once\n"))
   }
 
   @Test func oneAccountFailingIsNamedAndNothingIsSaved() async throws {

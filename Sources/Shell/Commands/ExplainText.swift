@@ -4,7 +4,7 @@ import ScanAPI
 
 /// `explain`: what goes to the API, what the client does, how many requests to expect.
 enum ExplainText {
-  static func render(_ plan: Plan, pipeline: Pipeline, source: SourceText) -> String {
+  static func render(_ plan: Plan, pipeline: Pipeline, source: SourceText, accounts: [String] = []) -> String {
     var lines: [String] = []
     switch plan.input {
     case .listing(let request, let options):
@@ -25,6 +25,10 @@ enum ExplainText {
     client += plan.clientStages
     lines.append("client    " + (client.isEmpty ? "(nothing)" : client.joined(separator: "\n          ")))
     lines.append("requests  " + plan.requests)
+    if accounts.count > 1, case .file = plan.input {
+    } else if accounts.count > 1 {
+      lines.append("accounts  \(accounts.joined(separator: ", ")): the requests above for each, at once")
+    }
     return lines.map { $0 + "\n" }.joined()
   }
 }
