@@ -80,7 +80,7 @@ struct CredentialChainTests {
     #expect(role.stsEndpoint == "http://127.0.0.1:9/")
     #expect(role.sessionName == "scansh-1793610000")
     #expect(
-      CredentialTestsSupport.message { try home.resolve(profile: "loop") }
+      CredentialTests.message { try home.resolve(profile: "loop") }
         == "profile 'loop': source_profile 'loop' leads back to itself")
   }
 
@@ -123,18 +123,18 @@ struct CredentialChainTests {
   @Test func failuresNameWhatFailed() throws {
     let home = try Home(config: Self.config)
     #expect(
-      CredentialTestsSupport.message { try home.resolve(profile: "stale") }
+      CredentialTests.message { try home.resolve(profile: "stale") }
         == "profile 'stale' (OAuth): its cached STS credentials expired at 2026-11-02T06:13:20Z; sign in again with aliyun-cli (aliyun configure --profile stale --mode OAuth)"
     )
     #expect(
-      CredentialTestsSupport.message { try home.resolve(profile: "short") }
+      CredentialTests.message { try home.resolve(profile: "short") }
         == "expired_seconds is 600, but STS takes at least 900")
     #expect(
-      CredentialTestsSupport.message { try home.resolve(profile: "odd") }
+      CredentialTests.message { try home.resolve(profile: "odd") }
         == "profile 'odd' uses mode 'Biometric', which scansh does not support (AK, StsToken, RamRoleArn, ChainableRamRoleArn, EcsRamRole, OIDC, CredentialsURI, External, CloudSSO, OAuth)"
     )
     #expect(
-      CredentialTestsSupport.message {
+      CredentialTests.message {
         try home.resolve(["ALIBABA_CLOUD_DISABLE_EXTERNAL_PROCESS": "true"], profile: "ext")
       } == "profile 'ext' (External) is turned off by ALIBABA_CLOUD_DISABLE_EXTERNAL_PROCESS")
   }
@@ -213,16 +213,5 @@ struct CredentialChainTests {
     #expect(throws: ScanAPIError.self) { try Endpoint("http://sts.aliyuncs.com/") }
     #expect(throws: ScanAPIError.self) { try Endpoint.metadata("http://169.254.169.254") }
     #expect(try Endpoint.metadata("http://100.100.100.200").description == "http://100.100.100.200/")
-  }
-}
-
-enum CredentialTestsSupport {
-  static func message(_ body: () throws -> Any) -> String? {
-    do {
-      _ = try body()
-      return nil
-    } catch {
-      return "\(error)"
-    }
   }
 }

@@ -165,18 +165,6 @@ final class Pager: TextSink, @unchecked Sendable {
       }
       pthread_sigmask(SIG_SETMASK, &previous, nil)
     }
-    var text = text
-    text.withUTF8 { bytes in
-      var offset = 0
-      while offset < bytes.count {
-        let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0, errno == EINTR { continue }
-        guard written > 0 else {
-          closed = true
-          return
-        }
-        offset += written
-      }
-    }
+    if !FileDescriptorSink.write(text, to: descriptor) { closed = true }
   }
 }

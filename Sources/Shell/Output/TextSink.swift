@@ -15,16 +15,21 @@ public struct FileDescriptorSink: TextSink {
   public static let standardOutput = FileDescriptorSink(1)
   public static let standardError = FileDescriptorSink(2)
 
-  public func write(_ text: String) {
+  public func write(_ text: String) { _ = Self.write(text, to: descriptor) }
+
+  /// Writes all of `text`, retrying short and interrupted writes; false when the descriptor
+  /// refuses (a closed pipe, a full disk).
+  static func write(_ text: String, to descriptor: Int32) -> Bool {
     var text = text
-    text.withUTF8 { bytes in
+    return text.withUTF8 { bytes in
       var offset = 0
       while offset < bytes.count {
         let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
         if written < 0, errno == EINTR { continue }
-        if written <= 0 { return }
+        if written <= 0 { return false }
         offset += written
       }
+      return true
     }
   }
 }
