@@ -225,6 +225,14 @@ struct CredentialModeTests {
     for output in [forbidden, unknown, unreachable, plain] { Self.expectNoSecrets(output) }
   }
 
+  @Test func aBrokenConfigFileIsPlaced() async throws {
+    let home = try Home()
+    try home.write("{\"current\": \"p\",\n  \"profiles\": [}\n", to: "/.aliyun/config.json")
+    let output = try await Scansh.run(["-c", "scans | count"], environment: Scansh.environment(["HOME": home.path]))
+    #expect(output.status == 2)
+    #expect(output.stderr == "error: ~/.aliyun/config.json:2:16: not valid JSON: unexpected '}'\n")
+  }
+
   @Test func demoModeSaysWhyItIsOn() async throws {
     let home = try Home()
     let none = try await Scansh.run(

@@ -86,6 +86,14 @@ struct CredentialTests {
     #expect(try emptyCurrent.resolve().credentials == nil)
   }
 
+  /// A config file that is not JSON: the error says where, as an editor counts.
+  @Test func brokenJSONIsPlaced() throws {
+    let home = try Home(config: "{\"current\": \"p\",\n  \"profiles\": [\n    {\"name\": \"p\" \"mode\": \"AK\"}\n]}\n")
+    #expect(
+      Self.message { try home.resolve() }
+        == "~/.aliyun/config.json:3:18: not valid JSON: expected ',' or '}', found '\"'")
+  }
+
   @Test func clearErrors() throws {
     let home = try Home(config: Self.config)
     #expect(

@@ -159,6 +159,11 @@ public struct CredentialResolver: Sendable {
         "\(shownConfigPath) is readable by others (mode \(String(mode & 0o777, radix: 8))); "
           + "run: chmod 600 \(shownConfigPath)")
     }
+    // Where the JSON breaks, as a line and column an editor can go to.
+    if let syntax = Self.syntaxError(in: data) {
+      let (line, column) = Self.location(of: syntax.offset, in: data)
+      throw ScanAPIError.credentials("\(shownConfigPath):\(line):\(column): not valid JSON: \(syntax.message)")
+    }
     do {
       return try JSONDecoder().decode(AliyunConfigFile.self, from: data)
     } catch {
@@ -307,5 +312,31 @@ public struct CredentialResolver: Sendable {
       )
     }
     return ResolvedConnection(spec: spec, source: source)
+  }
+
+  /// The first syntax error of a JSON document, if any.
+  static func syntaxError(in data: Data) -> JSONSyntaxError? {
+    data.withUnsafeBytes { raw -> JSONSyntaxError? in
+      var reader = JSONReader(raw.bindMemory(to: UInt8.self))
+      do {
+        try reader.skipValue()
+        reader.skipWhitespace()
+        guard reader.isAtEnd else { return reader.error("unexpected content after the JSON document") }
+        return nil
+      } catch let error as JSONSyntaxError {
+        return error
+      } catch {
+        return nil
+      }
+    }
+  }
+
+  /// 1-based line and column (in characters) of a byte offset.
+  static func location(of offset: Int, in data: Data) -> (line: Int, column: Int) {
+    let before = data.prefix(max(0, min(offset, data.count)))
+    let line = before.filter { $0 == 0x0A }.count + 1
+    let lineStart = before.lastIndex(of: 0x0A).map { $0 + 1 } ?? before.startIndex
+    let column = String(decoding: before[lineStart...], as: UTF8.self).count + 1
+    return (line, column)
   }
 }
