@@ -35,6 +35,13 @@ public protocol RowFormatter {
   mutating func format(_ row: Row) -> String?
   /// What remains to print after the last row.
   mutating func finish() -> String
+  /// What to print when the rows stop on an error: enough to leave the output well-formed (a
+  /// JSON array closed), never a summary of a result that is not whole.
+  mutating func abort() -> String
+}
+
+extension RowFormatter {
+  public mutating func abort() -> String { "" }
 }
 
 public enum Formatting {

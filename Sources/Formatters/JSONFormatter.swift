@@ -28,6 +28,11 @@ struct JSONFormatter: RowFormatter {
     if lines || context.isCount { return "" }
     return count == 0 ? "[]\n" : "\n]\n"
   }
+
+  /// An array that was opened is closed: what was printed stays valid JSON.
+  mutating func abort() -> String {
+    lines || context.isCount || count == 0 ? "" : "\n]\n"
+  }
 }
 
 /// RFC 4180 CSV (CRLF, quotes doubled) or TSV (tabs and newlines escaped), with a header row.

@@ -189,6 +189,30 @@ struct FaultTests {
     #expect(none.stderr == "")
   }
 
+  /// A large file with one bad line in its middle: the error names the line, and the JSON printed
+  /// before it is closed, never left half an array.
+  @Test func aBadLineInALargeLoadIsNamedAndTheJSONStaysWhole() async throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-big-\(UUID().uuidString).ndjson")
+      .path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let lines = 60_000
+    var text = ""
+    text.reserveCapacity(lines * 340)
+    for index in 1...lines {
+      text +=
+        index == lines / 2
+        ? "{\"ScanId\":\"broken\",\n"
+        : #"{"ScanId":"\#(index)","Name":"prod-shop-weekly scan of many targets","Status":"finished","ScanType":"vuln","RunPercent":100,"StartDate":1793610000000,"Targets":["shop.example.com","203.0.113.9"],"KeyWords":"a,b,c"}"#
+          + "\n"
+    }
+    try text.write(toFile: path, atomically: false, encoding: .utf8)
+    let output = try await Scansh.run(["-c", "load '\(path)' | format json"], environment: Scansh.environment())
+    #expect(output.status == 2)
+    #expect(output.stderr.hasPrefix("error: cannot load \(path):\(lines / 2): invalid JSON: unexpected end of JSON"))
+    let printed = try JSONSerialization.jsonObject(with: Data(output.stdout.utf8)) as? [[String: Any]]
+    #expect(printed?.count == lines / 2 - 1)
+  }
+
   @Test func anInterruptedSaveLeavesNothing() async throws {
     let simulator = try SimulatorProcess(["--latency", "30s"])
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-save-\(UUID().uuidString)")

@@ -75,6 +75,7 @@ extension Session {
       }
       try await stream.finish()
     } catch {
+      if !plan.isSilent { writer.write(formatter.abort()) }
       writer.flush()
       // Interrupted: the pager goes too. Failed: what came is shown first.
       if error is CancellationError { pager?.abandon() } else { await pager?.finish() }
