@@ -113,6 +113,10 @@ struct CredentialTests {
         == "ALIBABA_CLOUD_ACCESS_KEY_ID is set but ALIBABA_CLOUD_ACCESS_KEY_SECRET is not")
     #expect(
       Self.message { try Home(config: "{not json").resolve() }
+        == "~/.aliyun/config.json:1:2: not valid JSON: expected a quoted key, found 'n'")
+    // Valid JSON of the wrong shape.
+    #expect(
+      Self.message { try Home(config: #"{"profiles": 3}"#).resolve() }
         == "~/.aliyun/config.json is not a valid aliyun-cli config file")
   }
 
