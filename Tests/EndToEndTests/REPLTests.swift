@@ -79,6 +79,31 @@ struct REPLTests {
     #expect(try await terminal.waitForExit() == 0)
   }
 
+  /// A history file that cannot be written is said once and the session goes on; one that holds
+  /// garbage loads with the bad lines skipped and said once.
+  @Test func historyTroubleIsSaidOnceAndTheSessionGoesOn() async throws {
+    let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-blocker-\(UUID().uuidString)")
+    try Data("x".utf8).write(to: blocker)
+    defer { try? FileManager.default.removeItem(at: blocker) }
+    let terminal = try PseudoTerminal(
+      arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": blocker.path]))
+    try await terminal.waitForLine("scansh(demo)>")
+    terminal.type("scans | count\r")
+    terminal.type("scans where status = running | count\r")
+    try await terminal.wait(for: "\n19")
+    #expect(terminal.screen.text.components(separatedBy: "warning: cannot save history").count == 2)
+    terminal.type("exit\r")
+    #expect(try await terminal.waitForExit() == 0)
+    let state = StateFolder()
+    try FileManager.default.createDirectory(atPath: state.path + "/scansh", withIntermediateDirectories: true)
+    try (Data("scans | count\n".utf8) + Data([0xFF, 0xFE, 0x0A]) + Data("help\n".utf8)).write(
+      to: URL(fileURLWithPath: state.history))
+    let second = try await Self.demo(state)
+    #expect(second.screen.text.contains("warning: skipped 1 unreadable line of /"))
+    second.type("exit\r")
+    #expect(try await second.waitForExit() == 0)
+  }
+
   @Test func bannerAndPrompt() async throws {
     let state = StateFolder()
     let terminal = try await Self.demo(state)

@@ -53,4 +53,48 @@ struct HistoryFileTests {
     #expect(
       try FileManager.default.contentsOfDirectory(atPath: (path as NSString).deletingLastPathComponent) == ["history"])
   }
+
+  /// Two shells appending to one history file: each appends to the file as it is on disk, under a
+  /// lock, so neither loses the other's lines.
+  @Test func twoShellsAppendingLoseNoLine() throws {
+    let path = Self.temporaryPath()
+    defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    let first = HistoryFile(path: path)
+    let second = HistoryFile(path: path)
+    try first.append("scans | count")
+    try second.append("scans | first 1")
+    try first.append("scans | group status")
+    try second.append("help")
+    #expect(first.load() == ["scans | count", "scans | first 1", "scans | group status", "help"])
+    // And at once, from many threads.
+    DispatchQueue.concurrentPerform(iterations: 40) { index in
+      _ = try? HistoryFile(path: path).append("scans | first \(index + 10)")
+    }
+    #expect(Set(first.load()).count == 44)
+  }
+
+  /// Garbage, invalid UTF-8 and a 1 MB line are skipped and counted, never a crash.
+  @Test func unreadableLinesAreSkipped() throws {
+    let path = Self.temporaryPath()
+    defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    try FileManager.default.createDirectory(
+      atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    var data = Data("scans | count\n".utf8)
+    data += Data([0xFF, 0xFE, 0x41, 0x0A])
+    data += Data("\u{01}\u{02}binary\u{1B}[0m\n".utf8)
+    data += Data(repeating: 0x61, count: 1 << 20) + Data([0x0A])
+    data += Data("help\n".utf8)
+    try data.write(to: URL(fileURLWithPath: path))
+    let read = HistoryFile(path: path).read()
+    #expect(read.entries == ["scans | count", "help"])
+    #expect(read.skipped == 3)
+  }
+
+  @Test func anUnwritableHistoryThrowsAndLeavesNothing() throws {
+    // A path whose parent is a file: nothing can be created there, whoever runs the test.
+    let blocker = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-blocker-\(UUID().uuidString)")
+    try Data("x".utf8).write(to: blocker)
+    defer { try? FileManager.default.removeItem(at: blocker) }
+    #expect(throws: (any Error).self) { try HistoryFile(path: blocker.path + "/scansh/history").append("scans") }
+  }
 }

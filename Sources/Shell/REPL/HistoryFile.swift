@@ -6,6 +6,8 @@ import Foundation
 /// statement, so a crash or a closed terminal never truncates it.
 public struct HistoryFile: Sendable {
   public static let capacity = 5_000
+  /// Longer lines are not statements anyone typed: skipped when loading.
+  public static let maxLineBytes = 64 << 10
 
   public let path: String
 
@@ -16,10 +18,41 @@ public struct HistoryFile: Sendable {
     return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/scansh/history"
   }
 
-  public func load() -> [String] {
-    guard let data = FileManager.default.contents(atPath: path) else { return [] }
-    let entries = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !$0.isEmpty }
-    return Array(entries.suffix(Self.capacity))
+  public func load() -> [String] { read().entries }
+
+  /// The entries, and how many lines were skipped: not UTF-8, longer than `maxLineBytes`, or
+  /// holding control characters (garbage, not a statement).
+  public func read() -> (entries: [String], skipped: Int) {
+    guard let data = FileManager.default.contents(atPath: path) else { return ([], 0) }
+    var entries: [String] = []
+    var skipped = 0
+    for line in data.split(separator: 0x0A, omittingEmptySubsequences: true) {
+      guard line.count <= Self.maxLineBytes, let text = String(validating: line, as: UTF8.self),
+        !text.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F })
+      else {
+        skipped += 1
+        continue
+      }
+      entries.append(text)
+    }
+    return (Array(entries.suffix(Self.capacity)), skipped)
+  }
+
+  /// Adds a statement to the file as it is on disk now, under a lock: two shells appending to the
+  /// same history lose no line. Returns the entries now in the file.
+  @discardableResult
+  public func append(_ statement: String) throws -> [String] {
+    let folder = (path as NSString).deletingLastPathComponent
+    try FileManager.default.createDirectory(
+      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    let lock = open(path + ".lock", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
+    guard lock >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    defer { close(lock) }
+    while flock(lock, LOCK_EX) != 0, errno == EINTR {}
+    defer { flock(lock, LOCK_UN) }
+    let updated = Self.adding(statement, to: load())
+    try save(updated)
+    return updated
   }
 
   /// `entries` with `statement` added: one line, no repeat of the previous entry, at most `capacity`.

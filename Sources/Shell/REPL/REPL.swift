@@ -16,6 +16,10 @@ public final class REPL {
   private let errors: any TextSink
   private let progress: ProgressLine?
   private var editor: LineEditor!
+  /// Lines of the history file that could not be read (said once, at start).
+  private let skippedHistory: Int
+  /// A history file that cannot be written is said once; the session goes on.
+  private var historyWarned = false
 
   public init(
     session: Session, historyFile: HistoryFile?, output: any TextSink, errors: any TextSink, progress: ProgressLine?
@@ -25,7 +29,9 @@ public final class REPL {
     self.output = output
     self.errors = errors
     self.progress = progress
-    entries = HistoryEntries(historyFile?.load() ?? [])
+    let history = historyFile?.read() ?? (entries: [], skipped: 0)
+    entries = HistoryEntries(history.entries)
+    skippedHistory = history.skipped
   }
 
   public var primaryPrompt: String { "scansh(\(Self.promptName(session.options)))> " }
@@ -69,6 +75,11 @@ public final class REPL {
     let entries = entries
     session.history = { entries.all }
     output.write(Self.banner(session.options.connection))
+    if skippedHistory > 0, let historyFile {
+      errors.write(
+        "warning: skipped \(skippedHistory) unreadable \(skippedHistory == 1 ? "line" : "lines") of \(historyFile.path)\n"
+      )
+    }
 
     var pending: [String] = []
     while true {
@@ -101,9 +112,14 @@ public final class REPL {
     entries.set(updated)
     editor.remember(updated[updated.count - 1])
     do {
-      try historyFile?.save(updated)
+      // Appended to the file as it is now, under a lock, so another shell's lines stay too.
+      try historyFile?.append(statement)
     } catch {
-      errors.write("warning: cannot save history to \(historyFile?.path ?? "?"): \(error)\n")
+      guard !historyWarned else { return }
+      historyWarned = true
+      errors.write(
+        "warning: cannot save history to \(historyFile?.path ?? "?"): \(error.localizedDescription); "
+          + "this session's statements are kept in memory only\n")
     }
   }
 
