@@ -59,14 +59,19 @@ int scansh_history_clear(History *h) {
 
 static volatile sig_atomic_t sigint_flag = 0;
 static volatile sig_atomic_t sigwinch_flag = 0;
+/// SIGTERM or SIGHUP: the session manager wants the shell to end.
+static volatile sig_atomic_t terminate_signal = 0;
 static int signal_pipe[2] = {-1, -1};
 static struct sigaction previous_int;
 static struct sigaction previous_winch;
+static struct sigaction previous_term;
+static struct sigaction previous_hup;
 
 static void on_signal(int number) {
     int saved = errno;
     if (number == SIGINT) sigint_flag = 1;
     if (number == SIGWINCH) sigwinch_flag = 1;
+    if (number == SIGTERM || number == SIGHUP) terminate_signal = number;
     if (signal_pipe[1] >= 0) {
         char byte = (char)number;
         ssize_t ignored = write(signal_pipe[1], &byte, 1);
@@ -90,13 +95,19 @@ int scansh_signals_install(void) {
     action.sa_flags = 0;  // no SA_RESTART: a read blocked at the prompt returns EINTR
     if (sigaction(SIGINT, &action, &previous_int) != 0) return -1;
     if (sigaction(SIGWINCH, &action, &previous_winch) != 0) return -1;
+    if (sigaction(SIGTERM, &action, &previous_term) != 0) return -1;
+    if (sigaction(SIGHUP, &action, &previous_hup) != 0) return -1;
     return 0;
 }
 
 void scansh_signals_restore(void) {
     sigaction(SIGINT, &previous_int, NULL);
     sigaction(SIGWINCH, &previous_winch, NULL);
+    sigaction(SIGTERM, &previous_term, NULL);
+    sigaction(SIGHUP, &previous_hup, NULL);
 }
+
+int scansh_terminate_signal(void) { return terminate_signal; }
 
 int scansh_sigint_pending(void) { return sigint_flag; }
 void scansh_sigint_clear(void) { sigint_flag = 0; }
@@ -137,6 +148,10 @@ static int signal_aware_read(EditLine *el, wchar_t *out) {
     mbstate_t state;
     memset(&state, 0, sizeof state);
     for (;;) {
+        if (terminate_signal) {  // as for Ctrl-C: the line editor returns and lets go of the terminal
+            errno = EINTR;
+            return -1;
+        }
         if (sigint_flag) {
             errno = EINTR;
             return -1;
@@ -148,7 +163,7 @@ static int signal_aware_read(EditLine *el, wchar_t *out) {
             return -1;
         }
         if (signal_pipe[0] >= 0 && (fds[1].revents & POLLIN)) scansh_signal_drain();
-        if (sigint_flag) continue;  // an interrupt outranks keys typed after it
+        if (sigint_flag || terminate_signal) continue;  // a signal outranks keys typed after it
         if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR))) continue;
         char byte;
         ssize_t count = read(0, &byte, 1);

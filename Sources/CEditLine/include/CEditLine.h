@@ -42,6 +42,8 @@ void scansh_signal_drain(void);
 
 int scansh_set_utf8_locale(void);
 int scansh_terminal_columns(int fd);
+/// SIGTERM or SIGHUP received (its number), else 0.
+int scansh_terminate_signal(void);
 int scansh_terminal_rows(int fd);
 
 #endif

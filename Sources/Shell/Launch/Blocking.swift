@@ -52,13 +52,13 @@ public enum Blocking {
     return (box.withLock { $0 }!, cancelled)
   }
 
-  /// Runs `work`, cancelling it on Ctrl-C (SIGINT) or SIGTERM: its tasks are cancelled, in-flight
-  /// requests with them, and temporary files are removed.
+  /// Runs `work`, cancelling it on Ctrl-C (SIGINT), SIGTERM or SIGHUP: its tasks are cancelled,
+  /// in-flight requests with them, and temporary files are removed. `signal` is the one that came.
   public static func runInterruptibly<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> (
-    result: Result<T, any Error>, cancelled: Bool
+    result: Result<T, any Error>, signal: Int32?
   ) {
     var signalPipe: [Int32] = [-1, -1]
-    guard pipe(&signalPipe) == 0 else { return run(work) }
+    guard pipe(&signalPipe) == 0 else { return (run(work).result, nil) }
     defer {
       close(signalPipe[0])
       close(signalPipe[1])
@@ -66,11 +66,11 @@ public enum Blocking {
     let writeEnd = signalPipe[1]
     let queue = DispatchQueue(label: "scansh.signals")
     var sources: [any DispatchSourceSignal] = []
-    for number in [SIGINT, SIGTERM] {
+    for number in [SIGINT, SIGTERM, SIGHUP] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: queue)
       source.setEventHandler {
-        var byte: UInt8 = 1
+        var byte = UInt8(number)
         _ = write(writeEnd, &byte, 1)
       }
       source.resume()
@@ -78,15 +78,18 @@ public enum Blocking {
     }
     defer {
       for source in sources { source.cancel() }
-      signal(SIGINT, SIG_DFL)
-      signal(SIGTERM, SIG_DFL)
+      for number in [SIGINT, SIGTERM, SIGHUP] { signal(number, SIG_DFL) }
     }
     let readEnd = signalPipe[0]
-    return run(
+    var received: Int32?
+    let (result, _) = run(
       interruption: Interruption(descriptor: readEnd) {
         var byte: UInt8 = 0
         _ = read(readEnd, &byte, 1)
+        // The first signal says how the run ended.
+        received = received ?? Int32(byte)
         return true
       }, work)
+    return (result, received)
   }
 }

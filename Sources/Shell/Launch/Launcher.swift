@@ -69,16 +69,16 @@ public enum Launcher {
       _ = Blocking.run { await directory.closeAll() }
       return code
     }
-    let (result, cancelled) = Blocking.runInterruptibly {
+    let (result, signal) = Blocking.runInterruptibly {
       let result = await session.run(scripts)
       await directory.closeAll()
       return result.code
     }
     let code = (try? result.get()) ?? .interrupted
-    if cancelled {
+    if let signal {
       // A statement that was running has said so, and where; between statements, say it here.
       if code != .interrupted { errors.write("interrupted\n") }
-      return .interrupted
+      return .signaled(signal)
     }
     return code
   }

@@ -71,6 +71,8 @@ final class LineEditor {
     var count: Int32 = 0
     errno = 0
     guard let line = el_gets(editLine, &count) else {
+      // SIGTERM or SIGHUP: leave as at the end of input; the caller says how the shell ended.
+      if scansh_terminate_signal() != 0 { return .endOfInput }
       if count < 0 || scansh_sigint_pending() != 0 {
         scansh_sigint_clear()
         el_reset(editLine)

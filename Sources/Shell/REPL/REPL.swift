@@ -86,6 +86,9 @@ public final class REPL {
       switch editor.read(prompt: pending.isEmpty ? primaryPrompt : Self.continuationPrompt) {
       case .endOfInput:
         output.write("\n")
+        let signal = scansh_terminate_signal()
+        // SIGTERM or SIGHUP at the prompt: the editor has let go of the terminal; history is saved.
+        if signal != 0 { return .signaled(signal) }
         if pending.isEmpty { return .success }
         pending = []
       case .interrupted:
@@ -102,6 +105,8 @@ public final class REPL {
         pending = []
         remember(statement)
         if run(statement).exited { return .success }
+        let signal = scansh_terminate_signal()
+        if signal != 0 { return .signaled(signal) }
       }
     }
   }
@@ -131,6 +136,7 @@ public final class REPL {
     defer { progress?.end() }
     let interruption = Blocking.Interruption(descriptor: scansh_signal_fd()) {
       scansh_signal_drain()
+      if scansh_terminate_signal() != 0 { return true }
       guard scansh_sigint_pending() != 0 else { return false }
       scansh_sigint_clear()
       return true

@@ -1,3 +1,5 @@
+import Foundation
+
 /// scansh's exit codes (DESIGN.md §2).
 public enum ExitCode: Int32, Sendable, Comparable {
   case success = 0
@@ -13,6 +15,19 @@ public enum ExitCode: Int32, Sendable, Comparable {
   /// A bug in scansh: an error no layer declares.
   case internalError = 70
   case interrupted = 130
+  /// SIGHUP: the terminal went away (128 + 1, as shells report it).
+  case hungUp = 129
+  /// SIGTERM: asked to stop (128 + 15).
+  case terminated = 143
+
+  /// The code for ending on a signal: SIGINT, SIGHUP or SIGTERM.
+  public static func signaled(_ number: Int32) -> ExitCode {
+    switch number {
+    case SIGHUP: .hungUp
+    case SIGTERM: .terminated
+    default: .interrupted
+    }
+  }
 
   /// Which of two failures a run reports: the more serious one.
   public static func < (a: ExitCode, b: ExitCode) -> Bool { a.severity < b.severity }
@@ -26,7 +41,7 @@ public enum ExitCode: Int32, Sendable, Comparable {
     case .network: 4
     case .io: 5
     case .internalError: 6
-    case .interrupted: 7
+    case .interrupted, .hungUp, .terminated: 7
     }
   }
 }

@@ -130,7 +130,7 @@ public final class Session: @unchecked Sendable {
   func stops(after code: ExitCode) -> Bool {
     switch code {
     case .success, .checkFailed: false
-    case .interrupted: true
+    case .interrupted, .hungUp, .terminated: true
     case .usage, .api, .network, .io, .internalError: !options.keepGoing
     }
   }
