@@ -24,6 +24,8 @@ final class ScreenDisplay: WatchLoop.Display {
   private var departed: [WatchEvent] = []
   private var firstSeen: [String: Sighting] = [:]
   private var lastError: String?
+  /// When ticks started failing, for the header; the last good rows stay on screen meanwhile.
+  private var failingSince: Date?
   private var entered = false
 
   init(
@@ -58,6 +60,7 @@ final class ScreenDisplay: WatchLoop.Display {
     self.events = Dictionary(events.filter { $0.kind != .removed }.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
     departed = events.filter { $0.kind == .removed }
     lastError = nil
+    failingSince = nil
     for row in rows {
       let key = WatchDiff.key(row, column: keyColumn)
       if firstSeen[key] == nil, let percent = percent(of: row) {
@@ -69,6 +72,7 @@ final class ScreenDisplay: WatchLoop.Display {
 
   func failed(_ error: any Error, at date: Date, state: WatchLoop.State) {
     lastError = Presenter.report(error).text.split(separator: "\n").first.map(String.init)
+    failingSince = failingSince ?? date
     draw(at: date, next: state.effectiveInterval, state: state)
   }
 
@@ -94,7 +98,13 @@ final class ScreenDisplay: WatchLoop.Display {
       ? " · throttled: every \(DurationText.format(state.effectiveInterval))" : " · not throttled"
     lines.append(CellText.truncate(query, to: width))
     lines.append(CellText.truncate(header, to: width))
-    if let lastError { lines.append(CellText.truncate("last tick failed: \(lastError)", to: width)) }
+    if let lastError {
+      let since = failingSince.map { " since \(LogDisplay.time($0, utc: utc))" } ?? ""
+      let count = state.failuresInARow == 1 ? "1 tick" : "\(state.failuresInARow) ticks"
+      lines.append(
+        CellText.truncate(
+          "ticks failing\(since) (\(count) in a row; the rows below are the last good ones): \(lastError)", to: width))
+    }
     lines.append("")
     let table = self.table(width: width, now: date)
     let room = max(1, height - lines.count - 1)

@@ -1,0 +1,39 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The network goes away mid-watch and comes back: the screen says the ticks are failing and
+/// since when, keeps the last good rows, and resumes by itself with its diff state intact.
+@Suite(.serialized)
+struct WatchOutageTests {
+  @Test func aWatchOnATerminalRidesOutAnOutage() async throws {
+    var simulator = try SimulatorProcess(["--clock-speed", "0"])
+    defer { simulator.stop() }
+    let port = simulator.port
+    let state = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-outage-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: state) }
+    let terminal = try PseudoTerminal(
+      arguments: ["--endpoint", simulator.endpoint, "--timeout", "1s"],
+      environment: simulator.environment(["XDG_STATE_HOME": state]))
+    try await terminal.waitForLine("scansh(env)>")
+    terminal.type("scans where status = running | watch 1s\r")
+    try await terminal.wait(for: "the watch screen") {
+      $0.lines[0] == "scans where status = running | watch 1s" && $0.text.contains("ScanId")
+    }
+    let rowsBefore = terminal.screen.lines.filter { $0.contains("  2026") }.count
+    #expect(rowsBefore > 0)
+    simulator.stop()
+    try await terminal.wait(for: "the failing line") { $0.text.contains("ticks failing since ") }
+    // The last good rows stay on screen while the ticks fail.
+    #expect(terminal.screen.lines.filter { $0.contains("  2026") }.count == rowsBefore)
+    simulator = try SimulatorProcess(["--clock-speed", "0", "--port", String(port)])
+    // Back (the same data: its clock is stopped): the failing line goes, and the rows the watch
+    // already knew are not shown as added again.
+    try await terminal.wait(for: "the watch resumed", limit: .seconds(60)) { !$0.text.contains("ticks failing") }
+    #expect(!terminal.screen.lines.contains { $0.hasPrefix("+") })
+    terminal.press(.ctrlC)
+    try await terminal.waitForLine("scansh(env)>")
+    terminal.type("exit\r")
+    #expect(try await terminal.waitForExit() == 0)
+  }
+}
