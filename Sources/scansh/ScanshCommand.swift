@@ -22,7 +22,7 @@ struct ScanshCommand: ParsableCommand {
 
       Exit codes: 0 success, 1 expect/watch condition failed, 2 usage or parse error,
       3 API error, 4 network error, 5 a file could not be written, 70 internal error,
-      130 interrupted.
+      129 hung up, 130 interrupted, 143 terminated.
       """,
     version: ScanAPIInfo.version,
     subcommands: [SimCommand.self, RunCommand.self]
