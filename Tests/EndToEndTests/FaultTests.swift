@@ -213,6 +213,69 @@ struct FaultTests {
     #expect(printed?.count == lines / 2 - 1)
   }
 
+  /// A full disk and a read-only one, as small tmpfs mounts (root only, as in CI): `save` says
+  /// which path and why, exits 5, and leaves neither a partial file nor its temporary file.
+  @Test(
+    .enabled(if: FaultTests.canMountTmpfs, "needs root and mount(8), as CI has"),
+    arguments: [("size=16k", "No space left on device"), ("size=1m,ro", "Read-only file system")])
+  func saveOnAFullOrReadOnlyDisk(_ options: String, _ reason: String) async throws {
+    let mountPoint = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-disk-\(UUID().uuidString)")
+      .path
+    try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: mountPoint) }
+    func command(_ arguments: [String]) throws -> Int32 {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: arguments[0])
+      process.arguments = Array(arguments.dropFirst())
+      try process.run()
+      process.waitUntilExit()
+      return process.terminationStatus
+    }
+    guard try command(["/bin/mount", "-t", "tmpfs", "-o", options, "tmpfs", mountPoint]) == 0 else {
+      Issue.record("could not mount a tmpfs at \(mountPoint)")
+      return
+    }
+    defer { _ = try? command(["/bin/umount", mountPoint]) }
+    let target = mountPoint + "/scans.ndjson"
+    let output = try await Scansh.run(
+      ["--demo", "-c", "scans | save '\(target)'"], environment: Scansh.demoEnvironment())
+    #expect(output.status == 5)
+    #expect(output.stderr.contains("error: cannot save to \(target): \(reason)\n"), "\(output.stderr)")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint) == [])
+  }
+
+  /// Whether this machine lets the tests mount a small tmpfs (root, and mount(8) allowed).
+  static let canMountTmpfs: Bool = {
+    guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/bin/mount") else { return false }
+    let point = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-probe-\(UUID().uuidString)").path
+    try? FileManager.default.createDirectory(atPath: point, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: point) }
+    let mount = Process()
+    mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+    mount.arguments = ["-t", "tmpfs", "-o", "size=4k", "tmpfs", point]
+    mount.standardError = FileHandle.nullDevice
+    guard (try? mount.run()) != nil else { return false }
+    mount.waitUntilExit()
+    guard mount.terminationStatus == 0 else { return false }
+    let umount = Process()
+    umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+    umount.arguments = [point]
+    try? umount.run()
+    umount.waitUntilExit()
+    return true
+  }()
+
+  /// `scansh -c 'scans' | head -1`: the reader left; scansh ends quietly.
+  @Test func aClosedPipeEndsQuietly() async throws {
+    let output = try await Scansh.shell(
+      "\(Scansh.path) --demo -c 'scans | format ndjson' 2>/tmp/scansh-pipe-\(getpid()).err | head -1; "
+        + "cat /tmp/scansh-pipe-\(getpid()).err; rm -f /tmp/scansh-pipe-\(getpid()).err",
+      environment: Scansh.demoEnvironment())
+    #expect(output.stdout.hasPrefix("{\"ScanId\":"))
+    #expect(output.stdout.split(separator: "\n").count == 2)
+    #expect(output.stdout.hasSuffix("scansh: demo mode (--demo): statements run against the built-in simulator\n"))
+  }
+
   @Test func anInterruptedSaveLeavesNothing() async throws {
     let simulator = try SimulatorProcess(["--latency", "30s"])
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-save-\(UUID().uuidString)")
