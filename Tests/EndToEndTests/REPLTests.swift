@@ -32,13 +32,17 @@ struct REPLTests {
     return terminal
   }
 
+  /// Demo data that does not move: counts are the same whenever the test runs.
+  static let fixedDemo = ["SCANSH_DEMO_EPOCH": "2026-11-02T09:00:00Z", "SCANSH_DEMO_CLOCK_SPEED": "0"]
+
   /// A result taller than the terminal goes through $PAGER; a short one, or any with `set pager
   /// off`, is printed; Ctrl-C in the pager returns to the prompt.
   @Test func longResultsGoThroughThePager() async throws {
     let state = StateFolder()
     let paged = state.path + "-paged.txt"
     defer { try? FileManager.default.removeItem(atPath: paged) }
-    let terminal = try await Self.demo(state, extra: ["PAGER": "cat > '\(paged)'", "NO_COLOR": "1"])
+    let terminal = try await Self.demo(
+      state, extra: ["PAGER": "cat > '\(paged)'", "NO_COLOR": "1"].merging(Self.fixedDemo) { $1 })
     terminal.type("scans | first 3 | select ScanId\r")
     try await terminal.wait(for: "(3 rows)")
     #expect(!FileManager.default.fileExists(atPath: paged))
@@ -62,7 +66,8 @@ struct REPLTests {
     let started = state.path + "-pager-started"
     defer { try? FileManager.default.removeItem(atPath: started) }
     // A pager that says it started, never reads and never ends by itself: only Ctrl-C ends it.
-    let terminal = try await Self.demo(state, extra: ["PAGER": "sh -c 'touch \(started); exec sleep 60'"])
+    let terminal = try await Self.demo(
+      state, extra: ["PAGER": "sh -c 'touch \(started); exec sleep 60'"].merging(Self.fixedDemo) { $1 })
     terminal.type("scans | select ScanId\r")
     let deadline = ContinuousClock.now + .seconds(30)
     while !FileManager.default.fileExists(atPath: started), ContinuousClock.now < deadline {
@@ -86,7 +91,7 @@ struct REPLTests {
     try Data("x".utf8).write(to: blocker)
     defer { try? FileManager.default.removeItem(at: blocker) }
     let terminal = try PseudoTerminal(
-      arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": blocker.path]))
+      arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": blocker.path].merging(Self.fixedDemo) { $1 }))
     try await terminal.waitForLine("scansh(demo)>")
     terminal.type("scans | count\r")
     terminal.type("scans where status = running | count\r")
