@@ -16,6 +16,9 @@ public struct AccountClient: Sendable {
 
 /// Turns a plan into a pulled chain of row streams over the paged API or a file.
 public struct Evaluator: Sendable {
+  /// Accounts read at once; each has its own paging window of `--concurrency` requests.
+  public static let maxAccountsAtOnce = AccountsStream.maxAccountsAtOnce
+
   /// Supplies the accounts' clients when the plan needs the API (demo mode starts its simulator
   /// lazily), in the order they were named.
   public var accounts: @Sendable () async throws -> [AccountClient]

@@ -13,6 +13,8 @@ public actor AccountDirectory {
   private let announceDemo: @Sendable (DemoSettings) -> Void
   private let warn: @Sendable (String) -> Void
   private var connections: [String: Connection] = [:]
+  /// One HTTP connection pool for every account, sized for the accounts read at once.
+  private let transport: any HTTPTransport
   /// Demo mode, asked for or for want of credentials: every name is one of demo's accounts.
   private var isDemo = false
   public private(set) var selected: [String] = []
@@ -29,6 +31,9 @@ public actor AccountDirectory {
     self.demo = SharedDemo(start: startDemo)
     self.announceDemo = announceDemo
     self.warn = warn
+    transport = URLSessionTransport(
+      timeout: options.timeout,
+      maxConnectionsPerHost: max(8, options.concurrency ?? 8) * Evaluator.maxAccountsAtOnce)
     let names: [String?]
     if options.allProfiles {
       names = try Self.allProfiles(options: options, environment: environment)
@@ -71,7 +76,7 @@ public actor AccountDirectory {
     let demo = demo
     let connection = Connection(
       plan: plan, events: events, startDemo: { settings in try await demo.server(settings) },
-      announceDemo: announceDemo)
+      announceDemo: announceDemo, transport: transport)
     connections[plan.accountName] = connection
     return connection
   }

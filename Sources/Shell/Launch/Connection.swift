@@ -23,6 +23,8 @@ public actor Connection {
   private let events: ClientEventSink
   private let startDemo: DemoStarter
   private let announceDemo: @Sendable (DemoSettings) -> Void
+  /// Shared by the connections of several accounts: one pool of HTTP connections, not one each.
+  private let transport: (any HTTPTransport)?
   private var client: ScanClient?
   private var demo: DemoServer?
   private var provider: (any CredentialProvider)?
@@ -30,8 +32,9 @@ public actor Connection {
 
   public init(
     plan: ConnectionPlan, events: @escaping ClientEventSink, startDemo: @escaping DemoStarter,
-    announceDemo: @escaping @Sendable (DemoSettings) -> Void
+    announceDemo: @escaping @Sendable (DemoSettings) -> Void, transport: (any HTTPTransport)? = nil
   ) {
+    self.transport = transport
     self.plan = plan
     self.events = events
     self.startDemo = startDemo
@@ -70,7 +73,7 @@ public actor Connection {
     }
     let made = ScanClient(
       configuration: .init(endpoint: endpoint, credentials: credentials),
-      transport: URLSessionTransport(timeout: plan.timeout, maxConnectionsPerHost: plan.maxConnections),
+      transport: transport ?? URLSessionTransport(timeout: plan.timeout, maxConnectionsPerHost: plan.maxConnections),
       events: events)
     client = made
     return made
