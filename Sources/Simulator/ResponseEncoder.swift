@@ -24,17 +24,20 @@ struct ResponseEncoder {
     }
   }
 
-  func error(status: Int, code: String, message: String, requestId: String) -> SimResponse {
+  /// The API's error shape. `host` names the service (STS answers as `sts.aliyuncs.com`, without
+  /// a `Recommend` link).
+  func error(
+    status: Int, code: String, message: String, requestId: String, host: String = "avds.aliyuncs.com"
+  ) -> SimResponse {
     let recommend = "https://api.aliyun.com/troubleshoot?q=\(code)&product=avds"
     var response: SimResponse
     switch format {
     case .json:
       var writer = JSONWriter()
       writer.raw("{")
-      for (index, (key, value)) in [
-        ("RequestId", requestId), ("HostId", "avds.aliyuncs.com"), ("Code", code), ("Message", message),
-        ("Recommend", recommend),
-      ].enumerated() {
+      var fields = [("RequestId", requestId), ("HostId", host), ("Code", code), ("Message", message)]
+      if host == "avds.aliyuncs.com" { fields.append(("Recommend", recommend)) }
+      for (index, (key, value)) in fields.enumerated() {
         if index > 0 { writer.raw(",") }
         writer.key(key)
         writer.string(value)

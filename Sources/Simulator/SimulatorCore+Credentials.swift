@@ -14,7 +14,10 @@ extension SimulatorCore {
     let response: SimResponse
     switch assume(method: method, pairs: pairs, parameters) {
     case .success(let issued): response = .json(200, Array(issued.utf8))
-    case .failure(let rejection): response = Self.stsError(rejection, requestId: requestId)
+    case .failure(let rejection):
+      response = ResponseEncoder(format: .json, flat: true).error(
+        status: rejection.status, code: rejection.code, message: rejection.message, requestId: requestId,
+        host: "sts.aliyuncs.com")
     }
     requestLog.record(method: method, pairs: pairs, status: response.status, code: response.code)
     return response
@@ -91,26 +94,6 @@ extension SimulatorCore {
     let expiration = WireTimestamp.format(secondsSince1970: expires.timeIntervalSince1970)
     return "{\"AccessKeyId\":\"\(id)\",\"AccessKeySecret\":\"\(secret)\",\"SecurityToken\":\"\(token)\","
       + "\"Expiration\":\"\(expiration)\"}"
-  }
-
-  private static func stsError(_ rejection: Rejection, requestId: String) -> SimResponse {
-    var writer = JSONWriter()
-    writer.raw("{")
-    writer.key("RequestId")
-    writer.string(requestId)
-    writer.raw(",")
-    writer.key("HostId")
-    writer.string("sts.aliyuncs.com")
-    writer.raw(",")
-    writer.key("Code")
-    writer.string(rejection.code)
-    writer.raw(",")
-    writer.key("Message")
-    writer.string(rejection.message)
-    writer.raw("}")
-    var response = SimResponse.json(rejection.status, writer.bytes)
-    response.code = rejection.code
-    return response
   }
 
   /// The instance metadata paths: an IMDSv2 token, the role list, the role's credentials.

@@ -25,9 +25,13 @@ enum ExplainText {
     client += plan.clientStages
     lines.append("client    " + (client.isEmpty ? "(nothing)" : client.joined(separator: "\n          ")))
     lines.append("requests  " + plan.requests)
-    if accounts.count > 1, case .file = plan.input {
-    } else if accounts.count > 1 {
-      lines.append("accounts  \(accounts.joined(separator: ", ")): the requests above for each, at once")
+    switch plan.input {
+    case .listing, .totalCount:
+      if accounts.count > 1 {
+        lines.append("accounts  \(accounts.joined(separator: ", ")): the requests above for each, at once")
+      }
+    case .file:
+      break
     }
     return lines.map { $0 + "\n" }.joined()
   }

@@ -17,13 +17,10 @@ public struct ConnectionPlan: Sendable, Equatable {
   /// HTTP connections per host: at least the paging window.
   public var maxConnections: Int
 
-  /// The key pair demo mode signs with; the simulator's defaults, not a secret.
-  public static let demoCredentials = Credentials(accessKeyId: "testid", accessKeySecret: "testsecret")
-
-  /// Demo account N's key pair, as `scansh sim --accounts` gives it.
+  /// Demo account N's key pair, as `scansh sim --accounts` gives it (its test keys, not secrets).
   public static func demoCredentials(account: Int) -> Credentials {
-    account == 0
-      ? demoCredentials : Credentials(accessKeyId: "testid\(account + 1)", accessKeySecret: "testsecret\(account + 1)")
+    let suffix = account == 0 ? "" : String(account + 1)
+    return Credentials(accessKeyId: "testid" + suffix, accessKeySecret: "testsecret" + suffix)
   }
 
   /// The name of the account this plan connects: the profile's, `demo`, or `env`.
