@@ -66,7 +66,9 @@ struct ScanshCommand: ParsableCommand {
   }
 
   @OptionGroup var options: GlobalOptions
-  @Option(name: .customShort("c"), help: "Run these statements (newline- or ';'-separated) and exit.")
+  @Option(
+    name: .customShort("c"),
+    help: ArgumentHelp("Run these statements (newline- or ';'-separated) and exit.", valueName: "statements"))
   var command: String?
   @Argument(help: "Script files to run in order.") var files: [String] = []
 

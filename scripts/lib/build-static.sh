@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Builds release binaries with the Swift runtime and Foundation linked in (what scripts/release
+# packs and scripts/bench measures):
+#   scripts/lib/build-static.sh SCRATCH [PRODUCT…]     (default product: scansh)
+# Foundation's URLSession is built on libcurl, the one library besides libedit and the C library
+# the binary loads; its runtime package (libcurl4) is on every machine with a Swift toolchain, but
+# the link needs a libcurl.so, which only the -dev package provides. A symlink to the runtime
+# library in the scratch folder stands in for it.
+set -euo pipefail
+scratch=$1
+shift
+products=("${@:-scansh}")
+curl=$(/sbin/ldconfig -p | awk '/libcurl\.so\.4 / && /x86-64|AArch64|aarch64/ {print $NF; exit}')
+if [ -z "$curl" ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libcurl4 >/dev/null
+  curl=$(/sbin/ldconfig -p | awk '/libcurl\.so\.4 / {print $NF; exit}')
+fi
+mkdir -p "$scratch/link"
+ln -sf "$curl" "$scratch/link/libcurl.so"
+for product in "${products[@]}"; do
+  echo "== swift build -c release --static-swift-stdlib --product $product" >&2
+  swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$scratch" \
+    -Xlinker -L"$scratch/link" >&2
+done
