@@ -65,12 +65,12 @@ extension Session {
     var formatter = Formatting.make(outputFormat(for: plan), outputContext(for: plan))
     let pager = plan.isSilent ? nil : pager()
     let writer = BatchedWriter(pager ?? output, beforeWrite: progress.map { progress in { progress.clear() } })
-    let columns = plan.output.columns
+    var recorder = known.recorder(columns: plan.output.columns, everything: options.interactive)
     var rows = 0
     do {
       while let row = try await stream.next() {
         rows += 1
-        known.record(row, columns: columns)
+        recorder.record(row)
         if !plan.isSilent, let text = formatter.format(row) { writer.write(text) }
       }
       try await stream.finish()

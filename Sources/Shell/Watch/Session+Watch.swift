@@ -30,12 +30,13 @@ extension Session {
       let plan = Planner(settings: settings).plan(try bindOrThrow(upstream, source: source), source: source)
       let stream = try await evaluator.open(plan)
       var rows: [Row] = []
+      var recorder = known.recorder(columns: columns, everything: options.interactive)
       while let row = try await stream.next() {
         guard rows.count < Self.maxWatchedRows else {
           throw ShellError.notAvailable("watch follows at most \(Self.maxWatchedRows) rows; narrow the query")
         }
         rows.append(row)
-        known.record(row, columns: columns)
+        recorder.record(row)
       }
       try await stream.finish()
       return WatchLoop.TickResult(rows: rows, throttled: requestStats.throttled > throttledBefore)
