@@ -1,3 +1,4 @@
+import Foundation
 import ScanAPI
 import Vocabulary
 
@@ -40,21 +41,74 @@ final class ListingStream: RowStream {
   func finish() async throws {}
 }
 
-/// Rows from a file `load` reads.
+/// Rows from a file `load` reads. An ndjson file is read a run of lines at a time and each run is
+/// decoded in its own task, a few runs ahead of the consumer, so decoding uses every core while
+/// memory stays bounded (a few MiB of lines and their scans). Rows come out in file order; a bad
+/// line is reported after the rows before it, naming its line.
 final class FileStream: RowStream {
+  /// Runs decoded ahead of the one being consumed: a core for the consumer, the others decode.
+  static let runsAhead = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
+
   private var reader: ScanFileReader
-  private var count = 0
+  private var decoding: [Task<(scans: [Scan], failure: (any Error)?), Never>] = []
+  private var scans: [Scan] = []
+  private var index = 0
+  /// What ends the rows once those before it are out: a bad line, or the file failing to read.
+  private var failure: (any Error)?
+  private var readFailure: (any Error)?
+  private var readAll = false
 
   init(_ reader: ScanFileReader) { self.reader = reader }
 
+  deinit { for task in decoding { task.cancel() } }
+
   func next() async throws -> Row? {
-    count += 1
-    // Reading is synchronous; let a long load notice cancellation now and then.
-    if count & 1023 == 0 { try Task.checkCancellation() }
-    return try reader.next().map { Row(values: $0.values) }
+    if reader.isDocument { return try reader.next().map { Row(values: $0.values) } }
+    while true {
+      if index < scans.count {
+        index += 1
+        return Row(values: scans[index - 1].values)
+      }
+      if let failure { throw failure }
+      startDecoding()
+      guard !decoding.isEmpty else {
+        if let readFailure { throw readFailure }
+        return nil
+      }
+      let task = decoding.removeFirst()
+      // The next runs decode while this one is consumed.
+      startDecoding()
+      let decoded = await withTaskCancellationHandler {
+        await task.value
+      } onCancel: {
+        task.cancel()
+      }
+      try Task.checkCancellation()
+      scans = decoded.scans
+      index = 0
+      failure = decoded.failure
+    }
   }
 
-  func finish() async throws {}
+  private func startDecoding() {
+    while !readAll, decoding.count < Self.runsAhead {
+      do {
+        guard let lines = try reader.nextLines() else {
+          readAll = true
+          return
+        }
+        decoding.append(Task { lines.decode() })
+      } catch {
+        // Said once the rows read before it are out.
+        readFailure = error
+        readAll = true
+      }
+    }
+  }
+
+  func finish() async throws {
+    for task in decoding { task.cancel() }
+  }
 }
 
 /// A fixed list of rows.

@@ -40,7 +40,72 @@ public struct ScanFileReader {
     }
     self.handle = handle
     try fill()
-    if try isDocument() { try readDocument() }
+    if try startsADocument() { try readDocument() }
+  }
+
+  /// The file is one JSON document (an array or a saved response), read whole: `nextLines()` has
+  /// nothing to split, and `next()` gives its scans.
+  public var isDocument: Bool { documentScans != nil }
+
+  /// A run of whole lines of an ndjson file, decoded apart from the reading: `decode()` may run on
+  /// any thread, so a long file is decoded on several cores while it is read.
+  public struct Lines: Sendable {
+    let bytes: [UInt8]
+    let path: String
+    let wanted: FieldSet
+    /// The 1-based number of its first line in the file.
+    let firstLine: Int
+
+    /// The scans of these lines, in order; when a line is bad, the scans before it and the failure
+    /// (a `Failure` naming the line).
+    public func decode() -> (scans: [Scan], failure: (any Error)?) {
+      var scans: [Scan] = []
+      var lineNumber = firstLine
+      var start = 0
+      return bytes.withUnsafeBufferPointer { all in
+        while start < all.count {
+          let end =
+            memchr(all.baseAddress! + start, 0x0A, all.count - start).map {
+              all.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self))
+            } ?? all.count
+          do {
+            let line = UnsafeBufferPointer(rebasing: all[start..<end])
+            if let scan = try ScanFileReader.parse(line, path: path, line: lineNumber, wanted: wanted) {
+              scans.append(scan)
+            }
+          } catch {
+            return (scans, error)
+          }
+          start = end + 1
+          lineNumber += 1
+        }
+        return (scans, nil)
+      }
+    }
+  }
+
+  /// The next run of whole lines, about `chunkSize` bytes (more when one line is longer); nil at
+  /// the end of the file, and for a document.
+  public mutating func nextLines() throws -> Lines? {
+    guard documentScans == nil else { return nil }
+    while true {
+      while !atEOF, buffer.count - start < Self.chunkSize { try fill() }
+      guard start < buffer.count else { return nil }
+      let end: Int
+      if atEOF {
+        end = buffer.count
+      } else if let last = lastNewline() {
+        end = last + 1
+      } else {
+        try fill()
+        continue
+      }
+      let bytes = Array(buffer[start..<end])
+      let lines = Lines(bytes: bytes, path: path, wanted: wanted, firstLine: line + 1)
+      line += Self.newlines(in: bytes) + (bytes.last == 0x0A ? 0 : 1)
+      start = end
+      return lines
+    }
   }
 
   /// The next scan, or nil at the end of the file.
@@ -67,6 +132,33 @@ public struct ScanFileReader {
         return nil
       }
       try fill()
+    }
+  }
+
+  private func lastNewline() -> Int? {
+    guard start < buffer.count else { return nil }
+    return buffer.withUnsafeBufferPointer { bytes in
+      // Lines are short: the last newline is near the end.
+      var index = bytes.count - 1
+      while index >= start {
+        if bytes[index] == 0x0A { return index }
+        index -= 1
+      }
+      return nil
+    }
+  }
+
+  private static func newlines(in bytes: [UInt8]) -> Int {
+    bytes.withUnsafeBufferPointer { all in
+      var count = 0
+      var index = 0
+      while index < all.count,
+        let found = memchr(all.baseAddress! + index, 0x0A, all.count - index)
+      {
+        count += 1
+        index = all.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+      }
+      return count
     }
   }
 
@@ -99,24 +191,28 @@ public struct ScanFileReader {
 
   private func parseLine(_ range: Range<Int>) throws -> Scan? {
     try buffer.withUnsafeBufferPointer { all in
-      let bytes = UnsafeBufferPointer(rebasing: all[range])
-      var reader = JSONReader(bytes)
-      if reader.isAtEnd { return nil }
-      do {
-        guard try reader.peekKind() == .object else {
-          throw Failure(path: path, line: line, message: "expected a scan object (one JSON object per line)")
-        }
-        let scan = try Scan.decode(from: &reader, wanted: wanted)
-        guard reader.isAtEnd else { throw reader.error("unexpected content after the object") }
-        return scan
-      } catch let error as JSONSyntaxError {
-        throw Failure(path: path, line: line, message: "invalid JSON: \(error)")
+      try Self.parse(UnsafeBufferPointer(rebasing: all[range]), path: path, line: line, wanted: wanted)
+    }
+  }
+
+  /// One line of ndjson: a scan, or nil for a blank line.
+  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String, line: Int, wanted: FieldSet) throws -> Scan? {
+    var reader = JSONReader(bytes)
+    if reader.isAtEnd { return nil }
+    do {
+      guard try reader.peekKind() == .object else {
+        throw Failure(path: path, line: line, message: "expected a scan object (one JSON object per line)")
       }
+      let scan = try Scan.decode(from: &reader, wanted: wanted)
+      guard reader.isAtEnd else { throw reader.error("unexpected content after the object") }
+      return scan
+    } catch let error as JSONSyntaxError {
+      throw Failure(path: path, line: line, message: "invalid JSON: \(error)")
     }
   }
 
   /// A file that starts with `[`, or whose first object is a response envelope, is a document.
-  private func isDocument() throws -> Bool {
+  private func startsADocument() throws -> Bool {
     try buffer.withUnsafeBufferPointer { bytes in
       var reader = JSONReader(bytes)
       if reader.isAtEnd { return false }

@@ -211,9 +211,40 @@ struct JSONReader {
     return String(decoding: slice, as: UTF8.self)
   }
 
+  /// The offset of the first `"` or `\` at or after `start` (the buffer's end when there is none),
+  /// eight bytes at a time: skipping unwanted values and matching keys dominate reading a file,
+  /// and most strings are short and have no escape.
+  private func quoteOrBackslash(from start: Int) -> Int {
+    var index = start
+    if let base = bytes.baseAddress {
+      let ones: UInt64 = 0x0101_0101_0101_0101
+      let highs: UInt64 = 0x8080_8080_8080_8080
+      while index + 8 <= bytes.count {
+        let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+        let quotes = word ^ (ones &* 0x22)
+        let backslashes = word ^ (ones &* 0x5C)
+        // A byte of `quotes` (or `backslashes`) is zero exactly where the word has a quote (or
+        // backslash); this sets the high bit of the first such byte (little-endian).
+        let found = ((quotes &- ones) & ~quotes | (backslashes &- ones) & ~backslashes) & highs
+        if found != 0 { return index + found.trailingZeroBitCount / 8 }
+        index += 8
+      }
+    }
+    while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
+      index += 1
+    }
+    return index
+  }
+
   /// Skips a string without building it.
   mutating func skipString() throws {
     try expect(UInt8(ascii: "\""), "a string")
+    // Most strings have no escape: the closing quote is the first quote.
+    let end = quoteOrBackslash(from: offset)
+    if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+      offset = end + 1
+      return
+    }
     while offset < bytes.count {
       let byte = bytes[offset]
       if byte == UInt8(ascii: "\"") {
@@ -232,15 +263,8 @@ struct JSONReader {
       throw error("expected a quoted key, found \(Self.describe(bytes[offset]))")
     }
     let start = offset + 1
-    var end = start
-    var escaped = false
-    while end < bytes.count, bytes[end] != UInt8(ascii: "\"") {
-      if bytes[end] == UInt8(ascii: "\\") {
-        escaped = true
-        break
-      }
-      end += 1
-    }
+    let end = quoteOrBackslash(from: start)
+    let escaped = end < bytes.count && bytes[end] == UInt8(ascii: "\\")
     let field: ScanField?
     if escaped || end >= bytes.count {
       field = ScanField(apiName: try readString())
