@@ -11,8 +11,9 @@ import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 WORK = os.path.join(ROOT, '.build-bench')
-SCANSH = os.path.join(ROOT, '.build', 'release', 'scansh')
-BENCH = os.path.join(ROOT, '.build', 'release', 'scansh-bench')
+# The binaries the release tarball packs: the Swift runtime linked in (scripts/lib/build-static.sh).
+SCANSH = os.path.join(ROOT, '.build-release', 'release', 'scansh')
+BENCH = os.path.join(ROOT, '.build-release', 'release', 'scansh-bench')
 VENV_PYTHON = os.path.join(WORK, 'venv', 'bin', 'python')
 QUICK = '--quick' in sys.argv
 ROUNDS = 2 if QUICK else 5
@@ -65,34 +66,61 @@ rows = []
 
 
 def report(figure, ours, anchor, ratio, target, met):
-    rows.append((figure, ours, anchor, ratio, target, 'yes' if met else 'NO'))
+    """One row of the table; `met` None for a figure shown beside another, with no goal of its own."""
+    rows.append((figure, ours, anchor, ratio, target, '-' if met is None else 'yes' if met else 'NO'))
+
+
+class PageServer:
+    """scripts/benchmarks/page_server.py: an independent DescribeScans server, cheap on CPU, so the
+    time above the round-trip floor is the client's."""
+
+    def __init__(self, scans, latency_ms, max_page_size):
+        path = os.path.join(WORK, f'pages-{scans}.ndjson')
+        if not os.path.exists(path):
+            subprocess.run([SCANSH, 'sim', '--scans', str(scans), '--seed', '1', '--epoch', '2026-11-02T09:00:00Z',
+                            '--dump', path], check=True, env=ENV)
+        self.process = subprocess.Popen(
+            [sys.executable, os.path.join(ROOT, 'scripts', 'benchmarks', 'page_server.py'), path, str(latency_ms),
+             str(max_page_size)], stdout=subprocess.PIPE, text=True)
+        line = self.process.stdout.readline().strip()
+        assert line.startswith('listening on http://127.0.0.1:'), line
+        self.port = int(line.rsplit(':', 1)[1])
+        self.endpoint = f'http://127.0.0.1:{self.port}/'
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
+def floor_seconds(scans, page_size, latency, window=8):
+    """Page 1 alone (it tells how many pages there are), then the rest `window` at a time."""
+    pages = math.ceil(scans / page_size)
+    return (1 + math.ceil((pages - 1) / window)) * latency
 
 
 def full_listing():
     scans = 2000 if QUICK else 10000
-    sim = Simulator('--scans', str(scans), '--latency', '25ms', '--max-page-size', '50', '--seed', '1', '--clock-speed', '0')
+    server = PageServer(scans, 25, 50)
     try:
         medians = alternate({
-            'scansh': [SCANSH, '--endpoint', sim.endpoint, '-c', 'scans', '--format', 'ndjson'],
-            'sdk': [VENV_PYTHON, os.path.join(ROOT, 'scripts', 'benchmarks', 'sdk_list.py'), f'127.0.0.1:{sim.port}', '50'],
+            'scansh': [SCANSH, '--endpoint', server.endpoint, '-c', 'scans', '--format', 'ndjson'],
+            'sdk': [VENV_PYTHON, os.path.join(ROOT, 'scripts', 'benchmarks', 'sdk_list.py'), f'127.0.0.1:{server.port}', '50'],
         })
     finally:
-        sim.stop()
-    pages = math.ceil(scans / 50)
-    floor = (1 + math.ceil((pages - 1) / 8)) * 0.025
-    ratio = medians['scansh'] / medians['sdk']
+        server.stop()
+    floor = floor_seconds(scans, 50, 0.025)
+    ratio = medians['scansh'] / floor
     report(f'full listing ({scans} scans, 25 ms, pages of 50)', f"{medians['scansh']:.3f} s",
-           f"SDK {medians['sdk']:.3f} s; floor {floor:.3f} s",
-           f'{ratio:.3f}× SDK, {medians["scansh"] / floor:.2f}× floor', '≤ 0.15× SDK and ≤ 1.5× floor',
-           ratio <= 0.15 and medians['scansh'] <= 1.5 * floor)
+           f"8-way floor {floor:.3f} s", f'{ratio:.2f}× floor', '≤ 1.2× floor', ratio <= 1.2)
+    report('  the same, official SDK pager', f"{medians['sdk']:.3f} s", f"scansh {medians['scansh']:.3f} s",
+           f"scansh {medians['scansh'] / medians['sdk']:.3f}× SDK", '-', None)
 
 
 def several_accounts():
     """Three accounts of 10,000 scans each against one: read concurrently, the three should take
-    about as long as one."""
+    about as long as one. Both against the independent page server, which answers any key."""
     scans = 2000 if QUICK else 10000
-    sim = Simulator('--accounts', '3', '--scans', str(scans), '--latency', '25ms', '--max-page-size', '50',
-                    '--seed', '1', '--clock-speed', '0')
+    server = PageServer(scans, 25, 50)
     os.makedirs(os.path.join(WORK, '.aliyun'), exist_ok=True)
     config = os.path.join(WORK, '.aliyun', 'config.json')
     with open(config, 'w') as file:
@@ -103,54 +131,76 @@ def several_accounts():
     os.chmod(config, 0o600)
     try:
         medians = alternate({
-            'three': [SCANSH, '--endpoint', sim.endpoint, '--profile', 'a,b,c', '-c', 'scans', '--format', 'ndjson'],
-            'one': [SCANSH, '--endpoint', sim.endpoint, '--profile', 'a', '-c', 'scans', '--format', 'ndjson'],
+            'three': [SCANSH, '--endpoint', server.endpoint, '--profile', 'a,b,c', '-c', 'scans', '--format', 'ndjson'],
+            'one': [SCANSH, '--endpoint', server.endpoint, '--profile', 'a', '-c', 'scans', '--format', 'ndjson'],
         })
     finally:
-        sim.stop()
+        server.stop()
         os.remove(config)
     ratio = medians['three'] / medians['one']
     report(f'three accounts ({scans} scans each, 25 ms, pages of 50)', f"{medians['three']:.3f} s",
            f"one account {medians['one']:.3f} s", f'{ratio:.2f}× one account', '≤ 1.2× one account', ratio <= 1.2)
 
 
-def big_file():
-    count = 20000 if QUICK else 200000
+def big_file(count):
     path = os.path.join(WORK, f'scans-{count}.ndjson')
     if not os.path.exists(path):
         subprocess.run([SCANSH, 'sim', '--scans', str(count), '--seed', '7', '--epoch', '2026-11-02T09:00:00Z',
                         '--dump', path], check=True, env=ENV)
-    return path, count
+    return path
 
 
-def evaluation(path, count):
+def evaluation():
+    count = 20000 if QUICK else 200000
+    path = big_file(count)
     query = ('load ' + path + ' | where status = running and RunPercent > 50 | sort RunPercent desc, ScanId'
              ' | first 10 | select ScanId, RunPercent')
     ours = f"{SCANSH} -c '{query}' --format ndjson"
+    duckdb = f"{VENV_PYTHON} {os.path.join(ROOT, 'scripts', 'benchmarks', 'duckdb_query.py')} {path}"
     jq = (f"jq -c 'select(.Status == \"running\" and .RunPercent > 50)' {path}"
           " | jq -s -c 'sort_by(-.RunPercent, .ScanId) | .[:10] | .[] | {ScanId, RunPercent}'")
-    same = subprocess.run(ours, shell=True, capture_output=True, text=True, env=ENV).stdout == \
-        subprocess.run(jq, shell=True, capture_output=True, text=True, env=ENV).stdout
-    medians = alternate({'scansh': ours, 'jq': jq})
-    ratio = medians['scansh'] / medians['jq']
+    outputs = [subprocess.run(command, shell=True, capture_output=True, text=True, env=ENV).stdout
+               for command in (ours, duckdb, jq)]
+    same = outputs[0] == outputs[1] == outputs[2] and outputs[0].count('\n') == 10
+    medians = alternate({'scansh': ours, 'duckdb': duckdb, 'jq': jq})
+    ratio = medians['scansh'] / medians['duckdb']
     size = os.path.getsize(path) / 1e6
-    report(f'evaluation ({count} scans, {size:.0f} MB)', f"{medians['scansh']:.3f} s", f"jq {medians['jq']:.3f} s",
-           f'{ratio:.3f}×' + ('' if same else ' (rows DIFFER)'), '≤ 0.25× jq, identical rows', ratio <= 0.25 and same)
+    report(f'filter + sort + top 10 ({count} scans, {size:.0f} MB)', f"{medians['scansh']:.3f} s",
+           f"DuckDB {medians['duckdb']:.3f} s", f'{ratio:.3f}× DuckDB' + ('' if same else ' (rows DIFFER)'),
+           '≤ 1× DuckDB, identical rows', ratio <= 1 and same)
+    report('  the same, jq', f"{medians['scansh']:.3f} s", f"jq {medians['jq']:.3f} s",
+           f"{medians['scansh'] / medians['jq']:.3f}× jq", '-', None)
 
 
-def streaming(path, count):
-    _, _, rss, status = run([SCANSH, '-c', f'load {path} | where status = running | count'])
-    report(f'streaming ({count} scans)', f'{rss:.1f} MiB peak RSS', '-', '-', '≤ 64 MiB', status == 0 and rss <= 64)
+def scale():
+    """A million scans (about 500 MB) streamed: memory stays bounded whatever the file's size."""
+    count = 100000 if QUICK else 1000000
+    path = big_file(count)
+    for label, statement, output in (
+            ('where + count', f'load {path} | where status = running | count', 'ndjson'),
+            ('where + select', f'load {path} | where status = running | select ScanId, Name, RunPercent', 'ndjson'),
+            ('sort + first 10', f'load {path} | sort RunPercent desc, ScanId | first 10', 'ndjson')):
+        wall, _, rss, status = run([SCANSH, '-c', statement, '--format', output])
+        report(f'{label} ({count} scans)', f'{rss:.1f} MiB peak RSS', '-', f'{wall:.2f} s', '≤ 64 MiB',
+               status == 0 and rss <= 64)
 
 
 def startup():
-    for label, command in (('start-up: --version', f'{SCANSH} --version'), ("start-up: -c 'help'", f"{SCANSH} -c help")):
-        export = os.path.join(WORK, 'hyperfine.json')
-        subprocess.run(['hyperfine', '--warmup', '3', '--runs', '10' if QUICK else '40', '--style', 'none',
-                        '--export-json', export, command], check=True, env=ENV, stdout=subprocess.DEVNULL)
-        with open(export) as file:
-            median = json.load(file)['results'][0]['median']
-        report(label, f'{median * 1000:.1f} ms', '-', '-', '≤ 25 ms median', median <= 0.025)
+    """Start-up against a Foundation "hello" built with swiftc -O, both run by hyperfine in one go."""
+    hello = os.path.join(WORK, 'hello')
+    source = os.path.join(ROOT, 'scripts', 'benchmarks', 'hello.swift')
+    if not os.path.exists(hello) or os.path.getmtime(hello) < os.path.getmtime(source):
+        subprocess.run(['swiftc', '-O', source, '-o', hello], check=True)
+    export = os.path.join(WORK, 'hyperfine.json')
+    subprocess.run(['hyperfine', '-N', '--warmup', '5', '--runs', '20' if QUICK else '100', '--style', 'none',
+                    '--export-json', export, hello, f'{SCANSH} --version', f'{SCANSH} -c help'],
+                   check=True, env=ENV, stdout=subprocess.DEVNULL)
+    with open(export) as file:
+        medians = [result['median'] for result in json.load(file)['results']]
+    for label, median, goal in (('start-up: --version', medians[1], 1.5), ("start-up: -c 'help'", medians[2], None)):
+        ratio = median / medians[0]
+        report(label, f'{median * 1000:.1f} ms', f'hello {medians[0] * 1000:.1f} ms', f'{ratio:.2f}× hello',
+               f'≤ {goal}× hello' if goal else '-', ratio <= goal if goal else None)
 
 
 def count_requests():
@@ -198,22 +248,31 @@ def sdk_cross_check():
 
 
 def main():
+    only = [argument for argument in sys.argv[1:] if not argument.startswith('--')]
+    if only:
+        for name in only:
+            globals()[name]()
+        print_table()
+        return
     sdk_cross_check()
     full_listing()
     several_accounts()
-    path, count = big_file()
-    evaluation(path, count)
-    streaming(path, count)
+    evaluation()
+    scale()
     startup()
     count_requests()
     watch_idle()
     completion()
+    print_table()
+
+
+def print_table():
     widths = [max(len(str(row[i])) for row in rows + [('figure', 'scansh', 'anchor', 'ratio', 'target', 'met')])
               for i in range(6)]
     header = ('figure', 'scansh', 'anchor', 'ratio', 'target', 'met')
     for row in [header] + rows:
         print('  '.join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
-    if not all(row[5] == 'yes' for row in rows):
+    if any(row[5] == 'NO' for row in rows):
         sys.exit(1)
 
 
