@@ -66,6 +66,8 @@ public enum Completer {
     guard let field = FieldCatalog.field(named: name) else { return [] }
     // Documented values first, then any others seen in results (the API adds values first).
     let documented = field.kind.knownValues
+    // Only enum fields have documented values; ten thousand ScanIds are not lowercased per Tab.
+    guard !documented.isEmpty else { return values(field) }
     return documented + values(field).filter { !documented.contains($0.lowercased()) }
   }
 
