@@ -51,6 +51,9 @@ struct ScanshCommand: ParsableCommand {
     do {
       var parsed = try command.parseAsRoot(arguments)
       try parsed.run()
+    } catch let code as ArgumentParser.ExitCode {
+      // How every statement run ends: no message to build (ArgumentParser's would lay out help).
+      Foundation.exit(code.rawValue)
     } catch {
       let code = Self.exitCode(for: error)
       let message = Self.fullMessage(for: error)
@@ -59,7 +62,6 @@ struct ScanshCommand: ParsableCommand {
         if !message.isEmpty { print(message) }
         Foundation.exit(0)
       }
-      if error is ArgumentParser.ExitCode { Foundation.exit(code.rawValue) }
       FileHandle.standardError.write(Data((message + "\n").utf8))
       Foundation.exit(Shell.ExitCode.usage.rawValue)
     }
