@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Every scan matching a request, read page by page: page 1 at the largest page size, then the
 /// remaining pages concurrently (at most `concurrency` in flight), yielded in page order and
 /// deduplicated by ScanId. Iteration is pulled: pages are fetched only a window ahead of the
@@ -68,10 +66,6 @@ final class ListingState: @unchecked Sendable {
   private var latestTotal: Int?
   private var window: Int
   private var inFlight: [Int: Task<ScanClient.PageResult, any Error>] = [:]
-  /// Pages whose request has finished (read but not yet consumed, or failed): they no longer count
-  /// against the window, so the next request starts as soon as the consumer looks, not one page
-  /// after another.
-  private let answered = AnsweredPages()
   private var finished = false
 
   init(client: ScanClient, request: DescribeScansRequest, options: Options) {
@@ -145,7 +139,6 @@ final class ListingState: @unchecked Sendable {
         for task in inFlight.values { task.cancel() }
       }
       inFlight[number] = nil
-      answered.remove(number)
     }
     cursor = number
     pagesRead += 1
@@ -161,16 +154,9 @@ final class ListingState: @unchecked Sendable {
       if inFlight[number] == nil { inFlight[number] = fetch(number) }
       return
     }
-    // At most `window` requests running, and pages read at most twice that far ahead of the
-    // consumer, so a slow consumer holds a bounded number of pages.
-    let done = answered.pages
-    var running = inFlight.keys.count { !done.contains($0) }
     var page = number
-    while page <= lastPage, page < number + 2 * window, running < window {
-      if inFlight[page] == nil {
-        inFlight[page] = fetch(page)
-        running += 1
-      }
+    while page <= lastPage, page < number + window {
+      if inFlight[page] == nil { inFlight[page] = fetch(page) }
       page += 1
     }
   }
@@ -181,11 +167,7 @@ final class ListingState: @unchecked Sendable {
     pageRequest.pageSize = pageSize
     let client = client
     let wanted = options.wanted
-    let answered = answered
-    return Task {
-      defer { answered.insert(number) }
-      return try await client.describeScans(pageRequest, wanted: wanted)
-    }
+    return Task { try await client.describeScans(pageRequest, wanted: wanted) }
   }
 
   private func accept(_ page: ScanPage, number: Int) throws {
@@ -226,13 +208,4 @@ final class ListingState: @unchecked Sendable {
       client.events(.warning(message))
     }
   }
-}
-
-/// The page numbers whose request has finished, set by the page tasks and read by the cursor.
-private final class AnsweredPages: Sendable {
-  private let numbers = Mutex<Set<Int>>([])
-
-  var pages: Set<Int> { numbers.withLock { $0 } }
-  func insert(_ number: Int) { numbers.withLock { _ = $0.insert(number) } }
-  func remove(_ number: Int) { numbers.withLock { _ = $0.remove(number) } }
 }
