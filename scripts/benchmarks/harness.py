@@ -191,12 +191,18 @@ def startup():
     source = os.path.join(ROOT, 'scripts', 'benchmarks', 'hello.swift')
     if not os.path.exists(hello) or os.path.getmtime(hello) < os.path.getmtime(source):
         subprocess.run(['swiftc', '-O', source, '-o', hello], check=True)
+    # hyperfine runs each command's runs back to back; several short rounds spread the machine's
+    # moods over all three, and the median is taken over every run of every round.
     export = os.path.join(WORK, 'hyperfine.json')
-    subprocess.run(['hyperfine', '-N', '--warmup', '5', '--runs', '20' if QUICK else '100', '--style', 'none',
-                    '--export-json', export, hello, f'{SCANSH} --version', f'{SCANSH} -c help'],
-                   check=True, env=ENV, stdout=subprocess.DEVNULL)
-    with open(export) as file:
-        medians = [result['median'] for result in json.load(file)['results']]
+    times = [[], [], []]
+    for _ in range(2 if QUICK else 8):
+        subprocess.run(['hyperfine', '-N', '--warmup', '3', '--runs', '15', '--style', 'none',
+                        '--export-json', export, hello, f'{SCANSH} --version', f'{SCANSH} -c help'],
+                       check=True, env=ENV, stdout=subprocess.DEVNULL)
+        with open(export) as file:
+            for index, result in enumerate(json.load(file)['results']):
+                times[index] += result['times']
+    medians = [statistics.median(values) for values in times]
     for label, median, goal in (('start-up: --version', medians[1], 1.5), ("start-up: -c 'help'", medians[2], None)):
         ratio = median / medians[0]
         report(label, f'{median * 1000:.1f} ms', f'hello {medians[0] * 1000:.1f} ms', f'{ratio:.2f}× hello',
