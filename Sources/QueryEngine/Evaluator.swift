@@ -62,12 +62,20 @@ public struct Evaluator: Sendable {
       }
       stream = ArrayStream([Row(values: [.number(Double(total.reduce(0, +)))])])
     case .file(let path, let wanted):
+      // The filters right after `load` run where the lines are decoded.
+      var filters: [Predicate] = []
+      var stages = plan.stages[...]
+      while case .filter(let predicate) = stages.first?.stage {
+        filters.append(predicate)
+        stages = stages.dropFirst()
+      }
       do {
-        stream = FileStream(try ScanFileReader(path: resolve(path), wanted: wanted))
+        stream = FileStream(try ScanFileReader(path: resolve(path), wanted: wanted), filters: filters)
       } catch var failure as ScanFileReader.Failure {
         failure.path = path
         throw failure
       }
+      return try chain(stream, Array(stages), utc: plan.utc)
     }
     return try chain(stream, plan.stages, utc: plan.utc)
   }

@@ -51,6 +51,43 @@ struct EvaluatorTests {
     #expect(try await Self.matching(condition) == expected)
   }
 
+  /// `load | where …` filters in the decoding tasks: over several runs of lines the rows kept are
+  /// the same, in file order, and a bad line still ends them after the matching rows before it.
+  @Test func filtersAfterLoadRunWhereTheLinesAreDecoded() async throws {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-load-\(UUID().uuidString).ndjson")
+      .path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let count = 30_000
+    var lines = (0..<count).map { index in
+      "{\"ScanId\":\"\(index)\",\"Status\":\"\(index % 3 == 0 ? "running" : "finished")\",\"RunPercent\":\(index % 101),"
+        + "\"Name\":\"\(String(repeating: "n", count: 30))\"}"
+    }
+    try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+
+    func rows(_ statement: String) async throws -> [Row] {
+      let stream = try await Evaluator(client: { fatalError("no API in these tests") }).open(try plan(statement))
+      var rows: [Row] = []
+      while let row = try await stream.next() { rows.append(row) }
+      return rows
+    }
+    let kept = try await rows("load \(path) | where status = running | where RunPercent > 50 | select ScanId")
+    let expected = (0..<count).filter { $0 % 3 == 0 && $0 % 101 > 50 }.map { FieldValue.string(String($0)) }
+    #expect(kept.map { $0.values[0] } == expected)
+
+    lines[25_000] = "{\"ScanId\":\"25000\",\"Status\":running}"
+    try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: path))
+    let stream = try await Evaluator(client: { fatalError("no API in these tests") }).open(
+      try plan("load \(path) | where status = running | select ScanId"))
+    var before = 0
+    do {
+      while try await stream.next() != nil { before += 1 }
+      Issue.record("the bad line was not reported")
+    } catch let failure as ScanFileReader.Failure {
+      #expect(failure.line == 25_001)
+      #expect(before == (0..<25_000).count { $0 % 3 == 0 })
+    }
+  }
+
   @Test func sortIsStableWithMissingValuesLast() async throws {
     #expect(
       ids(try await evaluate("scans | sort RunPercent desc", over: Self.scans).rows) == ["2", "3", "1", "5", "4"])

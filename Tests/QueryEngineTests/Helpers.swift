@@ -18,7 +18,6 @@ func bind(_ text: String) throws -> BoundPipeline {
 
 /// The rendered binding errors of a statement, or "ok".
 func bindingErrors(_ text: String) -> String {
-  let source = SourceText(text)
   do {
     _ = try bind(text)
     return "ok"

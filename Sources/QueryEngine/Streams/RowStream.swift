@@ -43,8 +43,9 @@ final class ListingStream: RowStream {
 
 /// Rows from a file `load` reads. An ndjson file is read a run of lines at a time and each run is
 /// decoded in its own task, a few runs ahead of the consumer, so decoding uses every core while
-/// memory stays bounded (a few MiB of lines and their scans). Rows come out in file order; a bad
-/// line is reported after the rows before it, naming its line.
+/// memory stays bounded (a few MiB of lines and their scans). The `where` stages right after `load`
+/// run in those tasks too, so only the rows they keep cross to the consumer. Rows come out in file
+/// order; a bad line is reported after the rows before it, naming its line.
 final class FileStream: RowStream {
   /// Runs decoded ahead of the one being consumed: a core for the consumer, the others decode.
   static let runsAhead = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
@@ -57,13 +58,27 @@ final class FileStream: RowStream {
   private var failure: (any Error)?
   private var readFailure: (any Error)?
   private var readAll = false
+  private let filters: [Predicate]
 
-  init(_ reader: ScanFileReader) { self.reader = reader }
+  init(_ reader: ScanFileReader, filters: [Predicate] = []) {
+    self.reader = reader
+    self.filters = filters
+  }
+
+  fileprivate static func kept(_ row: Row, by filters: [Predicate]) -> Bool {
+    filters.allSatisfy { $0.matches(row) }
+  }
 
   deinit { for task in decoding { task.cancel() } }
 
   func next() async throws -> Row? {
-    if reader.isDocument { return try reader.next().map { Row(values: $0.values) } }
+    if reader.isDocument {
+      while let scan = try reader.next() {
+        let row = Row(values: scan.values)
+        if Self.kept(row, by: filters) { return row }
+      }
+      return nil
+    }
     while true {
       if index < scans.count {
         index += 1
@@ -97,7 +112,8 @@ final class FileStream: RowStream {
           readAll = true
           return
         }
-        decoding.append(Task { lines.decode() })
+        let filters = filters
+        decoding.append(Task { decode(lines, keeping: filters) })
       } catch {
         // Said once the rows read before it are out.
         readFailure = error
@@ -109,6 +125,15 @@ final class FileStream: RowStream {
   func finish() async throws {
     for task in decoding { task.cancel() }
   }
+}
+
+/// A run of lines decoded, and the rows the filters keep.
+private func decode(_ lines: ScanFileReader.Lines, keeping filters: [Predicate]) -> (
+  scans: [Scan], failure: (any Error)?
+) {
+  let decoded = lines.decode()
+  guard !filters.isEmpty else { return decoded }
+  return (decoded.scans.filter { FileStream.kept(Row(values: $0.values), by: filters) }, decoded.failure)
 }
 
 /// A fixed list of rows.
