@@ -9,6 +9,12 @@ struct HistoryFileTests {
       .path
   }
 
+  /// Removes the folder `temporaryPath()` made, all of it.
+  static func removeTemporary(_ path: String) {
+    try? FileManager.default.removeItem(
+      atPath: ((path as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent)
+  }
+
   @Test func defaultPaths() {
     #expect(
       HistoryFile.defaultPath(environment: ["XDG_STATE_HOME": "/state", "HOME": "/home/a"]) == "/state/scansh/history")
@@ -39,7 +45,7 @@ struct HistoryFileTests {
   @Test func savesPrivatelyAndAtomicallyAndReloads() throws {
     let path = Self.temporaryPath()
     let file = HistoryFile(path: path)
-    defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    defer { Self.removeTemporary(path) }
     #expect(file.load() == [])
     try file.save(["scans | count", "help"])
     #expect(file.load() == ["scans | count", "help"])
@@ -58,7 +64,7 @@ struct HistoryFileTests {
   /// lock, so neither loses the other's lines.
   @Test func twoShellsAppendingLoseNoLine() throws {
     let path = Self.temporaryPath()
-    defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    defer { Self.removeTemporary(path) }
     let first = HistoryFile(path: path)
     let second = HistoryFile(path: path)
     try first.append("scans | count")
@@ -76,7 +82,7 @@ struct HistoryFileTests {
   /// Garbage, invalid UTF-8 and a 1 MB line are skipped and counted, never a crash.
   @Test func unreadableLinesAreSkipped() throws {
     let path = Self.temporaryPath()
-    defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+    defer { Self.removeTemporary(path) }
     try FileManager.default.createDirectory(
       atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     var data = Data("scans | count\n".utf8)

@@ -82,7 +82,8 @@ public enum Scansh {
     -> Output
   {
     try await offload {
-      let bin = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-bin-\(getpid())")
+      // Inside the build folder, so test runs leave nothing behind in the temporary folder.
+      let bin = root.appendingPathComponent(".build/test-bin-\(getpid())")
       try? FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
       let link = bin.appendingPathComponent("scansh").path
       if !FileManager.default.fileExists(atPath: link) {
