@@ -27,6 +27,10 @@ public struct ScanFileReader {
   private var atEOF = false
   private var documentScans: [Scan]?
   private var documentIndex = 0
+  /// `next()`'s current run of lines, decoded, and what ended it early.
+  private var run: [Scan] = []
+  private var runIndex = 0
+  private var runFailure: (any Error)?
 
   public init(path: String, wanted: FieldSet = .all) throws {
     self.path = path
@@ -108,7 +112,8 @@ public struct ScanFileReader {
     }
   }
 
-  /// The next scan, or nil at the end of the file.
+  /// The next scan, or nil at the end of the file: ndjson is read a run of lines at a time, as
+  /// `nextLines()` gives them; a bad line throws after the scans before it.
   public mutating func next() throws -> Scan? {
     if let documentScans {
       guard documentIndex < documentScans.count else { return nil }
@@ -116,22 +121,14 @@ public struct ScanFileReader {
       return documentScans[documentIndex - 1]
     }
     while true {
-      if let newline = nextNewline() {
-        line += 1
-        let lineStart = start
-        start = newline + 1
-        if let scan = try parseLine(lineStart..<newline) { return scan }
-        continue
+      if runIndex < run.count {
+        runIndex += 1
+        return run[runIndex - 1]
       }
-      if atEOF {
-        guard start < buffer.count else { return nil }
-        line += 1
-        let lineStart = start
-        start = buffer.count
-        if let scan = try parseLine(lineStart..<buffer.count) { return scan }
-        return nil
-      }
-      try fill()
+      if let runFailure { throw runFailure }
+      guard let lines = try nextLines() else { return nil }
+      (run, runFailure) = lines.decode()
+      runIndex = 0
     }
   }
 
@@ -162,15 +159,6 @@ public struct ScanFileReader {
     }
   }
 
-  private func nextNewline() -> Int? {
-    guard start < buffer.count else { return nil }
-    return buffer.withUnsafeBufferPointer { bytes in
-      memchr(bytes.baseAddress! + start, 0x0A, bytes.count - start).map {
-        bytes.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self))
-      }
-    }
-  }
-
   private mutating func fill() throws {
     if start > 0 {
       buffer.removeFirst(start)
@@ -187,12 +175,6 @@ public struct ScanFileReader {
     }
     if chunk.isEmpty { atEOF = true }
     buffer.append(contentsOf: chunk)
-  }
-
-  private func parseLine(_ range: Range<Int>) throws -> Scan? {
-    try buffer.withUnsafeBufferPointer { all in
-      try Self.parse(UnsafeBufferPointer(rebasing: all[range]), path: path, line: line, wanted: wanted)
-    }
   }
 
   /// One line of ndjson: a scan, or nil for a blank line.
