@@ -23,15 +23,19 @@ public struct SimulatorConfiguration: Sendable {
   /// New scans inserted after each DescribeScans answer, to test listings that change mid-read.
   public var drift = 0
   public var maxPageSize = 100
-  public var accessKeyId = "testid"
-  public var accessKeySecret = "testsecret"
+  public var accessKeyId = Credentials.simulatorTestKeys(account: 0).accessKeyId
+  public var accessKeySecret = Credentials.simulatorTestKeys(account: 0).accessKeySecret
   /// Accounts served from one port, each with its own key pair and data: account 1 uses the pair
   /// above; account N uses `testidN`/`testsecretN` and data from seed + N − 1.
   public var accounts = 1
 
   /// The key pair of each account, in order.
   public var keyPairs: [(id: String, secret: String)] {
-    [(accessKeyId, accessKeySecret)] + (1..<max(1, accounts)).map { ("testid\($0 + 1)", "testsecret\($0 + 1)") }
+    [(accessKeyId, accessKeySecret)]
+      + (1..<max(1, accounts)).map { account in
+        let keys = Credentials.simulatorTestKeys(account: account)
+        return (keys.accessKeyId, keys.accessKeySecret)
+      }
   }
   /// Answer JSON in the flat PascalCase shape instead of the reference's wrapped one.
   public var flat = false

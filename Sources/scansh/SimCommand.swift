@@ -50,9 +50,10 @@ struct SimCommand: ParsableCommand {
   @Option(help: "Fraction of calls answered with 503 ServiceUnavailable or 500 InternalError.") var errorRate = 0.0
   @Option(help: "New scans inserted after each answer, so listings change while they are read.") var drift = 0
   @Option(help: "Largest PageSize served; larger requests are capped and the cap echoed.") var maxPageSize = 100
-  @Option(help: "AccessKey ID the server accepts.") var accessKeyId = "testid"
+  @Option(help: "AccessKey ID the server accepts.")
+  var accessKeyId = Credentials.simulatorTestKeys(account: 0).accessKeyId
   @Option(help: "AccessKey secret the server verifies signatures with (a test secret, not a real one).")
-  var accessKeySecret = "testsecret"
+  var accessKeySecret = Credentials.simulatorTestKeys(account: 0).accessKeySecret
   @Flag(help: "Answer JSON in the SDK's flat PascalCase shape instead of the reference's wrapped one.")
   var flat = false
   @Option(help: "Write the scans as ndjson to this file and exit, instead of serving them.") var dump: String?

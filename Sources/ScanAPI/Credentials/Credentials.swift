@@ -11,6 +11,14 @@ public struct Credentials: Sendable, Equatable, CustomStringConvertible, CustomD
     self.securityToken = securityToken?.isEmpty == true ? nil : securityToken
   }
 
+  /// The simulator's test key pair for its account `account` (0-based): `testid`/`testsecret`, then
+  /// `testid2`/`testsecret2` and on. Test keys, not secrets: the simulator accepts them and demo
+  /// mode signs with them.
+  public static func simulatorTestKeys(account: Int) -> Credentials {
+    let suffix = account == 0 ? "" : String(account + 1)
+    return Credentials(accessKeyId: "testid" + suffix, accessKeySecret: "testsecret" + suffix)
+  }
+
   /// `LTAI****abcd`: enough to tell keys apart, not enough to use one.
   public var maskedAccessKeyId: String { Self.mask(accessKeyId) }
 

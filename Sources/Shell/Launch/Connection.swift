@@ -68,7 +68,7 @@ public actor Connection {
       }
       demo = server
       endpoint = try Endpoint(server.endpoint)
-      credentials = StaticCredentialProvider(ConnectionPlan.demoCredentials(account: settings.account))
+      credentials = StaticCredentialProvider(.simulatorTestKeys(account: settings.account))
       announceDemo(settings)
     }
     let made = ScanClient(

@@ -17,12 +17,6 @@ public struct ConnectionPlan: Sendable, Equatable {
   /// HTTP connections per host: at least the paging window.
   public var maxConnections: Int
 
-  /// Demo account N's key pair, as `scansh sim --accounts` gives it (its test keys, not secrets).
-  public static func demoCredentials(account: Int) -> Credentials {
-    let suffix = account == 0 ? "" : String(account + 1)
-    return Credentials(accessKeyId: "testid" + suffix, accessKeySecret: "testsecret" + suffix)
-  }
-
   /// The name of the account this plan connects: the profile's, `demo`, or `env`.
   public var accountName: String {
     if let demo { return DemoSettings.accountNames[demo.account] }
