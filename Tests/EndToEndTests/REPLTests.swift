@@ -6,13 +6,6 @@ import Testing
 /// The REPL through a real pseudo-terminal: the built binary, typed at as a person would.
 @Suite(.serialized)
 struct REPLTests {
-  /// A private state folder for history, removed afterwards.
-  final class StateFolder {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-state-\(UUID().uuidString)").path
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    var history: String { path + "/scansh/history" }
-  }
-
   static func demo(_ state: StateFolder, extra: [String: String] = [:]) async throws -> PseudoTerminal {
     let terminal = try PseudoTerminal(
       arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": state.path].merging(extra) { $1 }))

@@ -6,15 +6,9 @@ import Testing
 /// cursor shown, the line editor's mode undone), history is on disk, and the exit code is 143 or 129.
 @Suite(.serialized)
 struct SignalTests {
-  final class State {
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-sig-\(UUID().uuidString)").path
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    var history: String { path + "/scansh/history" }
-  }
-
   @Test(arguments: [(SIGTERM, Int32(143)), (SIGHUP, Int32(129))])
   func atThePrompt(_ signal: Int32, _ code: Int32) async throws {
-    let state = State()
+    let state = StateFolder()
     let terminal = try PseudoTerminal(arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": state.path]))
     try await terminal.waitForLine("scansh(demo)>")
     terminal.type("scans | count\r")
@@ -26,7 +20,7 @@ struct SignalTests {
   }
 
   @Test func duringAWatchOnATerminal() async throws {
-    let state = State()
+    let state = StateFolder()
     let terminal = try PseudoTerminal(
       arguments: ["--demo"],
       environment: Scansh.environment([
