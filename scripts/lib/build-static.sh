@@ -7,14 +7,13 @@
 # the link needs a libcurl.so, which only the -dev package provides. A symlink to the runtime
 # library in the scratch folder stands in for it.
 set -euo pipefail
+. "$(dirname "$0")/ensure-deps.sh"
 scratch=$1
 shift
 products=("${@:-scansh}")
 curl=$(/sbin/ldconfig -p | awk '/libcurl\.so\.4 / && /x86-64|AArch64|aarch64/ {print $NF; exit}')
 if [ -z "$curl" ]; then
-  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq libcurl4 >/dev/null
+  apt_install libcurl4
   curl=$(/sbin/ldconfig -p | awk '/libcurl\.so\.4 / {print $NF; exit}')
 fi
 mkdir -p "$scratch/link"
