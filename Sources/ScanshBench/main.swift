@@ -9,12 +9,13 @@ import Vocabulary
 func completion() {
   let known = KnownValues()
   let columns = [Column(name: "ScanId", kind: .string), Column(name: "Name", kind: .string)]
+  var recorder = known.recorder(columns: columns, everything: true)
   var random = SystemRandomNumberGenerator()
   for index in 0..<10_000 {
     // Like real IDs: a creation time (here, a random one in 2026), then five digits.
     let stamp = 2026_0101_000000 + Int.random(in: 0..<1_1230_000000, using: &random)
     let id = "\(stamp)" + String(String(100_000 + index).suffix(5))
-    known.record(Row(values: [.string(id), .string("scan-\(index)")]), columns: columns)
+    recorder.record(Row(values: [.string(id), .string("scan-\(index)")]))
   }
   let lines = [
     "scans where id = 2026", "scans where id = 20261", "scans | where ScanId in (2026", "scans where status = runn",

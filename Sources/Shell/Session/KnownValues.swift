@@ -14,11 +14,6 @@ public final class KnownValues: Sendable {
 
   public init() {}
 
-  public func record(_ row: Row, columns: [Column]) {
-    var recorder = recorder(columns: columns, everything: true)
-    recorder.record(row)
-  }
-
   /// A recorder for one result's rows, which finds its columns once rather than for every row.
   /// With `everything` false it records only the enum fields, what the binder reads to stay quiet
   /// about an undocumented value the API has sent; ScanIds, names and targets serve completion,
