@@ -37,6 +37,8 @@ int scansh_el_bind(EditLine *el, const char *key, const char *command) {
 
 int scansh_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
 
+int scansh_el_prepare_terminal(EditLine *el) { return el_set(el, EL_PREP_TERM, 1); }
+
 History *scansh_history_init(int size) {
     History *h = history_init();
     if (h == NULL) return NULL;

@@ -214,6 +214,26 @@ struct REPLTests {
     #expect(try await terminal.waitForExit() == 0)
   }
 
+  @Test func keysTypedAsThePromptShowsAreEchoedOnce() async throws {
+    let state = StateFolder()
+    let terminal = try PseudoTerminal(
+      arguments: [], environment: Scansh.environment(["XDG_STATE_HOME": state.path]), rows: 130)
+    // Keys typed while the terminal still echoed would show twice: once from the terminal, once
+    // from the editor. Typing the instant each prompt is written finds that window if it is there.
+    let rounds = 60
+    for _ in 1...rounds {
+      try await terminal.type("scans | count\r", theMomentItShows: "scansh(demo)> ")
+    }
+    let screen = try await terminal.wait(for: "\(rounds) counts, then the prompt") { screen in
+      screen.currentLine == "scansh(demo)>" && screen.lines.filter { $0 == "240" }.count == rounds
+    }
+    #expect(!terminal.echoes)
+    #expect(screen.lines.filter { $0 == "scansh(demo)> scans | count" }.count == rounds)
+    #expect(screen.lines.count { $0.contains("scans | count") } == rounds)
+    terminal.type("exit\r")
+    #expect(try await terminal.waitForExit() == 0)
+  }
+
   @Test func editrcIsHonoured() async throws {
     let state = StateFolder()
     let home = state.path + "/home"

@@ -82,6 +82,36 @@ public final class PseudoTerminal: @unchecked Sendable {
 
   public func press(_ key: Key) { type(key.rawValue) }
 
+  /// Types `text` the moment the program next writes `shown`, as a person typing ahead of the
+  /// screen would: nothing is read or waited for in between.
+  public func type(_ text: String, theMomentItShows shown: String, limit: Duration = .seconds(30)) async throws {
+    try await offload {
+      let wanted = Array(shown.utf8)
+      let deadline = ContinuousClock.now + limit
+      while true {
+        if let found = self.transcript[self.typedAhead...].firstRange(of: wanted) {
+          self.typedAhead = found.upperBound
+          break
+        }
+        guard ContinuousClock.now < deadline, self.readAvailable(timeoutMilliseconds: 100) else {
+          throw Timeout(waitingFor: "'\(shown)' to type at", screen: self.screen.text, recent: self.recentOutput)
+        }
+      }
+      self.type(text)
+    }
+  }
+
+  /// Where in the transcript `type(_:theMomentItShows:)` looks next.
+  private var typedAhead = 0
+
+  /// Whether the terminal itself echoes what is typed (cooked mode), as it does until the line
+  /// editor takes it over.
+  public var echoes: Bool {
+    var settings = termios()
+    guard tcgetattr(master, &settings) == 0 else { return false }
+    return settings.c_lflag & tcflag_t(ECHO) != 0
+  }
+
   /// Reads output until `condition` holds for the screen.
   @discardableResult
   public func wait(

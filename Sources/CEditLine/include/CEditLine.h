@@ -20,6 +20,11 @@ int scansh_el_add_function(EditLine *_Nonnull el, const char *_Nonnull name, con
                            scansh_command_fn _Nonnull function);
 int scansh_el_bind(EditLine *_Nonnull el, const char *_Nonnull key, const char *_Nonnull command);
 int scansh_el_refresh(EditLine *_Nonnull el);
+
+/// Puts the terminal into the editor's raw mode now. `el_gets` prints the prompt before it does
+/// this itself, so keys typed the moment the prompt shows would be echoed once by the terminal
+/// and again by the editor.
+int scansh_el_prepare_terminal(EditLine *_Nonnull el);
 /// Reads keys through a reader that Ctrl-C always interrupts (see shim.c).
 int scansh_el_use_signal_aware_reader(EditLine *_Nonnull el);
 

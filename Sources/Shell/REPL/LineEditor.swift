@@ -68,6 +68,8 @@ final class LineEditor {
     }
     // A Ctrl-C that cancelled the last statement must not abort this prompt.
     scansh_sigint_clear()
+    // Raw before the prompt shows, so keys typed as it appears are echoed once, by the editor.
+    scansh_el_prepare_terminal(editLine)
     var count: Int32 = 0
     errno = 0
     guard let line = el_gets(editLine, &count) else {
