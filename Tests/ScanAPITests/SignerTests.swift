@@ -64,6 +64,9 @@ struct SignerTests {
   @Test func percentEncoding() {
     #expect(PercentEncoding.encode("a b*c~d+e/é") == "a%20b%2Ac~d%2Be%2F%C3%A9")
     #expect(PercentEncoding.formEncode("a b*c") == "a+b%2Ac")
+    #expect(PercentEncoding.pairs([("a b", "x=y&z"), ("é", "")]) == "a%20b=x%3Dy%26z&%C3%A9=")
+    #expect(PercentEncoding.pairs([("a b", "1 2+3")], form: true) == "a+b=1+2%2B3")
+    #expect(PercentEncoding.pairs([]) == "")
     #expect(PercentEncoding.decode("a+b%2Ac%C3%A9", plusIsSpace: true) == "a b*cé")
     #expect(PercentEncoding.decode("a+b", plusIsSpace: false) == "a+b")
     #expect(PercentEncoding.decode("%zz", plusIsSpace: true) == nil)

@@ -29,19 +29,11 @@ struct SignedRequests {
   ) async throws -> (status: Int, body: String, headers: [String: String]) {
     let common = common ?? self.common()
     let signed = signature ?? Signer.signature(method: method, parameters: common + operation, secret: secret)
-    let encode = { (pairs: [(String, String)]) in
-      pairs.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")
-    }
     let query = method == "GET" ? common + operation + [("Signature", signed)] : common + [("Signature", signed)]
-    let body =
-      method == "POST"
-      ? Data(
-        operation.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }.joined(
-          separator: "&"
-        ).utf8) : nil
+    let body = method == "POST" ? Data(PercentEncoding.pairs(operation, form: true).utf8) : nil
     let response = try await URLSessionTransport().send(
       HTTPRequest(
-        method: method, url: URL(string: simulator.endpoint + "?" + encode(query))!,
+        method: method, url: URL(string: simulator.endpoint + "?" + PercentEncoding.pairs(query))!,
         headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body))
     return (response.status, String(decoding: response.body, as: UTF8.self), response.headers)
   }

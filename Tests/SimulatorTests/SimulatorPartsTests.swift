@@ -209,7 +209,7 @@ struct SimulatorPartsTests {
   }
 
   static func form(_ pairs: [(String, String)]) -> String {
-    pairs.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }.joined(separator: "&")
+    PercentEncoding.pairs(pairs, form: true)
   }
 
   @Test func theRouterAnswersDescribeScansByPostAndGet() async throws {

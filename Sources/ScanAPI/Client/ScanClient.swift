@@ -172,16 +172,12 @@ public struct ScanClient: Sendable {
     switch configuration.method {
     case .post:
       query = common + [("Signature", signature)]
-      body = Data(
-        operation.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }
-          .joined(separator: "&").utf8)
+      body = Data(PercentEncoding.pairs(operation, form: true).utf8)
       headers["Content-Type"] = "application/x-www-form-urlencoded"
     case .get:
       query = common + operation + [("Signature", signature)]
     }
-    let queryText = query.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }
-      .joined(separator: "&")
-    let url = URL(string: configuration.endpoint.url.absoluteString + "?" + queryText)!
+    let url = URL(string: configuration.endpoint.url.absoluteString + "?" + PercentEncoding.pairs(query))!
     return HTTPRequest(method: method, url: url, headers: headers, body: body)
   }
 

@@ -59,14 +59,10 @@ public struct STSClient: Sendable {
     _ action: String, query: [(String, String)], form: [(String, String)], role: CredentialSpec.RoleRequest,
     what: String, secrets: [String]
   ) async throws -> TemporaryCredentials {
-    let queryText = query.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }
-      .joined(separator: "&")
-    let body = form.map { PercentEncoding.formEncode($0.0) + "=" + PercentEncoding.formEncode($0.1) }
-      .joined(separator: "&")
     let request = HTTPRequest(
-      method: "POST", url: URL(string: endpoint.url.absoluteString + "?" + queryText)!,
+      method: "POST", url: URL(string: endpoint.url.absoluteString + "?" + PercentEncoding.pairs(query))!,
       headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept-Encoding": "identity"],
-      body: Data(body.utf8))
+      body: Data(PercentEncoding.pairs(form, form: true).utf8))
     let started = ContinuousClock.now
     let shown = ["RoleArn=\(role.roleArn)", "RoleSessionName=\(role.sessionName)"]
     let response: HTTPResponse

@@ -3,24 +3,46 @@
 public enum PercentEncoding {
   public static func encode(_ text: String) -> String {
     var output: [UInt8] = []
-    output.reserveCapacity(text.utf8.count)
-    let hex = Array("0123456789ABCDEF".utf8)
-    for byte in text.utf8 {
-      if isUnreserved(byte) {
-        output.append(byte)
-      } else {
-        output.append(UInt8(ascii: "%"))
-        output.append(hex[Int(byte >> 4)])
-        output.append(hex[Int(byte & 0xF)])
-      }
-    }
+    append(text.utf8, to: &output)
     return String(decoding: output, as: UTF8.self)
   }
 
   /// `application/x-www-form-urlencoded`, as the official SDK writes bodies: space as `+`.
   public static func formEncode(_ text: String) -> String {
-    encode(text).replacing("%20", with: "+")
+    var output: [UInt8] = []
+    append(text.utf8, to: &output, form: true)
+    return String(decoding: output, as: UTF8.self)
   }
+
+  /// `k=v&k=v`, every key and value encoded: a query string, or with `form` a form body.
+  public static func pairs(_ pairs: [(String, String)], form: Bool = false) -> String {
+    var output: [UInt8] = []
+    output.reserveCapacity(pairs.reduce(0) { $0 + $1.0.utf8.count + $1.1.utf8.count + 2 } * 5 / 4)
+    for (index, pair) in pairs.enumerated() {
+      if index > 0 { output.append(UInt8(ascii: "&")) }
+      append(pair.0.utf8, to: &output, form: form)
+      output.append(UInt8(ascii: "="))
+      append(pair.1.utf8, to: &output, form: form)
+    }
+    return String(decoding: output, as: UTF8.self)
+  }
+
+  /// Appends `bytes` encoded; with `form`, a space as `+`.
+  static func append(_ bytes: some Sequence<UInt8>, to output: inout [UInt8], form: Bool = false) {
+    for byte in bytes {
+      if isUnreserved(byte) {
+        output.append(byte)
+      } else if form && byte == UInt8(ascii: " ") {
+        output.append(UInt8(ascii: "+"))
+      } else {
+        output.append(UInt8(ascii: "%"))
+        output.append(hexDigits[Int(byte >> 4)])
+        output.append(hexDigits[Int(byte & 0xF)])
+      }
+    }
+  }
+
+  private static let hexDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 
   /// Decodes `%XX` and, when `plusIsSpace`, `+`; nil when the escapes do not make UTF-8.
   public static func decode(_ text: Substring, plusIsSpace: Bool) -> String? {

@@ -5,24 +5,47 @@ import Foundation
 public enum Signer {
   /// Every parameter but `Signature`, encoded, sorted by key in byte order, joined `k=v` with `&`.
   public static func canonicalQuery(_ parameters: [(String, String)]) -> String {
-    parameters
-      .filter { $0.0 != "Signature" }
-      .map { (key: PercentEncoding.encode($0.0), value: PercentEncoding.encode($0.1)) }
-      .sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-      .map { $0.key + "=" + $0.value }
-      .joined(separator: "&")
+    String(decoding: canonicalBytes(parameters), as: UTF8.self)
   }
 
   /// `METHOD&%2F&percentEncode(canonicalQuery)`.
   public static func stringToSign(method: String, parameters: [(String, String)]) -> String {
-    method.uppercased() + "&%2F&" + PercentEncoding.encode(canonicalQuery(parameters))
+    String(decoding: bytesToSign(method: method, parameters: parameters), as: UTF8.self)
   }
 
   /// Base64 of HMAC-SHA1 over the string to sign, keyed with `secret + "&"`.
   public static func signature(method: String, parameters: [(String, String)], secret: String) -> String {
-    let key = SymmetricKey(data: Data((secret + "&").utf8))
+    let key = SymmetricKey(data: Array((secret + "&").utf8))
     let code = HMAC<Insecure.SHA1>.authenticationCode(
-      for: Data(stringToSign(method: method, parameters: parameters).utf8), using: key)
+      for: bytesToSign(method: method, parameters: parameters), using: key)
     return Data(code).base64EncodedString()
+  }
+
+  private static func canonicalBytes(_ parameters: [(String, String)]) -> [UInt8] {
+    var keyed: [(key: [UInt8], value: String)] = []
+    keyed.reserveCapacity(parameters.count)
+    for (key, value) in parameters where key != "Signature" {
+      var encoded: [UInt8] = []
+      PercentEncoding.append(key.utf8, to: &encoded)
+      keyed.append((encoded, value))
+    }
+    keyed.sort { $0.key.lexicographicallyPrecedes($1.key) }
+    var output: [UInt8] = []
+    output.reserveCapacity(keyed.reduce(0) { $0 + $1.key.count + $1.value.utf8.count + 2 } * 5 / 4)
+    for (index, pair) in keyed.enumerated() {
+      if index > 0 { output.append(UInt8(ascii: "&")) }
+      output += pair.key
+      output.append(UInt8(ascii: "="))
+      PercentEncoding.append(pair.value.utf8, to: &output)
+    }
+    return output
+  }
+
+  private static func bytesToSign(method: String, parameters: [(String, String)]) -> [UInt8] {
+    let canonical = canonicalBytes(parameters)
+    var output = Array(method.uppercased().utf8) + Array("&%2F&".utf8)
+    output.reserveCapacity(output.count + canonical.count * 5 / 4)
+    PercentEncoding.append(canonical, to: &output)
+    return output
   }
 }
