@@ -38,10 +38,18 @@ public protocol RowFormatter {
   /// What to print when the rows stop on an error: enough to leave the output well-formed (a
   /// JSON array closed), never a summary of a result that is not whole.
   mutating func abort() -> String
+  /// For a format whose rows do not depend on one another: a row's text on its own, which a
+  /// stream may make where the row is made, ahead of its turn to print. nil when a row's text
+  /// needs the other rows (a table's column widths).
+  var rowText: (@Sendable (Row) -> String)? { get }
+  /// `format(_:)` for a row whose text `rowText` has made already.
+  mutating func format(_ row: Row, text: String) -> String?
 }
 
 extension RowFormatter {
   public mutating func abort() -> String { "" }
+  public var rowText: (@Sendable (Row) -> String)? { nil }
+  public mutating func format(_ row: Row, text: String) -> String? { format(row) }
 }
 
 public enum Formatting {

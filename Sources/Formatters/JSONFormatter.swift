@@ -13,14 +13,29 @@ struct JSONFormatter: RowFormatter {
     self.lines = lines
   }
 
+  /// A count is one object, `{"count":N}`, in both JSON formats; otherwise `json` is an array.
+  private var array: Bool { !lines && !context.isCount }
+
+  var rowText: (@Sendable (Row) -> String)? {
+    let columns = context.columns
+    let newline = !array
+    return { Self.text(of: $0, columns: columns, newline: newline) }
+  }
+
   mutating func format(_ row: Row) -> String? {
-    var writer = JSONWriter()
-    // A count is one object, `{"count":N}`, in both JSON formats.
-    let array = !lines && !context.isCount
-    if array { writer.raw(count == 0 ? "[\n" : ",\n") }
-    writer.object(row, columns: context.columns)
-    if !array { writer.raw(0x0A) }
+    format(row, text: Self.text(of: row, columns: context.columns, newline: !array))
+  }
+
+  mutating func format(_ row: Row, text: String) -> String? {
     count += 1
+    return array ? (count == 1 ? "[\n" : ",\n") + text : text
+  }
+
+  /// The row's object, with a newline after it where each row is a line of its own.
+  private static func text(of row: Row, columns: [Column], newline: Bool) -> String {
+    var writer = JSONWriter()
+    writer.object(row, columns: columns)
+    if newline { writer.raw(0x0A) }
     return String(decoding: writer.bytes, as: UTF8.self)
   }
 
@@ -47,9 +62,11 @@ struct DelimitedFormatter: RowFormatter {
     self.separator = separator
   }
 
-  private var newline: String { separator == "," ? "\r\n" : "\n" }
+  private var newline: String { Self.newline(separator) }
 
-  private func field(_ text: String) -> String {
+  private static func newline(_ separator: Character) -> String { separator == "," ? "\r\n" : "\n" }
+
+  private static func field(_ text: String, separator: Character) -> String {
     if separator == "," {
       guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
         return text
@@ -69,17 +86,32 @@ struct DelimitedFormatter: RowFormatter {
     return escaped
   }
 
+  /// The row's line: its fields, escaped, between separators.
+  private static func line(of row: Row, separator: Character) -> String {
+    row.values.map { field($0?.text ?? "", separator: separator) }.joined(separator: String(separator))
+      + newline(separator)
+  }
+
+  var rowText: (@Sendable (Row) -> String)? {
+    if context.isCount { return nil }
+    let separator = separator
+    return { Self.line(of: $0, separator: separator) }
+  }
+
   mutating func format(_ row: Row) -> String? {
     if context.isCount { return row.values.first??.text.appending("\n") ?? "0\n" }
-    var text = header()
-    text += row.values.map { field($0?.text ?? "") }.joined(separator: String(separator)) + newline
-    return text
+    return header() + Self.line(of: row, separator: separator)
+  }
+
+  mutating func format(_ row: Row, text: String) -> String? {
+    header() + text
   }
 
   private mutating func header() -> String {
     guard !wroteHeader else { return "" }
     wroteHeader = true
-    return context.columns.map { field($0.name) }.joined(separator: String(separator)) + newline
+    return context.columns.map { Self.field($0.name, separator: separator) }.joined(separator: String(separator))
+      + newline
   }
 
   mutating func finish() -> String {

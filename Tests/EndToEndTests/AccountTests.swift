@@ -36,6 +36,9 @@ struct AccountTests {
 
   static func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }
 
+  /// Lines ended by LF or CSV's CRLF (one Character in Swift, so not split by "\n").
+  static func records(_ text: String) -> [String] { text.split(whereSeparator: \.isNewline).map(String.init) }
+
   @Test func theUnionIsTheAccountsListedInOrder() async throws {
     let simulator = try SimulatorProcess(["--accounts", "3"])
     let home = try Home()
@@ -56,6 +59,34 @@ struct AccountTests {
     // group account counts what each account lists.
     let grouped = try await Self.run(simulator, home, ["--all-profiles", "-c", "scans | group account | format tsv"])
     #expect(Self.lines(grouped.stdout).dropFirst().sorted() == ["dev\t250", "prod\t250", "staging\t250"])
+  }
+
+  /// A plain listing's rows are made into text in each account's task; what prints is still each
+  /// account's own listing, in order, in every format that prints a row at a time.
+  @Test(arguments: ["ndjson", "csv", "json"])
+  func plainListingsOfSeveralAccountsPrintEachAccountsOwn(_ format: String) async throws {
+    let simulator = try SimulatorProcess(["--accounts", "3"])
+    let home = try Home()
+    let all = try await Self.run(simulator, home, ["--profile", "prod,staging,dev", "--format", format, "-c", "scans"])
+    #expect(all.status == 0, "\(all.stderr)")
+    var each: [[String]] = []
+    for profile in ["prod", "staging", "dev"] {
+      let one = try await Self.run(simulator, home, ["--profile", profile, "--format", format, "-c", "scans"])
+      each.append(Self.records(one.stdout))
+    }
+    let expected: [String]
+    switch format {
+    case "csv": expected = each[0] + each[1].dropFirst() + each[2].dropFirst()
+    case "json":
+      // One array: each account's objects, a comma after every one but the last.
+      let objects = each.flatMap { $0.dropFirst().dropLast() }.map { $0.hasSuffix(",") ? String($0.dropLast()) : $0 }
+      expected =
+        ["["] + objects.enumerated().map { $0.offset < objects.count - 1 ? $0.element + "," : $0.element } + ["]"]
+    default: expected = each.flatMap { $0 }
+    }
+    let lines = Self.records(all.stdout)
+    #expect(lines == expected)
+    #expect(lines.count(where: { $0.contains("\"Account\":\"dev\"") || $0.hasSuffix(",dev") }) == 250)
   }
 
   @Test func pushdownAndCountArePerAccount() async throws {

@@ -104,6 +104,22 @@ struct FormatterTests {
       Formatting.render(rows, as: .ndjson, context) == "{\"ScanId\":\"1\",\"RunPercent\":42.5}\n{\"ScanId\":\"2\"}\n")
   }
 
+  /// Rows whose text a stream made ahead (`rowText`) print exactly as rows the formatter makes.
+  @Test(arguments: [OutputFormat.json, .ndjson, .csv, .tsv])
+  func rowsMadeAheadPrintTheSame(_ format: OutputFormat) throws {
+    var formatter = Formatting.make(format, Self.context())
+    let make = try #require(formatter.rowText)
+    // The first row made by the formatter, as rows are before a stream is asked to make them.
+    var text = formatter.format(Self.scans[0]) ?? ""
+    for row in Self.scans.dropFirst() + Self.scans { text += formatter.format(row, text: make(row)) ?? "" }
+    text += formatter.finish()
+    #expect(text == Formatting.render(Self.scans + Self.scans, as: format, Self.context()))
+  }
+
+  @Test func aTableMakesNoRowAhead() {
+    #expect(Formatting.make(.table, Self.context()).rowText == nil)
+  }
+
   @Test func ndjsonOfScansKeepsRawValues() {
     #expect(
       Formatting.render([Self.scans[0]], as: .ndjson, Self.context())

@@ -1,4 +1,5 @@
 import ScanAPI
+import Synchronization
 import Vocabulary
 
 /// Several accounts as one listing: each account is read concurrently with its own paging window
@@ -6,33 +7,45 @@ import Vocabulary
 /// per account stay a reasonable total), and rows come out grouped by account in the order the
 /// accounts were named. Rows of an account not yet reached wait in memory.
 ///
+/// Each account's task also sets the row's `Account` and, once the consumer asks for it, makes
+/// the row's printed text (`RendersAhead`).
+///
 /// An account that fails does not stop the others: their rows still come, and at the end the
 /// failure is thrown, naming the account, so `expect`, `watch … until` and `save` never take
 /// partial data for a whole.
-final class AccountsStream: RowStream {
+final class AccountsStream: RendersAhead {
   static let maxAccountsAtOnce = 4
 
+  private typealias Rendered = (row: Row, text: String?)
+
   private let names: [String]
-  private var streams: [AsyncThrowingStream<Scan, any Error>]
+  private var streams: [AsyncThrowingStream<Rendered, any Error>]
   private var tasks: [Task<Void, Never>] = []
+  private let renderer = Renderer()
   private var index = 0
-  private var iterator: AsyncThrowingStream<Scan, any Error>.AsyncIterator?
+  private var iterator: AsyncThrowingStream<Rendered, any Error>.AsyncIterator?
   private var failure: EvaluationError?
 
   init(accounts: [AccountClient], request: DescribeScansRequest, options: ScanListing.Options) {
     names = accounts.map(\.name)
     let gate = AccountGate(permits: Self.maxAccountsAtOnce)
-    var streams: [AsyncThrowingStream<Scan, any Error>] = []
+    let renderer = renderer
+    var streams: [AsyncThrowingStream<Rendered, any Error>] = []
     for account in accounts {
-      let (stream, continuation) = AsyncThrowingStream<Scan, any Error>.makeStream()
+      let (stream, continuation) = AsyncThrowingStream<Rendered, any Error>.makeStream()
       streams.append(stream)
       let listing = ScanListing(client: account.client, request: request, options: options)
+      let name = FieldValue.string(account.name)
       tasks.append(
         Task {
           await gate.enter()
           defer { Task { await gate.leave() } }
           do {
-            for try await scan in listing { continuation.yield(scan) }
+            for try await var scan in listing {
+              scan[.account] = name
+              let row = Row(values: scan.values)
+              continuation.yield((row, renderer.text?(row)))
+            }
             continuation.finish()
           } catch {
             continuation.finish(throwing: error)
@@ -44,14 +57,19 @@ final class AccountsStream: RowStream {
 
   deinit { for task in tasks { task.cancel() } }
 
+  func renderAhead(_ text: @escaping @Sendable (Row) -> String) {
+    renderer.text = text
+  }
+
   func next() async throws -> Row? {
+    try await nextRendered()?.row
+  }
+
+  func nextRendered() async throws -> (row: Row, text: String?)? {
     while index < streams.count {
       if iterator == nil { iterator = streams[index].makeAsyncIterator() }
       do {
-        if var scan = try await iterator!.next() {
-          scan[.account] = .string(names[index])
-          return Row(values: scan.values)
-        }
+        if let rendered = try await iterator!.next() { return rendered }
       } catch let error as ScanAPIError {
         // The first failure is the one reported; the other accounts go on.
         failure = failure ?? .accountFailed(account: names[index], error)
@@ -89,6 +107,22 @@ final class AccountsStream: RowStream {
         }
       }
     }
+  }
+}
+
+/// The text maker the consumer hands the account tasks, once it knows its format.
+private final class Renderer: Sendable {
+  // In a struct: a bare function value read and written back through the lock would be wrapped
+  // in one more reabstraction thunk at every access.
+  private struct Maker: Sendable {
+    var text: (@Sendable (Row) -> String)?
+  }
+
+  private let maker = Mutex(Maker())
+
+  var text: (@Sendable (Row) -> String)? {
+    get { maker.withLock { $0 }.text }
+    set { maker.withLock { $0.text = newValue } }
   }
 }
 

@@ -11,6 +11,16 @@ public protocol RowStream: AnyObject {
   func finish() async throws
 }
 
+/// A stream that can make each row's printed text where the row is made, on the producing task,
+/// so a consumer that prints rows in order does not have to make them all itself: with several
+/// accounts, the rows of the accounts after the first are ready when their turn comes.
+public protocol RendersAhead: RowStream {
+  /// From now on, rows carry `text(row)`; rows made before this call carry none.
+  func renderAhead(_ text: @escaping @Sendable (Row) -> String)
+  /// The next row, with its text when it was made ahead; nil at the end.
+  func nextRendered() async throws -> (row: Row, text: String?)?
+}
+
 /// A stage with one upstream.
 class StageStream: RowStream {
   let upstream: any RowStream

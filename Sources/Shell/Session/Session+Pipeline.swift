@@ -66,12 +66,20 @@ extension Session {
     let pager = plan.isSilent ? nil : pager()
     let writer = BatchedWriter(pager ?? output, beforeWrite: progress.map { progress in { progress.clear() } })
     var recorder = known.recorder(columns: plan.output.columns, everything: options.interactive)
+    // Where the stream can, rows' text is made where the rows are, ahead of their turn.
+    let ahead = plan.isSilent ? nil : stream as? any RendersAhead
+    if let ahead, let rowText = formatter.rowText { ahead.renderAhead(rowText) }
+    func nextRow() async throws -> (row: Row, text: String?)? {
+      if let ahead { return try await ahead.nextRendered() }
+      return try await stream.next().map { ($0, nil) }
+    }
     var rows = 0
     do {
-      while let row = try await stream.next() {
+      while let (row, made) = try await nextRow() {
         rows += 1
         recorder.record(row)
-        if !plan.isSilent, let text = formatter.format(row) { writer.write(text) }
+        guard !plan.isSilent else { continue }
+        if let text = made.map({ formatter.format(row, text: $0) }) ?? formatter.format(row) { writer.write(text) }
       }
       try await stream.finish()
     } catch {
