@@ -80,6 +80,22 @@ struct ListingTests {
     }
   }
 
+  /// `nextRows()` hands over what `next()` would, a page's rows at once, and honours the limit.
+  @Test(arguments: [nil, 75, 100, 130])
+  func rowsARunAtATimeAreTheRowsOneAtATime(_ limit: Int?) async throws {
+    try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 250 }) { simulator in
+      let options = ScanListing.Options(pageSize: 50, concurrency: 3, limit: limit)
+      let listing = ScanListing(client: try simulator.client(), request: .init(), options: options)
+      var iterator = listing.makeAsyncIterator()
+      var runs: [[Scan]] = []
+      while let run = try await iterator.nextRows() { runs.append(Array(run)) }
+      #expect(runs.count == (limit.map { ($0 + 49) / 50 } ?? 5))
+      #expect(runs.dropLast().allSatisfy { $0.count == 50 })
+      #expect(runs.flatMap { $0 } == (try await Self.collect(listing)))
+      #expect(runs.flatMap { $0 }.count == limit ?? 250)
+    }
+  }
+
   @Test func driftIsWarnedAboutAndNothingRepeats() async throws {
     try await TestSimulator.with(
       TestSimulator.configuration {

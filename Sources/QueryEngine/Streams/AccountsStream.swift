@@ -19,20 +19,23 @@ final class AccountsStream: RendersAhead {
   private typealias Rendered = (row: Row, text: String?)
 
   private let names: [String]
-  private var streams: [AsyncThrowingStream<Rendered, any Error>]
+  /// Each account's rows, handed over a page at a time.
+  private var streams: [AsyncThrowingStream<[Rendered], any Error>]
   private var tasks: [Task<Void, Never>] = []
   private let renderer = Renderer()
   private var index = 0
-  private var iterator: AsyncThrowingStream<Rendered, any Error>.AsyncIterator?
+  private var iterator: AsyncThrowingStream<[Rendered], any Error>.AsyncIterator?
+  private var page: [Rendered] = []
+  private var pageIndex = 0
   private var failure: EvaluationError?
 
   init(accounts: [AccountClient], request: DescribeScansRequest, options: ScanListing.Options) {
     names = accounts.map(\.name)
     let gate = AccountGate(permits: Self.maxAccountsAtOnce)
     let renderer = renderer
-    var streams: [AsyncThrowingStream<Rendered, any Error>] = []
+    var streams: [AsyncThrowingStream<[Rendered], any Error>] = []
     for account in accounts {
-      let (stream, continuation) = AsyncThrowingStream<Rendered, any Error>.makeStream()
+      let (stream, continuation) = AsyncThrowingStream<[Rendered], any Error>.makeStream()
       streams.append(stream)
       let listing = ScanListing(client: account.client, request: request, options: options)
       let name = FieldValue.string(account.name)
@@ -41,10 +44,16 @@ final class AccountsStream: RendersAhead {
           await gate.enter()
           defer { Task { await gate.leave() } }
           do {
-            for try await var scan in listing {
-              scan[.account] = name
-              let row = Row(values: scan.values)
-              continuation.yield((row, renderer.text?(row)))
+            var scans = listing.makeAsyncIterator()
+            while let ready = try await scans.nextRows() {
+              let text = renderer.text
+              continuation.yield(
+                ready.map { scan in
+                  var scan = scan
+                  scan[.account] = name
+                  let row = Row(values: scan.values)
+                  return (row, text?(row))
+                })
             }
             continuation.finish()
           } catch {
@@ -67,9 +76,17 @@ final class AccountsStream: RendersAhead {
 
   func nextRendered() async throws -> (row: Row, text: String?)? {
     while index < streams.count {
+      if pageIndex < page.count {
+        pageIndex += 1
+        return page[pageIndex - 1]
+      }
       if iterator == nil { iterator = streams[index].makeAsyncIterator() }
       do {
-        if let rendered = try await iterator!.next() { return rendered }
+        if let next = try await iterator!.next() {
+          page = next
+          pageIndex = 0
+          continue
+        }
       } catch let error as ScanAPIError {
         // The first failure is the one reported; the other accounts go on.
         failure = failure ?? .accountFailed(account: names[index], error)

@@ -41,6 +41,12 @@ public struct ScanListing: AsyncSequence, Sendable {
     public mutating func next() async throws -> Scan? {
       try await state.next()
     }
+
+    /// The rows ready now, in order: the rest of the page at hand, or the next page's once it is
+    /// read; nil at the end. The same rows `next()` would give, without an await for each.
+    public mutating func nextRows() async throws -> ArraySlice<Scan>? {
+      try await state.nextRows()
+    }
   }
 }
 
@@ -98,6 +104,16 @@ final class ListingState: @unchecked Sendable {
         throw error
       }
     }
+  }
+
+  func nextRows() async throws -> ArraySlice<Scan>? {
+    guard try await next() != nil else { return nil }
+    let start = rowIndex - 1
+    var end = rows.count
+    if let limit = options.limit { end = min(end, rowIndex + (limit - yielded)) }
+    yielded += end - rowIndex
+    rowIndex = end
+    return rows[start..<end]
   }
 
   private func stop() {
