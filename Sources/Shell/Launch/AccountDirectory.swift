@@ -13,8 +13,8 @@ public actor AccountDirectory {
   private let announceDemo: @Sendable (DemoSettings) -> Void
   private let warn: @Sendable (String) -> Void
   private var connections: [String: Connection] = [:]
-  /// One HTTP connection pool for every account, sized for the accounts read at once.
-  private let transport: any HTTPTransport
+  /// One HTTP connection pool for every account.
+  private let transport = SharedTransport()
   /// Demo mode, asked for or for want of credentials: every name is one of demo's accounts.
   private var isDemo = false
   public private(set) var selected: [String] = []
@@ -31,9 +31,6 @@ public actor AccountDirectory {
     self.demo = SharedDemo(start: startDemo)
     self.announceDemo = announceDemo
     self.warn = warn
-    transport = URLSessionTransport(
-      timeout: options.timeout,
-      maxConnectionsPerHost: max(8, options.concurrency ?? 8) * Evaluator.maxAccountsAtOnce)
     let names: [String?]
     if options.allProfiles {
       names = try Self.allProfiles(options: options, environment: environment)
@@ -123,6 +120,20 @@ public actor AccountDirectory {
 
 /// Demo mode's one simulator, started when the first demo account needs it, serving every demo
 /// account.
+/// One HTTP connection pool for every account, made when the first account connects (a statement
+/// that reads no account makes none) and sized from its plan for the accounts read at once.
+public actor SharedTransport {
+  private var made: (any HTTPTransport)?
+
+  func transport(for plan: ConnectionPlan) -> any HTTPTransport {
+    if let made { return made }
+    let transport = URLSessionTransport(
+      timeout: plan.timeout, maxConnectionsPerHost: plan.maxConnections * Evaluator.maxAccountsAtOnce)
+    made = transport
+    return transport
+  }
+}
+
 actor SharedDemo {
   private let start: DemoStarter
   private var running: Task<DemoServer, any Error>?

@@ -24,7 +24,7 @@ public actor Connection {
   private let startDemo: DemoStarter
   private let announceDemo: @Sendable (DemoSettings) -> Void
   /// Shared by the connections of several accounts: one pool of HTTP connections, not one each.
-  private let transport: (any HTTPTransport)?
+  private let transport: SharedTransport
   private var client: ScanClient?
   private var demo: DemoServer?
   private var provider: (any CredentialProvider)?
@@ -32,7 +32,7 @@ public actor Connection {
 
   public init(
     plan: ConnectionPlan, events: @escaping ClientEventSink, startDemo: @escaping DemoStarter,
-    announceDemo: @escaping @Sendable (DemoSettings) -> Void, transport: (any HTTPTransport)? = nil
+    announceDemo: @escaping @Sendable (DemoSettings) -> Void, transport: SharedTransport
   ) {
     self.transport = transport
     self.plan = plan
@@ -73,7 +73,7 @@ public actor Connection {
     }
     let made = ScanClient(
       configuration: .init(endpoint: endpoint, credentials: credentials),
-      transport: transport ?? URLSessionTransport(timeout: plan.timeout, maxConnectionsPerHost: plan.maxConnections),
+      transport: await transport.transport(for: plan),
       events: events)
     client = made
     return made

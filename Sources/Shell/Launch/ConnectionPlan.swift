@@ -14,7 +14,8 @@ public struct ConnectionPlan: Sendable, Equatable {
   public var target: Target
   public var summary: ConnectionSummary
   public var timeout: Duration
-  /// HTTP connections per host: at least the paging window.
+  /// HTTP connections per host for one account: at least its paging window. The pool the accounts
+  /// share holds this many for each account read at once (`SharedTransport`).
   public var maxConnections: Int
 
   /// The name of the account this plan connects: the profile's, `demo`, or `env`.
