@@ -111,11 +111,10 @@ public enum ScanField: Int, CaseIterable, Sendable, Hashable {
   private static let byLength: [[(name: Packed, field: ScanField)]] = {
     var table = Array(repeating: [(name: Packed, field: ScanField)](), count: 25)
     for field in allCases {
-      var name = Array(field.apiName.utf8)
+      let name = Array(field.apiName.utf8)
       precondition(name.count <= 24, "wire name \(field.apiName) is longer than 24 bytes")
-      let packed = name.withUnsafeMutableBufferPointer { Packed($0.baseAddress!, count: $0.count) }
+      let packed = name.withUnsafeBufferPointer { Packed($0.baseAddress!, count: $0.count) }
       table[name.count].append((packed, field))
-      name = []
     }
     return table
   }()
