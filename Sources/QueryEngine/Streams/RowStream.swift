@@ -61,8 +61,8 @@ final class FileStream: RowStream {
   static let runsAhead = max(1, ProcessInfo.processInfo.activeProcessorCount - 1)
 
   private var reader: ScanFileReader
-  private var decoding: [Task<(scans: [Scan], failure: (any Error)?), Never>] = []
-  private var scans: [Scan] = []
+  private var decoding: [Task<(rows: [Row], failure: (any Error)?), Never>] = []
+  private var rows: [Row] = []
   private var index = 0
   /// What ends the rows once those before it are out: a bad line, or the file failing to read.
   private var failure: (any Error)?
@@ -90,9 +90,9 @@ final class FileStream: RowStream {
       return nil
     }
     while true {
-      if index < scans.count {
+      if index < rows.count {
         index += 1
-        return Row(values: scans[index - 1].values)
+        return rows[index - 1]
       }
       if let failure { throw failure }
       startDecoding()
@@ -109,7 +109,7 @@ final class FileStream: RowStream {
         task.cancel()
       }
       try Task.checkCancellation()
-      scans = decoded.scans
+      rows = decoded.rows
       index = 0
       failure = decoded.failure
     }
@@ -137,13 +137,13 @@ final class FileStream: RowStream {
   }
 }
 
-/// A run of lines decoded, and the rows the filters keep.
+/// A run of lines decoded into rows, those the filters keep.
 private func decode(_ lines: ScanFileReader.Lines, keeping filters: [Predicate]) -> (
-  scans: [Scan], failure: (any Error)?
+  rows: [Row], failure: (any Error)?
 ) {
   let decoded = lines.decode()
-  guard !filters.isEmpty else { return decoded }
-  return (decoded.scans.filter { FileStream.kept(Row(values: $0.values), by: filters) }, decoded.failure)
+  let rows = decoded.scans.lazy.map { Row(values: $0.values) }
+  return (filters.isEmpty ? Array(rows) : rows.filter { FileStream.kept($0, by: filters) }, decoded.failure)
 }
 
 /// A fixed list of rows.
