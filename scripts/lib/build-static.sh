@@ -11,10 +11,12 @@ set -euo pipefail
 scratch=$1
 shift
 products=("${@:-scansh}")
-curl=$(/sbin/ldconfig -p | awk '/libcurl\.so\.4 / && /x86-64|AArch64|aarch64/ {print $NF; exit}')
+# The runtime libcurl.so.4 of this machine's architecture, or nothing.
+runtime_curl() { /sbin/ldconfig -p | awk '/libcurl\.so\.4 / && /x86-64|AArch64|aarch64/ {print $NF; exit}'; }
+curl=$(runtime_curl)
 if [ -z "$curl" ]; then
   apt_install libcurl4
-  curl=$(/sbin/ldconfig -p | awk '/libcurl\.so\.4 / {print $NF; exit}')
+  curl=$(runtime_curl)
 fi
 mkdir -p "$scratch/link"
 ln -sf "$curl" "$scratch/link/libcurl.so"
