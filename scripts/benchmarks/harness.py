@@ -44,22 +44,37 @@ def alternate(commands, rounds=ROUNDS):
     return {name: statistics.median(values) for name, values in times.items()}
 
 
-class Simulator:
-    def __init__(self, *arguments):
-        self.process = subprocess.Popen([SCANSH, 'sim', '--port', '0', *arguments], stdout=subprocess.PIPE,
-                                        stderr=subprocess.DEVNULL, env=ENV, text=True)
+class Server:
+    """A server process that prints `listening on http://127.0.0.1:PORT` first; killed by stop()."""
+
+    def __init__(self, command, **options):
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, **options)
         line = self.process.stdout.readline().strip()
         assert line.startswith('listening on http://127.0.0.1:'), line
         self.port = int(line.rsplit(':', 1)[1])
         self.endpoint = f'http://127.0.0.1:{self.port}/'
 
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
+class Simulator(Server):
+    def __init__(self, *arguments):
+        super().__init__([SCANSH, 'sim', '--port', '0', *arguments], stderr=subprocess.DEVNULL, env=ENV)
+
     def stats(self):
         with urllib.request.urlopen(f'http://127.0.0.1:{self.port}/_sim/stats') as response:
             return json.load(response)
 
-    def stop(self):
-        self.process.kill()
-        self.process.wait()
+
+def scans_file(name, count, seed):
+    """WORK/NAME-COUNT.ndjson: COUNT simulated scans, written once and kept between runs."""
+    path = os.path.join(WORK, f'{name}-{count}.ndjson')
+    if not os.path.exists(path):
+        subprocess.run([SCANSH, 'sim', '--scans', str(count), '--seed', str(seed), '--epoch', '2026-11-02T09:00:00Z',
+                        '--dump', path], check=True, env=ENV)
+    return path
 
 
 rows = []
@@ -70,26 +85,14 @@ def report(figure, ours, anchor, ratio, target, met):
     rows.append((figure, ours, anchor, ratio, target, '-' if met is None else 'yes' if met else 'NO'))
 
 
-class PageServer:
+class PageServer(Server):
     """scripts/benchmarks/page_server.py: an independent DescribeScans server, cheap on CPU, so the
     time above the round-trip floor is the client's."""
 
     def __init__(self, scans, latency_ms, max_page_size):
-        path = os.path.join(WORK, f'pages-{scans}.ndjson')
-        if not os.path.exists(path):
-            subprocess.run([SCANSH, 'sim', '--scans', str(scans), '--seed', '1', '--epoch', '2026-11-02T09:00:00Z',
-                            '--dump', path], check=True, env=ENV)
-        self.process = subprocess.Popen(
-            [sys.executable, os.path.join(ROOT, 'scripts', 'benchmarks', 'page_server.py'), path, str(latency_ms),
-             str(max_page_size)], stdout=subprocess.PIPE, text=True)
-        line = self.process.stdout.readline().strip()
-        assert line.startswith('listening on http://127.0.0.1:'), line
-        self.port = int(line.rsplit(':', 1)[1])
-        self.endpoint = f'http://127.0.0.1:{self.port}/'
-
-    def stop(self):
-        self.process.kill()
-        self.process.wait()
+        path = scans_file('pages', scans, 1)
+        super().__init__([sys.executable, os.path.join(ROOT, 'scripts', 'benchmarks', 'page_server.py'), path,
+                          str(latency_ms), str(max_page_size)])
 
 
 def floor_seconds(scans, page_size, latency, window=8):
@@ -143,11 +146,7 @@ def several_accounts():
 
 
 def big_file(count):
-    path = os.path.join(WORK, f'scans-{count}.ndjson')
-    if not os.path.exists(path):
-        subprocess.run([SCANSH, 'sim', '--scans', str(count), '--seed', '7', '--epoch', '2026-11-02T09:00:00Z',
-                        '--dump', path], check=True, env=ENV)
-    return path
+    return scans_file('scans', count, 7)
 
 
 def evaluation():
