@@ -7,6 +7,8 @@ public enum Expectation: Sendable, Hashable {
   case source
   /// A stage name, after `|`.
   case stage
+  /// `|`: what came before is complete, and a stage may follow.
+  case pipe
   case keyword(Keyword)
   /// A field name.
   case field

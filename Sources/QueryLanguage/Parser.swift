@@ -220,6 +220,7 @@ public struct Parser {
     if LanguageReference.entry(named: sourceToken.text)?.name == .load {
       let path = try parsePath(after: "load")
       pipelineSource = .load(path: path, span: sourceToken.span.to(path.span))
+      note(.pipe)
     } else {
       var search: Located<String>?
       var filter: Condition?
@@ -232,6 +233,7 @@ public struct Parser {
         _ = advance()
         filter = try parseCondition(after: "'where'")
       }
+      note(.pipe)
       if !atStatementEnd, current.kind != .pipe {
         throw Diagnostic(
           "expected '|', 'search' or 'where' after 'scans', found \(describe(current))", at: current.span,
@@ -244,6 +246,7 @@ public struct Parser {
       _ = advance()
       do {
         stages.append(try parseStage())
+        note(.pipe)
         if !atStatementEnd, current.kind != .pipe {
           throw Diagnostic(
             "unexpected \(describe(current))", at: current.span,

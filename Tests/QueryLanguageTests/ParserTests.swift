@@ -249,21 +249,23 @@ struct ParserTests {
   /// What completion is told fits where the input ends, in the order the grammar tries it.
   @Test(arguments: [
     ("", [QueryLanguage.Expectation.statement]),
-    ("scans ", [.keyword(.search), .keyword(.where)]),
-    ("scans search x ", [.keyword(.where)]),
+    ("scans ", [.keyword(.search), .keyword(.where), .pipe]),
+    ("scans search x ", [.keyword(.where), .pipe]),
     ("scans search ", [.searchText]),
     ("scans |", [.stage]),
     ("explain ", [.source]),
-    ("scans | sort RunPercent ", [.keyword(.asc), .keyword(.desc)]),
+    ("scans | sort RunPercent ", [.keyword(.asc), .keyword(.desc), .pipe]),
     ("scans | where ", [.field, .keyword(.not)]),
     ("scans | where progress ", [.comparisonOperator, .keyword(.in), .keyword(.not)]),
     ("scans | where status in (running, ", [.value(field: "status")]),
-    ("scans | where status = running ", [.keyword(.and), .keyword(.or)]),
+    ("scans | where status = running ", [.keyword(.and), .keyword(.or), .pipe]),
+    ("scans where status = running ", [.keyword(.and), .keyword(.or), .pipe]),
+    ("load last.ndjson ", [.pipe]),
     (
       "scans | watch 30s until ",
       [.keyword(.empty), .keyword(.count), .keyword(.all), .keyword(.any), .keyword(.none), .field, .keyword(.not)]
     ),
-    ("scans | watch 30s until empty ", [.keyword(.for)]),
+    ("scans | watch 30s until empty ", [.keyword(.for), .pipe]),
     ("scans | format ", [.format]),
     ("set ", [.setting]),
     ("set timezone ", [.settingValue("timezone")]),

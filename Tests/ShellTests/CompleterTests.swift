@@ -35,7 +35,7 @@ struct CompleterTests {
     ),
     ("scans | so‸", "-2 +'sort ' [\"sort\"]"),
     ("scans | sort RunPer‸", "-6 +'RunPercent ' [\"RunPercent\"]"),
-    ("scans | sort RunPercent ‸", "-0 +nil [\"asc\", \"desc\"]"),
+    ("scans | sort RunPercent ‸", "-0 +nil [\"asc\", \"desc\", \"|\"]"),
     ("scans | sort progress de‸", "-2 +'desc ' [\"desc\"]"),
     ("scans where sta‸", "-3 +nil [\"status\", \"start\", \"StartDate\"]"),
     ("scans where Sta‸", "-3 +nil [\"Status\", \"start\", \"StartDate\"]"),
@@ -51,7 +51,13 @@ struct CompleterTests {
     ("scans | where name = prod‸", "-4 +''prod shop weekly' ' [\"prod shop weekly\"]"),
     ("scans | where name = 'prod‸", "-5 +''prod shop weekly' ' [\"prod shop weekly\"]"),
     ("scans | where targets ~ sh‸", "-2 +'shop.example.com ' [\"shop.example.com\"]"),
-    ("scans | where status = running ‸", "-0 +nil [\"and\", \"or\"]"),
+    ("scans | where status = running ‸", "-0 +nil [\"and\", \"or\", \"|\"]"),
+    ("scans where status = running ‸", "-0 +nil [\"and\", \"or\", \"|\"]"),
+    (
+      "scans where status = running |‸",
+      "-0 +nil [\"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\"]"
+    ),
+    ("scans | count ‸", "-0 +'| ' [\"|\"]"),
     ("scans | where status = running and RunP‸", "-4 +'RunPercent ' [\"RunPercent\"]"),
     (
       "scans | where progress ‸",
@@ -62,7 +68,7 @@ struct CompleterTests {
     ("scans | format n‸", "-1 +'ndjson ' [\"ndjson\"]"),
     ("scans | expect e‸", "-1 +'empty ' [\"empty\"]"),
     ("scans | expect none status = r‸", "-1 +'running ' [\"running\"]"),
-    ("scans | watch 30s ‸", "-0 +nil [\"until\", \"for\"]"),
+    ("scans | watch 30s ‸", "-0 +nil [\"until\", \"for\", \"|\"]"),
     ("scans | watch 30s until e‸", "-1 +nil [\"empty\", \"end\", \"EndDate\"]"),
     (
       "set ‸",
@@ -78,7 +84,7 @@ struct CompleterTests {
     ("scans wh‸ | count", "-2 +'where ' [\"where\"]"),
     ("scans where status = p‸", "-1 +'paused ' [\"paused\"]"),
     ("scans | di‸", "-2 +nil [\"distinct\", \"diff\"]"),
-    ("scans | group type, trigger ‸", "-0 +nil [\"by\", \"with\"]"),
+    ("scans | group type, trigger ‸", "-0 +nil [\"by\", \"with\", \"|\"]"),
     ("scans | group start by w‸", "-1 +'week ' [\"week\"]"),
     ("scans | group type with a‸", "-1 +'avg ' [\"avg\"]"),
     ("scans | group type with avg prog‸", "-4 +'progress ' [\"progress\"]"),

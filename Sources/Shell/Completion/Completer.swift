@@ -41,6 +41,7 @@ public enum Completer {
     case .statement: LanguageReference.statementWords
     case .source: LanguageReference.names(of: .source)
     case .stage: LanguageReference.names(of: .stage)
+    case .pipe: ["|"]
     case .keyword(let keyword): [keyword.rawValue]
     case .field: fieldNames
     case .allFields: ["*"]
@@ -113,6 +114,8 @@ public enum Completer {
 
   /// A value as it must be typed: bare when it lexes as one word, quoted otherwise.
   static func word(_ value: String, forceQuote: Bool = false) -> String {
+    // `|` is offered after a complete stage: the language's own symbol, never a value to quote.
+    if value == "|" { return value }
     let bare = !value.isEmpty && value.utf8.allSatisfy { !Lexer.isDelimiter($0) && $0 != UInt8(ascii: "#") }
     if bare, !forceQuote { return value }
     return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
