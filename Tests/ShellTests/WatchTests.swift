@@ -213,6 +213,31 @@ struct WatchTests {
         + "\n")
   }
 
+  @Test func theFirstTickIsDrawnPlain() {
+    let display = ScreenDisplay(
+      query: "scans | watch 30s", columns: Self.columns, output: BufferSink(), size: { (8, 70) }, utc: true,
+      requests: { 1 })
+    let state = WatchLoop.State(ticks: 1, interval: .seconds(30), effectiveInterval: .seconds(30))
+    let at = Date(timeIntervalSince1970: 1_793_610_000)
+    let rows = [Self.row("1", "running", 40)]
+    display.tick(
+      rows: rows, events: WatchDiff.events(previous: nil, current: rows, columns: Self.columns), at: at,
+      next: .seconds(30), state: state)
+    #expect(
+      display.render(at: at, next: .seconds(30), state: state).suffix(2) == [
+        "   ScanId  Name    Status   Progress            ETA",
+        "   1       scan-1  running  [####------]   40%",
+      ])
+    // From the second tick on, a row that appears is marked.
+    let later = rows + [Self.row("2", "running", 5)]
+    display.tick(
+      rows: later, events: WatchDiff.events(previous: rows, current: later, columns: Self.columns),
+      at: at.addingTimeInterval(30), next: .seconds(30), state: state)
+    #expect(
+      display.render(at: at.addingTimeInterval(30), next: .seconds(30), state: state).last
+        == "+  2       scan-2  running  [----------]    5%")
+  }
+
   @Test func screenGolden() {
     let display = ScreenDisplay(
       query: "scans where status = running | watch 30s", columns: Self.columns, output: BufferSink(),

@@ -27,6 +27,8 @@ final class ScreenDisplay: WatchLoop.Display {
   /// When ticks started failing, for the header; the last good rows stay on screen meanwhile.
   private var failingSince: Date?
   private var entered = false
+  /// The first tick's rows are what the watch starts from, not news: they are drawn plain.
+  private var ticked = false
 
   init(
     query: String, columns: [Column], output: any TextSink, size: @escaping () -> (rows: Int, columns: Int), utc: Bool,
@@ -57,6 +59,8 @@ final class ScreenDisplay: WatchLoop.Display {
 
   func tick(rows: [Row], events: [WatchEvent], at date: Date, next: Duration?, state: WatchLoop.State) {
     self.rows = rows
+    let events = ticked ? events : []
+    ticked = true
     self.events = Dictionary(events.filter { $0.kind != .removed }.map { ($0.key, $0) }, uniquingKeysWith: { $1 })
     departed = events.filter { $0.kind == .removed }
     lastError = nil
