@@ -44,7 +44,7 @@ public struct ScanFileReader {
     }
     self.handle = handle
     try fill()
-    if try startsADocument() { try readDocument() }
+    if startsADocument() { try readDocument() }
   }
 
   /// The file is one JSON document (an array or a saved response), read whole: `nextLines()` has
@@ -194,8 +194,8 @@ public struct ScanFileReader {
   }
 
   /// A file that starts with `[`, or whose first object is a response envelope, is a document.
-  private func startsADocument() throws -> Bool {
-    try buffer.withUnsafeBufferPointer { bytes in
+  private func startsADocument() -> Bool {
+    buffer.withUnsafeBufferPointer { bytes in
       var reader = JSONReader(bytes)
       if reader.isAtEnd { return false }
       switch try? reader.peekKind() {
