@@ -83,6 +83,7 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(name: "QueryLanguageTests", dependencies: ["QueryLanguage"], swiftSettings: strict),
+    .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"], swiftSettings: strict),
     .testTarget(
       name: "QueryEngineTests", dependencies: ["QueryEngine", "QueryLanguage", "ScanAPI", "Vocabulary", "TestSupport"],
       swiftSettings: strict),

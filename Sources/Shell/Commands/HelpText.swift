@@ -12,7 +12,7 @@ public enum HelpText {
     ] {
       text += "\n\(title)\n"
       for entry in LanguageReference.entries where entry.kind == kind {
-        text += "  " + entry.name.rawValue.padded(to: 9) + entry.summary + "\n"
+        text += "  " + entry.name.rawValue.padded(to: 10) + entry.summary + "\n"
       }
     }
     text += """

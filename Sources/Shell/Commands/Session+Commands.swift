@@ -2,12 +2,15 @@ import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 extension Session {
   func run(_ command: Command, source: SourceText) async throws -> Flow {
     switch command {
     case .help(let topic):
-      output.write(try topic.map(HelpText.topic) ?? HelpText.overview)
+      // Wrapped at words to the terminal, or to 80 columns when not on one.
+      let width = options.outputIsTerminal ? options.terminalWidth() ?? 80 : 80
+      output.write(WordWrap.wrap(try topic.map(HelpText.topic) ?? HelpText.overview, width: width))
     case .set(let name, let value):
       try settings.apply(name: name, value: value)
     case .show(let topic):
