@@ -1,4 +1,5 @@
 import CEditLine
+import Formatters
 import Foundation
 import Vocabulary
 
@@ -17,10 +18,16 @@ final class LineEditor {
   private let editLine: OpaquePointer
   private let history: OpaquePointer
   private var promptText: UnsafeMutablePointer<CChar>
+  private var promptWidth = 0
   let complete: (String, Int) -> Completion
   let writeListing: (String) -> Void
+  /// The history Ctrl-R searches, oldest first.
+  let historyEntries: () -> [String]
 
-  init?(program: String, complete: @escaping (String, Int) -> Completion, writeListing: @escaping (String) -> Void) {
+  init?(
+    program: String, complete: @escaping (String, Int) -> Completion, writeListing: @escaping (String) -> Void,
+    historyEntries: @escaping () -> [String]
+  ) {
     guard let editLine = scansh_el_init(program), let history = scansh_history_init(Int32(HistoryFile.capacity)) else {
       return nil
     }
@@ -28,6 +35,7 @@ final class LineEditor {
     self.history = history
     self.complete = complete
     self.writeListing = writeListing
+    self.historyEntries = historyEntries
     promptText = strdup("> ")
     scansh_el_set_clientdata(editLine, Unmanaged.passUnretained(self).toOpaque())
     scansh_el_set_editor(editLine, "emacs")
@@ -42,8 +50,13 @@ final class LineEditor {
       return owner.completeAtCursor()
     }
     scansh_el_bind(editLine, "^I", "scansh-complete")
-    // emacs mode leaves incremental search unbound; bind it as LLDB does.
-    scansh_el_bind(editLine, "^R", "em-inc-search-prev")
+    // libedit's own search (em-inc-search-prev) shows `bck:` and leaves its line behind; this one
+    // reads as bash's does.
+    scansh_el_add_function(editLine, "scansh-reverse-search", "Search history backwards, as in bash") { editLine, _ in
+      guard let owner = LineEditor.owner(of: editLine) else { return UInt8(CC_ERROR) }
+      return owner.searchHistory()
+    }
+    scansh_el_bind(editLine, "^R", "scansh-reverse-search")
     // ~/.editrc (or $EDITRC) last, so users can change any of the above.
     el_source(editLine, nil)
   }
@@ -62,6 +75,7 @@ final class LineEditor {
   func read(prompt: String) -> Input {
     free(promptText)
     promptText = strdup(prompt)
+    promptWidth = DisplayWidth.of(prompt)
     if scansh_sigwinch_pending() != 0 {
       scansh_sigwinch_clear()
       el_resize(editLine)
@@ -89,6 +103,78 @@ final class LineEditor {
 
   func remember(_ entry: String) {
     scansh_history_enter(history, entry)
+  }
+
+  // MARK: Ctrl-R
+
+  /// bash's reverse-i-search, drawn over the prompt's row: keys narrow it, Ctrl-R finds an older
+  /// line, Backspace undoes, Enter runs the line found, Escape or any other control key (arrows
+  /// too) leaves it in the line to edit (and the key then does what it does), Ctrl-G gives up.
+  /// Ctrl-C puts the line back as it was and cancels it, as at the prompt. The search ends with the
+  /// cursor at the start of the prompt's row, which is where libedit's full redraw starts.
+  private func searchHistory() -> UInt8 {
+    guard let (original, beforeCursor) = currentLine() else { return UInt8(CC_ERROR) }
+    let columns = max(20, TerminalSize.columns() ?? 80)
+    let row = (promptWidth + DisplayWidth.of(beforeCursor)) / columns
+    var search = ReverseSearch(entries: historyEntries())
+    writeListing((row > 0 ? "\u{1B}[\(row)A" : "") + "\r\u{1B}[J")
+    while true {
+      let shown = (search.match ?? "").replacingOccurrences(of: "\n", with: " ")
+      writeListing("\r\u{1B}[K" + CellText.truncate(search.prompt + shown, to: columns - 1))
+      var key: wchar_t = 0
+      guard el_wgetc(editLine, &key) == 1, let scalar = Unicode.Scalar(UInt32(key)) else {
+        // Ctrl-C, a signal to end, or the end of input: LineEditor.read tells which.
+        endSearch(showing: original)
+        return UInt8(CC_EOF)
+      }
+      switch scalar.value {
+      case 0x12: search.older()
+      case 0x7F, 0x08: search.erase()
+      case 0x07:
+        endSearch(showing: original)
+        return UInt8(CC_REFRESH)
+      case 0x0D, 0x0A:
+        endSearch(showing: search.match ?? original)
+        el_push(editLine, "\r")
+        return UInt8(CC_REFRESH)
+      case 0x1B:
+        endSearch(showing: search.match ?? original)
+        // An arrow or other escape sequence goes on to the editor; a lone Escape only ends the search.
+        var next: wchar_t = 0
+        guard el_wgetc(editLine, &next) == 1, let following = Unicode.Scalar(UInt32(next)) else {
+          return UInt8(CC_EOF)
+        }
+        el_push(editLine, (following == "[" || following == "O" ? "\u{1B}" : "") + String(Character(following)))
+        return UInt8(CC_REFRESH)
+      case 0..<0x20:
+        endSearch(showing: search.match ?? original)
+        el_push(editLine, String(Character(scalar)))
+        return UInt8(CC_REFRESH)
+      default:
+        search.type(String(Character(scalar)))
+      }
+    }
+  }
+
+  /// The line being edited, and the part of it before the cursor.
+  private func currentLine() -> (line: String, beforeCursor: String)? {
+    guard let info = el_line(editLine)?.pointee else { return nil }
+    let length = info.lastchar - info.buffer
+    let cursor = info.cursor - info.buffer
+    let bytes = UnsafeRawBufferPointer(start: info.buffer, count: max(0, length))
+    return (String(decoding: bytes, as: UTF8.self), String(decoding: bytes.prefix(max(0, cursor)), as: UTF8.self))
+  }
+
+  /// Clears the search's row, sets the line to `text` with the cursor at its end, and has libedit
+  /// draw prompt and line afresh from the start of that row.
+  private func endSearch(showing text: String) {
+    writeListing("\r\u{1B}[K")
+    if let (line, beforeCursor) = currentLine() {
+      el_cursor(editLine, Int32(line.unicodeScalars.count - beforeCursor.unicodeScalars.count))
+      el_deletestr(editLine, Int32(line.unicodeScalars.count))
+    }
+    el_insertstr(editLine, text)
+    scansh_el_refresh(editLine)
   }
 
   private func completeAtCursor() -> UInt8 {

@@ -66,7 +66,8 @@ public final class REPL {
     editor = LineEditor(
       program: "scansh",
       complete: { line, cursor in Completer.complete(line, cursor: cursor, values: { known.values(for: $0) }) },
-      writeListing: { [output] text in output.write(text) })
+      writeListing: { [output] text in output.write(text) },
+      historyEntries: { [entries] in entries.all })
     guard editor != nil else {
       errors.write("error: cannot start the line editor\n")
       return .usage
