@@ -158,7 +158,9 @@ struct REPLTests {
     // Ctrl-R searches backwards through history.
     second.press(.ctrlR)
     second.type("| cou")
-    try await second.wait(for: "scans | count")
+    try await second.waitForLine("(reverse-i-search)'| cou': scans where status = running | count")
+    second.press(.ctrlR)
+    try await second.waitForLine("(reverse-i-search)'| cou': scans | count")
     second.press(.ctrlC)
     try await second.waitForLine("scansh(demo)>")
     second.type("history\r")
