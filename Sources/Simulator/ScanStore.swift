@@ -20,7 +20,7 @@ struct ScanStore: Sendable {
 
   init(configuration: SimulatorConfiguration, epoch: Date) {
     self.configuration = configuration
-    clock = SimClock(epoch: epoch, speed: configuration.clockSpeed)
+    clock = SimClock(epoch: epoch, speed: configuration.clockSpeed, held: configuration.clockHeld)
     generator = DatasetGenerator(seed: configuration.seed, epochMs: clock.epochMs)
     scans = Self.initialScans(configuration, generator: &generator, epochMs: clock.epochMs)
     liveIndices = scans.indices.filter { scans[$0].isLive }
@@ -59,6 +59,10 @@ struct ScanStore: Sendable {
 
   mutating func advance(by milliseconds: Int64) {
     clock.advancedMs += milliseconds
+  }
+
+  mutating func startClock(at instant: ContinuousClock.Instant) {
+    clock.start(at: instant)
   }
 
   /// The data regenerated and the clock back at its epoch.

@@ -14,6 +14,9 @@ public struct SimulatorConfiguration: Sendable {
   public var epoch: Date?
   /// Simulated seconds per real second; 0 freezes simulated time.
   public var clockSpeed = 1.0
+  /// Simulated time stands at the epoch until `SimulatorCore.startClock()`, then runs at
+  /// `clockSpeed`: demo mode holds it until its first pipeline has read its rows.
+  public var clockHeld = false
   public var latency: Duration = .zero
   public var jitter: Duration = .zero
   /// Fraction of DescribeScans requests answered with Throttling.

@@ -157,6 +157,12 @@ public actor SimulatorCore {
     for index in stores.indices { stores[index].advance(by: milliseconds) }
   }
 
+  /// Lets a held clock (`clockHeld`) run from now, for every account; a running one runs on.
+  public func startClock() {
+    let now = ContinuousClock.now
+    for index in stores.indices { stores[index].startClock(at: now) }
+  }
+
   func reset() {
     for index in stores.indices { stores[index].reset() }
     random = SplitMix64(seed: configuration.seed ^ 0x5EED)

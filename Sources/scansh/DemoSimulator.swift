@@ -10,8 +10,12 @@ enum DemoSimulator {
     configuration.scanCount = settings.scans
     configuration.clockSpeed = settings.speed
     configuration.epoch = settings.epoch
+    // Held until the first pipeline has read its rows (DemoClock).
+    configuration.clockHeld = true
     configuration.accounts = DemoSettings.accountNames.count
     let simulator = try await SimulatorServer(configuration: configuration).start()
-    return DemoServer(endpoint: simulator.endpoint, stop: { await simulator.stop() })
+    return DemoServer(
+      endpoint: simulator.endpoint, startClock: { await simulator.core.startClock() },
+      stop: { await simulator.stop() })
   }
 }

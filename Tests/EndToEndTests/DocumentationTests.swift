@@ -2,8 +2,8 @@ import Foundation
 import TestSupport
 import Testing
 
-/// Every command the README shows runs, in reproducible demo mode, and prints exactly what the
-/// README says. `UPDATE_README=1 swift test --filter DocumentationTests` rewrites the outputs.
+/// Every command the README shows runs, in demo mode, and prints exactly what the README says.
+/// `scripts/gen-docs` rewrites the outputs.
 @Suite(.serialized)
 struct DocumentationTests {
   struct Example {
@@ -41,25 +41,17 @@ struct DocumentationTests {
     return examples
   }
 
+  /// Each command runs exactly as a newcomer types it, `scansh` on PATH, in a fresh demo with
+  /// nothing set but a clean home and UTC (the README's times are UTC).
   @Test func readmeExamplesPrintWhatTheySay() async throws {
-    var text = try String(contentsOf: Self.readme, encoding: .utf8)
+    let text = try String(contentsOf: Self.readme, encoding: .utf8)
     let examples = Self.examples(in: text)
     #expect(examples.count >= 8)
-    var lines = text.components(separatedBy: "\n")
-    for example in examples.reversed() {
-      let output = try await Scansh.shell(example.command, environment: Scansh.demoEnvironment())
-      if ProcessInfo.processInfo.environment["UPDATE_README"] == "1" {
-        let printed = output.stdout.replacingOccurrences(of: "\r\n", with: "\n")
-        lines.replaceSubrange(example.lines, with: printed.components(separatedBy: "\n").dropLast())
-      } else {
-        // A README cannot show carriage returns; CSV's CRLF line ends are compared as LF.
-        let printed = output.stdout.replacingOccurrences(of: "\r\n", with: "\n")
-        #expect(printed == example.output, "README example: \(example.command)")
-      }
-    }
-    if ProcessInfo.processInfo.environment["UPDATE_README"] == "1" {
-      text = lines.joined(separator: "\n")
-      try text.write(to: Self.readme, atomically: true, encoding: .utf8)
+    for example in examples {
+      let output = try await Scansh.shell(example.command, environment: Scansh.environment())
+      // A README cannot show carriage returns; CSV's CRLF line ends are compared as LF.
+      let printed = output.stdout.replacingOccurrences(of: "\r\n", with: "\n")
+      #expect(printed == example.output, "README example: \(example.command)")
     }
   }
 

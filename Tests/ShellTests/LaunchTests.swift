@@ -10,13 +10,12 @@ import Testing
 struct LaunchTests {
   static let home = "/nonexistent-home-\(UUID().uuidString)"
   static let keys = ["ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI5tExampleKeyId", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "s3cret"]
-  static let wallClock = Date(timeIntervalSince1970: 1_764_400_000.75)
 
   static func plan(_ options: LaunchOptions = LaunchOptions(), _ environment: [String: String] = [:]) throws
     -> ConnectionPlan
   {
     try ConnectionPlan.make(
-      options: options, environment: environment, homeDirectory: home, wallClock: wallClock, warn: { _ in })
+      options: options, environment: environment, homeDirectory: home, warn: { _ in })
   }
 
   @Test func nothingConfiguredIsDemoModeForWantOfCredentials() throws {
@@ -24,8 +23,8 @@ struct LaunchTests {
     #expect(plan.demo?.reason == .noCredentials)
     #expect(plan.summary.endpoint == "built-in simulator on loopback (demo mode)")
     #expect(plan.summary.isDemo)
-    // The current minute, at 60x: demo data is generated around it.
-    #expect(plan.demo?.epoch == Date(timeIntervalSince1970: 1_764_399_960))
+    // Every demo starts at the same simulated time, whatever the date; its clock then runs at 60x.
+    #expect(plan.demo?.epoch == Date(timeIntervalSince1970: 1_793_610_000))
     #expect(plan.demo?.speed == 60)
     #expect(
       plan.demo?.notice == "scansh: demo mode: no credentials found, so statements run against the built-in simulator\n"
@@ -210,5 +209,18 @@ struct PagerTests {
     for line in 1...5000 { pager.write("line \(line) of a long result\n") }
     await pager.finish()
     #expect(shown.text == "")
+  }
+}
+
+struct DemoClockTests {
+  @Test func standsStillUntilStartedThenRunsOnce() async throws {
+    let clock = DemoClock()
+    #expect(clock.elapsed() == .zero)
+    try await Task.sleep(for: .milliseconds(2))
+    #expect(clock.elapsed() == .zero)
+    #expect(clock.start())
+    #expect(!clock.start())
+    try await Task.sleep(for: .milliseconds(2))
+    #expect(clock.elapsed() >= .milliseconds(2))
   }
 }

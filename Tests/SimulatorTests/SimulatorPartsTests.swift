@@ -246,3 +246,40 @@ struct SimulatorPartsTests {
     #expect(remote.body == "{\"error\":\"the control API answers loopback clients only\"}\n")
   }
 }
+
+/// A held clock stands at its epoch however much real time passes, then runs from `start`.
+struct SimClockTests {
+  static let epoch = Date(timeIntervalSince1970: 1_793_610_000)
+
+  @Test func aHeldClockStandsAtItsEpochUntilStarted() {
+    var clock = SimClock(epoch: Self.epoch, speed: 60, held: true)
+    let started = ContinuousClock.now + .seconds(100)
+    #expect(clock.nowMs(at: started) == 1_793_610_000_000)
+    clock.advancedMs = 5_000
+    #expect(clock.nowMs(at: started) == 1_793_610_005_000)
+    clock.start(at: started)
+    #expect(clock.nowMs(at: started + .seconds(2)) == 1_793_610_125_000)
+    // Started once: a second start changes nothing.
+    clock.start(at: started + .seconds(10))
+    #expect(clock.nowMs(at: started + .seconds(2)) == 1_793_610_125_000)
+  }
+
+  static func heldCore() -> SimulatorCore {
+    var configuration = SimulatorConfiguration()
+    configuration.epoch = epoch
+    configuration.clockSpeed = 1e9
+    configuration.clockHeld = true
+    return SimulatorCore(configuration: configuration)
+  }
+
+  @Test func theSimulatorsScansStandStillWhileItsClockIsHeld() async {
+    let core = Self.heldCore()
+    let before = await core.snapshot()
+    #expect(before.contains { $0[.status]?.text == "running" })
+    #expect(await core.snapshot() == before)
+    await core.startClock()
+    // A billion simulated seconds per real one: any real time at all moves every running scan.
+    try? await Task.sleep(for: .milliseconds(1))
+    #expect(await core.snapshot() != before)
+  }
+}

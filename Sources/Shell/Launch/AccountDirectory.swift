@@ -15,6 +15,8 @@ public actor AccountDirectory {
   private var connections: [String: Connection] = [:]
   /// One HTTP connection pool for every account.
   private let transport = SharedTransport()
+  /// Demo mode's simulated time, the same for every demo account.
+  private let demoClock = DemoClock()
   /// Demo mode, asked for or for want of credentials: every name is one of demo's accounts.
   private var isDemo = false
   public private(set) var selected: [String] = []
@@ -67,13 +69,13 @@ public actor AccountDirectory {
     own.demo = options.demo || isDemo
     let plan = try ConnectionPlan.make(
       options: own, environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(),
-      wallClock: Date(), warn: warn)
+      warn: warn)
     if let known = connections[plan.accountName] { return known }
     isDemo = isDemo || plan.demo != nil
     let demo = demo
     let connection = Connection(
       plan: plan, events: events, startDemo: { settings in try await demo.server(settings) },
-      announceDemo: announceDemo, transport: transport)
+      announceDemo: announceDemo, transport: transport, demoClock: demoClock)
     connections[plan.accountName] = connection
     return connection
   }
@@ -112,6 +114,12 @@ public actor AccountDirectory {
     return lines
   }
 
+  /// Demo mode's clock runs from now on (the simulator's with it); outside demo mode, nothing.
+  public func startDemoClock() async {
+    guard isDemo, demoClock.start() else { return }
+    await demo.startClock()
+  }
+
   public func closeAll() async {
     for connection in connections.values { await connection.close() }
     await demo.stop()
@@ -137,17 +145,30 @@ public actor SharedTransport {
 actor SharedDemo {
   private let start: DemoStarter
   private var running: Task<DemoServer, any Error>?
+  private var clockStarted = false
 
   init(start: @escaping DemoStarter) { self.start = start }
 
   func server(_ settings: DemoSettings) async throws -> DemoServer {
     if running == nil {
       let start = start
-      running = Task { try await start(settings) }
+      let clockStarted = clockStarted
+      running = Task {
+        let server = try await start(settings)
+        if clockStarted { await server.startClock() }
+        return server
+      }
     }
     let server = try await running!.value
     // Each connection stops its own; the shared one stops once, at the end.
-    return DemoServer(endpoint: server.endpoint, stop: {})
+    return DemoServer(endpoint: server.endpoint, startClock: server.startClock, stop: {})
+  }
+
+  /// Lets the simulator's clock run, if it started; one that starts later starts with it running.
+  func startClock() async {
+    clockStarted = true
+    guard let running, let server = try? await running.value else { return }
+    await server.startClock()
   }
 
   func stop() async {

@@ -2,13 +2,17 @@ import Foundation
 import ScanAPI
 import Vocabulary
 
-/// A simulator demo mode started: where it listens, and how to stop it.
+/// A simulator demo mode started: where it listens, how to let its held clock run, how to stop it.
 public struct DemoServer: Sendable {
   public var endpoint: String
+  public var startClock: @Sendable () async -> Void
   public var stop: @Sendable () async -> Void
 
-  public init(endpoint: String, stop: @escaping @Sendable () async -> Void) {
+  public init(
+    endpoint: String, startClock: @escaping @Sendable () async -> Void, stop: @escaping @Sendable () async -> Void
+  ) {
     self.endpoint = endpoint
+    self.startClock = startClock
     self.stop = stop
   }
 }
@@ -28,13 +32,15 @@ public actor Connection {
   private var client: ScanClient?
   private var demo: DemoServer?
   private var provider: (any CredentialProvider)?
-  private nonisolated let started = ContinuousClock.now
+  /// Demo mode's simulated time, shared by its accounts.
+  private nonisolated let demoClock: DemoClock
 
   public init(
     plan: ConnectionPlan, events: @escaping ClientEventSink, startDemo: @escaping DemoStarter,
-    announceDemo: @escaping @Sendable (DemoSettings) -> Void, transport: SharedTransport
+    announceDemo: @escaping @Sendable (DemoSettings) -> Void, transport: SharedTransport, demoClock: DemoClock
   ) {
     self.transport = transport
+    self.demoClock = demoClock
     self.plan = plan
     self.events = events
     self.startDemo = startDemo
@@ -44,7 +50,7 @@ public actor Connection {
   /// The time statements see: the simulated time in demo mode, otherwise the wall clock.
   public nonisolated func now() -> Date {
     guard let demo = plan.demo else { return Date() }
-    return demo.now(after: ContinuousClock.now - started)
+    return demo.now(after: demoClock.elapsed())
   }
 
   public func client() async throws -> ScanClient {

@@ -27,7 +27,7 @@ public struct ConnectionPlan: Sendable, Equatable {
   /// Resolves the plan; `warn` hears of problems found on the way (a config file others can read)
   /// even when resolution then fails. Throws `ScanAPIError` for configuration errors.
   public static func make(
-    options: LaunchOptions, environment: [String: String], homeDirectory: String, wallClock: Date,
+    options: LaunchOptions, environment: [String: String], homeDirectory: String,
     warn: (String) -> Void
   ) throws -> ConnectionPlan {
     let resolved: ResolvedConnection
@@ -50,8 +50,7 @@ public struct ConnectionPlan: Sendable, Equatable {
     let timeout = options.timeout
     let maxConnections = max(8, options.concurrency ?? 8)
     guard resolved.spec != nil || endpointText != nil else {
-      var demo = DemoSettings(
-        environment: environment, wallClock: wallClock, reason: options.demo ? .asked : .noCredentials)
+      var demo = DemoSettings(environment: environment, reason: options.demo ? .asked : .noCredentials)
       demo.account = demoAccount
       var summary = ConnectionSummary(
         endpoint: "built-in simulator on loopback (demo mode)", profile: resolved.profileName, region: region,

@@ -1,8 +1,10 @@
 import Foundation
 import Vocabulary
 
-/// Demo mode's simulator and its clock: fixed data (seed, count) generated around `epoch`, with
-/// simulated time running `speed` times as fast as real time.
+/// Demo mode's simulator and its clock: fixed data (seed, count) generated around a fixed `epoch`,
+/// with simulated time standing there until the first pipeline has read its rows (DemoClock) and
+/// then running `speed` times as fast as real time. Every demo starts in the same world, so what
+/// the README shows is what a newcomer sees.
 public struct DemoSettings: Sendable, Equatable {
   public enum Reason: Sendable, Equatable {
     /// `--demo` asked for it.
@@ -14,6 +16,8 @@ public struct DemoSettings: Sendable, Equatable {
   public static let seed: UInt64 = 7
   public static let scans = 240
   public static let defaultSpeed = 60.0
+  /// Where every demo's world starts: a Monday morning, with scans running.
+  public static let defaultEpoch = Date(timeIntervalSince1970: 1_793_610_000)  // 2026-11-02T09:00:00Z
   /// Demo mode's accounts, each with its own data, so several accounts can be tried too.
   public static let accountNames = ["demo", "demo-dev"]
 
@@ -26,11 +30,9 @@ public struct DemoSettings: Sendable, Equatable {
   public var account = 0
 
   /// `SCANSH_DEMO_EPOCH` (epoch milliseconds or `yyyy-MM-ddTHH:mm:ssZ`) and
-  /// `SCANSH_DEMO_CLOCK_SPEED` make a demo reproducible; otherwise the current minute, at 60×.
-  public init(environment: [String: String], wallClock: Date, reason: Reason) {
-    epoch =
-      environment["SCANSH_DEMO_EPOCH"].flatMap(Self.parseEpoch)
-      ?? Date(timeIntervalSince1970: (wallClock.timeIntervalSince1970 / 60).rounded(.down) * 60)
+  /// `SCANSH_DEMO_CLOCK_SPEED` choose another start or speed (0 stops the clock).
+  public init(environment: [String: String], reason: Reason) {
+    epoch = environment["SCANSH_DEMO_EPOCH"].flatMap(Self.parseEpoch) ?? Self.defaultEpoch
     speed = environment["SCANSH_DEMO_CLOCK_SPEED"].flatMap(Double.init) ?? Self.defaultSpeed
     self.reason = reason
   }

@@ -51,6 +51,7 @@ public enum Launcher {
     sessionOptions.interactive = scripts == nil
     sessionOptions.describeConnection = { await directory.describe() }
     sessionOptions.useAccounts = { try await directory.use($0) }
+    sessionOptions.rowsRead = { await directory.startDemoClock() }
     sessionOptions.pagerCommand = options.noPager ? nil : Pager.command(environment: environment)
     let session = Session(
       options: sessionOptions, output: output, errors: errors, accounts: { try await directory.clients() },

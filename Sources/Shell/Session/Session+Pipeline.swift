@@ -14,7 +14,13 @@ extension Session {
       return
     }
     let plan = Planner(settings: settings).plan(bound, source: source)
-    try await print(plan)
+    do {
+      try await print(plan)
+    } catch {
+      await options.rowsRead?()
+      throw error
+    }
+    await options.rowsRead?()
   }
 
   func bindOrThrow(_ pipeline: Pipeline, source: SourceText) throws(Diagnostics) -> BoundPipeline {

@@ -30,6 +30,8 @@ public final class Session: @unchecked Sendable {
     public var useAccounts: (@Sendable ([String]) async throws -> [String])?
     /// What long results on a terminal go through (`$PAGER`, else `less -FRXK`); nil for none.
     public var pagerCommand: String?
+    /// Told when a pipeline, or a watch's tick, has read its rows: demo mode starts its clock then.
+    public var rowsRead: (@Sendable () async -> Void)?
 
     public init(connection: ConnectionSummary, format: OutputFormat? = nil) {
       self.connection = connection

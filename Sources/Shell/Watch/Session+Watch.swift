@@ -39,6 +39,7 @@ extension Session {
         recorder.record(row)
       }
       try await stream.finish()
+      await options.rowsRead?()
       return WatchLoop.TickResult(rows: rows, throttled: requestStats.throttled > throttledBefore)
     }
     let enrich = { [self] (events: [WatchEvent]) async -> [WatchEvent] in
