@@ -28,7 +28,7 @@ struct GlobalOptions: ParsableArguments {
   var allProfiles = false
   @Option(help: "Region ID, shown in the prompt; every region uses the same endpoint.") var region: String?
   @Flag(help: "Use the built-in simulator even when credentials are configured.") var demo = false
-  @Option(help: "Output format: \(LanguageReference.setting(.format).accepted).") var format: OutputFormat?
+  @Option(help: "Output format.") var format: OutputFormat?
   @Option(help: "Largest page to ask for (\(LanguageReference.setting(.pagesize).accepted)).") var pageSize: Int?
   @Option(help: "Pages fetched at once (\(LanguageReference.setting(.concurrency).accepted)).") var concurrency: Int?
   @Flag(help: "No colour, even on a terminal (NO_COLOR works too).") var noColor = false

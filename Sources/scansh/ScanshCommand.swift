@@ -9,6 +9,11 @@ struct ScanshCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "scansh",
     abstract: "A shell for Alibaba Cloud's Cloud Security Scanner scan tasks (DescribeScans).",
+    usage: """
+      scansh [<options>]                  the shell (stdin's script if piped)
+      scansh [<options>] -c <statements>  run statements and exit
+      scansh [<options>] <file> ...       replay script files in order
+      """,
     discussion: """
       With no arguments on a terminal, starts the interactive shell; otherwise runs the statements \
       of -c, of the FILEs, or of stdin. With no credentials and no --endpoint, runs in demo mode \
@@ -29,7 +34,7 @@ struct ScanshCommand: ParsableCommand {
   )
 
   /// `sim` and `run` are dispatched by hand: the root's FILE arguments would otherwise take their
-  /// names. Usage errors exit 2, as DESIGN.md §2 says, not ArgumentParser's 64.
+  /// names. Usage errors exit 2, as docs/design.md §2 says, not ArgumentParser's 64.
   static func main() {
     // A parent may have left signals blocked (test runners and CI agents do); Ctrl-C and SIGTERM
     // must reach us.
@@ -45,6 +50,10 @@ struct ScanshCommand: ParsableCommand {
     case "run":
       command = RunCommand.self
       arguments.removeFirst()
+    case "help" where arguments.count == 2 && ["sim", "run"].contains(arguments[1]):
+      // ArgumentParser's help points at `scansh help <subcommand>`.
+      command = arguments[1] == "sim" ? SimCommand.self : RunCommand.self
+      arguments = ["--help"]
     default:
       command = Self.self
     }

@@ -11,11 +11,44 @@ struct CommandLineTests {
     #expect(output.status == 0)
   }
 
+  /// Demo mode starts in the same world every time: its clock stands at a fixed simulated time
+  /// until the first pipeline has read its rows, however fast it is set to run, then runs.
+  @Test func demoModeStartsInTheSameWorldEveryTime() async throws {
+    let statement = "scans where status = running | sort ScanId | select ScanId, RunPercent | format csv"
+    let stopped = try await Scansh.run(
+      ["-c", statement], environment: Scansh.environment(["SCANSH_DEMO_CLOCK_SPEED": "0"]))
+    // The header and the 19 scans running at the demo's start.
+    #expect(stopped.stdout.components(separatedBy: "\r\n").count == 21)
+    // A billion simulated seconds per real one: before the first statement's answer nothing moved;
+    // after it, any real time at all moves every running scan.
+    let fast = try await Scansh.run(
+      ["-c", statement + "; " + statement], environment: Scansh.environment(["SCANSH_DEMO_CLOCK_SPEED": "1e9"]))
+    #expect(fast.status == 0, "\(fast.stderr)")
+    #expect(fast.stdout.hasPrefix(stopped.stdout))
+    #expect(fast.stdout != stopped.stdout + stopped.stdout)
+  }
+
   @Test func helpShowsExamplesAndTheSimulatorsFlags() async throws {
     let help = try await Scansh.run(["--help"])
     #expect(help.status == 0)
     #expect(help.stdout.contains("scansh -c 'scans where status = running | sort RunPercent desc | first 10'"))
     #expect(help.stdout.contains("Exit codes: 0 success, 1 expect/watch condition failed"))
+    // The three ways to run scansh, and each option's values once.
+    #expect(
+      help.stdout.contains(
+        """
+        USAGE: scansh [<options>]                  the shell (stdin's script if piped)
+               scansh [<options>] -c <statements>  run statements and exit
+               scansh [<options>] <file> ...       replay script files in order
+
+        """))
+    #expect(help.stdout.components(separatedBy: "ndjson").count == 2)
+    #expect(help.stdout.contains("  --format <format>       Output format. (values: table, json, ndjson, csv, tsv)\n"))
+    // What its last line points at works.
+    #expect(help.stdout.contains("See 'scansh help <subcommand>' for detailed help."))
+    let helpSim = try await Scansh.run(["help", "sim"])
+    #expect(helpSim.status == 0)
+    #expect(helpSim.stdout.hasPrefix("OVERVIEW: Run a faithful local DescribeScans server"))
     let sim = try await Scansh.run(["sim", "--help"])
     for flag in [
       "--port", "--seed", "--scans", "--dataset", "--epoch", "--clock-speed", "--latency", "--jitter",

@@ -1,6 +1,6 @@
 import Foundation
 
-/// scansh's exit codes (DESIGN.md §2).
+/// scansh's exit codes (docs/design.md §2).
 public enum ExitCode: Int32, Sendable, Comparable {
   case success = 0
   /// An `expect` or `watch … until` did not hold, or `watch … for` ran out.
