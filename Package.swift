@@ -11,20 +11,25 @@ let package = Package(
   products: [
     .executable(name: "scansh", targets: ["scansh"])
   ],
+  // Every package of the graph at the exact version the project is tested with, so a fresh clone
+  // builds the same code as CI (Package.resolved is not committed). To move one: change its version
+  // here or in Pins/Package.swift, run `swift package update`, then scripts/test.
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+    .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
     // Already in Hummingbird's graph; named so the simulator can import them directly.
-    .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
-    .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
-    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
+    .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+    // The rest of the graph, pinned in a package of its own (Pins/Package.swift says why).
+    .package(path: "Pins"),
   ],
   targets: [
     // C shim over libedit: fixed-arity wrappers for its variadic functions.
     .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
     // What every layer shares: rows and values, durations, display width, wire timestamps, JSON.
-    .target(name: "Vocabulary", swiftSettings: strict),
+    .target(name: "Vocabulary", dependencies: [.product(name: "Pins", package: "Pins")], swiftSettings: strict),
     .target(
       name: "ScanAPI",
       dependencies: ["Vocabulary", .product(name: "Crypto", package: "swift-crypto")],

@@ -1,0 +1,1 @@
+// Nothing to compile: this package only pins versions (see Package.swift beside it).
