@@ -22,6 +22,7 @@ mkdir -p "$scratch/link"
 ln -sf "$curl" "$scratch/link/libcurl.so"
 for product in "${products[@]}"; do
   echo "== swift build -c release --static-swift-stdlib --product $product" >&2
+  # Through a pipe, never a terminal: the same build plan wherever it is started.
   swift build -c release --static-swift-stdlib --product "$product" --scratch-path "$scratch" \
-    -Xlinker -L"$scratch/link" >&2
+    -Xlinker -L"$scratch/link" 2>&1 </dev/null | cat >&2
 done
