@@ -41,8 +41,13 @@ struct PresenterTests {
     ),
     (ShellError.sourcedScriptFailed(.checkFailed) as any Error, "", .checkFailed),
     (
-      ShellError.watchFailedTicks(3, "HTTP 503") as any Error,
+      ShellError.watchFailedTicks(3, "HTTP 503", .api) as any Error,
       "error: watch stopped after 3 failed ticks in a row; last: HTTP 503\n", .api
+    ),
+    (
+      ShellError.watchFailedTicks(3, "network error talking to http://127.0.0.1:9/", .network) as any Error,
+      "error: watch stopped after 3 failed ticks in a row; last: network error talking to http://127.0.0.1:9/\n",
+      .network
     ),
     (
       ShellError.demoDidNotStart("address in use") as any Error,

@@ -149,7 +149,9 @@ struct WatchTests {
       throw ScanAPIError.network(endpoint: "http://127.0.0.1:9/", reason: "could not connect (refused)")
     }
     #expect(
-      outcome == .failed(ticks: 3, error: "network error talking to http://127.0.0.1:9/: could not connect (refused)"))
+      outcome
+        == .failed(
+          ticks: 3, error: "network error talking to http://127.0.0.1:9/: could not connect (refused)", code: .network))
     #expect(display.failures.count == 3)
   }
 

@@ -96,10 +96,13 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
   /// A `source`d script failed with this code; it has reported why itself.
   case sourcedScriptFailed(ExitCode)
   case watchGaveUp(String)
-  case watchFailedTicks(Int, String)
+  /// Ticks failed in a row; the last one's message and exit code.
+  case watchFailedTicks(Int, String, ExitCode)
   case notAvailable(String)
   /// Demo mode's built-in simulator could not start.
   case demoDidNotStart(String)
+  /// The bridge from the shell's thread to a statement's task could not be made (no descriptors).
+  case bridgeFailed(String)
 
   public var description: String {
     switch self {
@@ -107,9 +110,10 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
     case .sourceTooDeep(let limit): "'source' nested more than \(limit) files deep"
     case .sourcedScriptFailed(let code): "the sourced script failed (exit \(code.rawValue))"
     case .watchGaveUp(let message): message
-    case .watchFailedTicks(let count, let last): "watch stopped after \(count) failed ticks in a row; last: \(last)"
+    case .watchFailedTicks(let count, let last, _): "watch stopped after \(count) failed ticks in a row; last: \(last)"
     case .notAvailable(let what): what
     case .demoDidNotStart(let reason): "demo mode could not start its simulator: \(reason)"
+    case .bridgeFailed(let reason): "cannot run the statement: \(reason)"
     }
   }
 
@@ -118,8 +122,9 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
     case .cannotRead, .sourceTooDeep, .notAvailable: .usage
     case .sourcedScriptFailed(let code): code
     case .watchGaveUp: .checkFailed
-    case .watchFailedTicks: .api
+    case .watchFailedTicks(_, _, let code): code
     case .demoDidNotStart: .network
+    case .bridgeFailed: .internalError
     }
   }
 }

@@ -87,26 +87,31 @@ extension Session {
       throw ShellError.watchGaveUp(
         "watch gave up after \(limit) (\(ticks) \(ticks == 1 ? "tick" : "ticks")): until \(watch.until?.text ?? "") did not hold"
       )
-    case .failed(let ticks, let error):
-      throw ShellError.watchFailedTicks(ticks, error.trimmingCharacters(in: .whitespacesAndNewlines))
+    case .failed(let ticks, let error, let code):
+      throw ShellError.watchFailedTicks(ticks, error.trimmingCharacters(in: .whitespacesAndNewlines), code)
     }
   }
 
-  /// For rows that left the result, asks the API what became of them: `finished`, `aborted`, or
-  /// `gone` when it no longer lists them. A few lookups per tick at most.
+  /// For rows that left the result, asks the API what became of them: `finished`, `aborted`,
+  /// `gone` when it no longer lists them, or `lookup failed` (not `gone`: it may still be listed).
+  /// A few lookups per tick at most.
   private func whereTheyWent(_ events: [WatchEvent], source: BoundPipeline.Source) async -> [WatchEvent] {
     guard case .scans = source, events.contains(where: { $0.kind == .removed }) else { return events }
     var lookups = 0
     var result: [WatchEvent] = []
     for var event in events {
-      if event.kind == .removed, lookups < 20, !event.key.isEmpty, let accounts = try? await evaluator.accounts(),
-        let client = (accounts.first { $0.name == event.account } ?? accounts.first)?.client
-      {
+      if event.kind == .removed, lookups < 20, !event.key.isEmpty {
         lookups += 1
-        if let page = try? await client.describeScans(
-          DescribeScansRequest(scanId: event.key), wanted: FieldSet([.scanId, .status])
-        ).page {
-          event.reason = page.scans.first { $0.scanId == event.key }?[.status]?.text ?? "gone"
+        do {
+          let accounts = try await evaluator.accounts()
+          if let client = (accounts.first { $0.name == event.account } ?? accounts.first)?.client {
+            let page = try await client.describeScans(
+              DescribeScansRequest(scanId: event.key), wanted: FieldSet([.scanId, .status])
+            ).page
+            event.reason = page.scans.first { $0.scanId == event.key }?[.status]?.text ?? "gone"
+          }
+        } catch {
+          event.reason = "lookup failed"
         }
       }
       result.append(event)

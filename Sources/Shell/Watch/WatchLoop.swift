@@ -14,7 +14,7 @@ public struct WatchLoop: Sendable {
     /// `for` ran out first.
     case gaveUp(ticks: Int)
     /// Too many ticks failed in a row.
-    case failed(ticks: Int, error: String)
+    case failed(ticks: Int, error: String, code: ExitCode)
   }
 
   public struct TickResult: Sendable {
@@ -97,7 +97,8 @@ public struct WatchLoop: Sendable {
         state.failuresInARow += 1
         display.failed(error, at: clock.now(), state: state)
         if let maxFailuresInARow, state.failuresInARow >= maxFailuresInARow {
-          return .failed(ticks: state.ticks, error: "\(error)")
+          // The last failure's own exit code: a network failure is exit 4 here as anywhere.
+          return .failed(ticks: state.ticks, error: "\(error)", code: Presenter.report(error).code)
         }
         _ = nextTick(after: &scheduled, state: state)
       }
