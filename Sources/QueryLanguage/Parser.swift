@@ -100,20 +100,19 @@ public struct Parser {
         continue
       }
       let before = diagnostics.count
-      do {
+      // Typed throws: every way a statement fails is a diagnostic, so none is dropped unsaid.
+      do throws(Diagnostic) {
         let statement = try parseStatement()
         if diagnostics.count == before { statements.append(statement) }
-      } catch let diagnostic as Diagnostic {
-        diagnostics.append(diagnostic)
-        skipToStatementEnd()
       } catch {
+        diagnostics.append(error)
         skipToStatementEnd()
       }
     }
     return Script(statements: statements)
   }
 
-  private mutating func parseStatement() throws -> Statement {
+  private mutating func parseStatement() throws(Diagnostic) -> Statement {
     let start = current.span
     guard let word = current.word else {
       throw Diagnostic(
@@ -214,7 +213,7 @@ public struct Parser {
 
   // MARK: Pipelines
 
-  private mutating func parsePipeline() throws -> Pipeline {
+  private mutating func parsePipeline() throws(Diagnostic) -> Pipeline {
     let sourceToken = advance()
     let pipelineSource: Source
     if LanguageReference.entry(named: sourceToken.text)?.name == .load {
@@ -244,7 +243,7 @@ public struct Parser {
     var stages: [Stage] = []
     while current.kind == .pipe {
       _ = advance()
-      do {
+      do throws(Diagnostic) {
         stages.append(try parseStage())
         note(.pipe)
         if !atStatementEnd, current.kind != .pipe {
@@ -252,16 +251,16 @@ public struct Parser {
             "unexpected \(describe(current))", at: current.span,
             help: current.kind == .rightParen ? "this ')' has no matching '('" : "stages are separated by '|'")
         }
-      } catch let diagnostic as Diagnostic {
+      } catch {
         // Recover at the next stage, so one statement can report several errors.
-        diagnostics.append(diagnostic)
+        diagnostics.append(error)
         while !atStatementEnd, current.kind != .pipe { _ = advance() }
       }
     }
     return Pipeline(source: pipelineSource, stages: stages, span: sourceToken.span.to(previous.span))
   }
 
-  private mutating func parseStage() throws -> Stage {
+  private mutating func parseStage() throws(Diagnostic) -> Stage {
     note(.stage)
     guard let word = current.word else {
       throw Diagnostic(
@@ -358,7 +357,7 @@ public struct Parser {
   }
 
   /// `FIELD [, FIELD]…`
-  private mutating func parseFields(after what: String) throws -> [FieldName] {
+  private mutating func parseFields(after what: String) throws(Diagnostic) -> [FieldName] {
     var fields: [FieldName] = []
     repeat {
       if !fields.isEmpty { _ = advance() }
@@ -368,7 +367,7 @@ public struct Parser {
   }
 
   /// `group KEY, … [by INTERVAL|hour|day|week|month] [with AGG FIELD, …]`
-  private mutating func parseGroup() throws -> GroupSpec {
+  private mutating func parseGroup() throws(Diagnostic) -> GroupSpec {
     var spec = GroupSpec(keys: try parseFields(after: "'group'"))
     if at(.by) {
       _ = advance()
@@ -405,7 +404,7 @@ public struct Parser {
     return spec
   }
 
-  private mutating func parseField(after what: String) throws -> FieldName {
+  private mutating func parseField(after what: String) throws(Diagnostic) -> FieldName {
     note(.field)
     guard let word = current.word else {
       throw unexpected("a field name after \(what)", help: "'show fields' lists them")
@@ -413,14 +412,14 @@ public struct Parser {
     return FieldName(word, advance().span)
   }
 
-  private mutating func parseCount(after what: String) throws -> Located<Int> {
+  private mutating func parseCount(after what: String) throws(Diagnostic) -> Located<Int> {
     guard case .number(let number) = current.kind, number >= 0, number.rounded() == number, number < 1e12 else {
       throw unexpected("a whole number after \(what)")
     }
     return Located(Int(number), advance().span)
   }
 
-  private mutating func parsePath(after what: String) throws -> Located<String> {
+  private mutating func parsePath(after what: String) throws(Diagnostic) -> Located<String> {
     switch current.kind {
     case .word(let text), .string(let text):
       return Located(text, advance().span)
@@ -429,7 +428,7 @@ public struct Parser {
     }
   }
 
-  private mutating func parseCheck(after what: String, bareExpression: Bool) throws -> Check {
+  private mutating func parseCheck(after what: String, bareExpression: Bool) throws(Diagnostic) -> Check {
     let start = current.span
     var form: CheckForm?
     for candidate in CheckForm.allCases where at(candidate.keyword) {
@@ -472,7 +471,7 @@ public struct Parser {
 
   // MARK: Expressions
 
-  private mutating func parseCondition(after what: String) throws -> Condition {
+  private mutating func parseCondition(after what: String) throws(Diagnostic) -> Condition {
     note(.field)
     note(.keyword(.not))
     if atStatementEnd || current.kind == .pipe {
@@ -481,7 +480,7 @@ public struct Parser {
     return try parseOr()
   }
 
-  private mutating func parseOr() throws -> Condition {
+  private mutating func parseOr() throws(Diagnostic) -> Condition {
     var terms = [try parseAnd()]
     while at(.or) {
       _ = advance()
@@ -490,7 +489,7 @@ public struct Parser {
     return terms.count == 1 ? terms[0] : .or(terms, terms[0].span.to(terms[terms.count - 1].span))
   }
 
-  private mutating func parseAnd() throws -> Condition {
+  private mutating func parseAnd() throws(Diagnostic) -> Condition {
     var terms = [try parseUnary()]
     while at(.and) {
       _ = advance()
@@ -499,7 +498,7 @@ public struct Parser {
     return terms.count == 1 ? terms[0] : .and(terms, terms[0].span.to(terms[terms.count - 1].span))
   }
 
-  private mutating func nest<T>(_ body: (inout Parser) throws -> T) throws -> T {
+  private mutating func nest<T>(_ body: (inout Parser) throws(Diagnostic) -> T) throws(Diagnostic) -> T {
     depth += 1
     defer { depth -= 1 }
     guard depth <= Self.maxDepth else {
@@ -508,19 +507,19 @@ public struct Parser {
     return try body(&self)
   }
 
-  private mutating func parseUnary() throws -> Condition {
+  private mutating func parseUnary() throws(Diagnostic) -> Condition {
     let start = current.span
     note(.field)
     if at(.not) {
       _ = advance()
-      return try nest { parser in
+      return try nest { (parser: inout Parser) throws(Diagnostic) in
         let inner = try parser.parseUnary()
         return .not(inner, start.to(inner.span))
       }
     }
     if current.kind == .leftParen {
       _ = advance()
-      return try nest { parser in
+      return try nest { (parser: inout Parser) throws(Diagnostic) in
         let inner = try parser.parseOr()
         guard parser.current.kind == .rightParen else {
           if parser.current.kind == .end {
@@ -535,7 +534,7 @@ public struct Parser {
     return try parseComparison()
   }
 
-  private mutating func parseComparison() throws -> Condition {
+  private mutating func parseComparison() throws(Diagnostic) -> Condition {
     guard let name = current.word, !Self.connectives.contains(name.lowercased()) else {
       throw unexpected("a field name", help: "'show fields' lists them", incompleteAtEnd: false)
     }
@@ -583,7 +582,7 @@ public struct Parser {
   /// `and` and `or` end a value or a field; they are never one.
   static let connectives = [Keyword.and.rawValue, Keyword.or.rawValue]
 
-  private mutating func parseValue(after what: String, expecting expectation: Expectation) throws -> Value {
+  private mutating func parseValue(after what: String, expecting expectation: Expectation) throws(Diagnostic) -> Value {
     note(expectation)
     let token = current
     switch token.kind {

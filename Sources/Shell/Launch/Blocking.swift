@@ -23,7 +23,7 @@ public enum Blocking {
     interruption: Interruption? = nil, _ work: @escaping @Sendable () async throws -> T
   ) -> (result: Result<T, any Error>, cancelled: Bool) {
     var done: [Int32] = [-1, -1]
-    guard pipe(&done) == 0 else { return (.failure(POSIXError(.EMFILE)), false) }
+    guard pipe(&done) == 0 else { return (.failure(ShellError.bridgeFailed(Self.lastError("pipe()"))), false) }
     defer {
       close(done[0])
       close(done[1])
@@ -58,7 +58,7 @@ public enum Blocking {
     result: Result<T, any Error>, signal: Int32?
   ) {
     var signalPipe: [Int32] = [-1, -1]
-    guard pipe(&signalPipe) == 0 else { return (run(work).result, nil) }
+    guard pipe(&signalPipe) == 0 else { return (.failure(ShellError.bridgeFailed(Self.lastError("pipe()"))), nil) }
     defer {
       close(signalPipe[0])
       close(signalPipe[1])
@@ -91,5 +91,10 @@ public enum Blocking {
         return true
       }, work)
     return (result, received)
+  }
+
+  /// `pipe() failed: Too many open files`, from errno.
+  static func lastError(_ call: String) -> String {
+    "\(call) failed: \(String(cString: strerror(errno)))"
   }
 }

@@ -37,10 +37,14 @@ public enum Launcher {
       errors.write(report.text)
       return report.code
     }
-    guard
-      case .success(let (primary, accounts)) = Blocking.run({ (await directory.primary, await directory.selected) })
-        .result
-    else { return .internalError }
+    let (primary, accounts): (Connection, [String])
+    switch Blocking.run({ (await directory.primary, await directory.selected) }).result {
+    case .success(let made): (primary, accounts) = made
+    case .failure(let error):
+      let report = Presenter.report(error)
+      errors.write(report.text)
+      return report.code
+    }
     var sessionOptions = Session.Options(connection: primary.plan.summary, format: options.format)
     sessionOptions.accounts = accounts
     sessionOptions.keepGoing = options.keepGoing
@@ -75,7 +79,15 @@ public enum Launcher {
       await directory.closeAll()
       return result.code
     }
-    let code = (try? result.get()) ?? .interrupted
+    let code: ExitCode
+    switch result {
+    case .success(let ended): code = ended
+    case .failure(let error):
+      // The scripts never ran: the bridge to them failed (their task reports everything else).
+      let report = Presenter.report(error)
+      errors.write(report.text)
+      code = report.code
+    }
     if let signal {
       // A statement that was running has said so, and where; between statements, say it here.
       if code != .interrupted { errors.write("interrupted\n") }

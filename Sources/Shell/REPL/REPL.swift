@@ -143,7 +143,14 @@ public final class REPL {
       return true
     }
     let (result, _) = Blocking.run(interruption: interruption) { await session.run(SourceText(statement)) }
-    return (try? result.get()) ?? Session.Result(code: .interrupted, exited: false)
+    switch result {
+    case .success(let outcome): return outcome
+    case .failure(let error):
+      // The statement never ran: the bridge to it failed (its task reports everything else).
+      let report = Presenter.report(error)
+      errors.write(report.text)
+      return Session.Result(code: report.code, exited: false)
+    }
   }
 }
 
