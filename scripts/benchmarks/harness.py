@@ -208,6 +208,22 @@ def startup():
                f'≤ {goal}× hello' if goal else '-', ratio <= goal if goal else None)
 
 
+def wrapper():
+    """scripts/scansh against the binary it runs, once that binary is built: the wrapper's own cost."""
+    wrapper_path = os.path.join(ROOT, 'scripts', 'scansh')
+    binary = os.path.join(ROOT, '.build', 'release', 'scansh')
+    subprocess.run([wrapper_path, '--version'], check=True, env=ENV, stdout=subprocess.DEVNULL)
+    export = os.path.join(WORK, 'hyperfine-wrapper.json')
+    subprocess.run(['hyperfine', '-N', '--warmup', '3', '--runs', '10' if QUICK else '40', '--style', 'none',
+                    '--export-json', export, f'{binary} --version', f'{wrapper_path} --version'],
+                   check=True, env=ENV, stdout=subprocess.DEVNULL)
+    with open(export) as file:
+        direct, wrapped = (statistics.median(result['times']) for result in json.load(file)['results'])
+    extra = (wrapped - direct) * 1000
+    report('wrapper: scripts/scansh --version', f'{wrapped * 1000:.1f} ms', f'binary {direct * 1000:.1f} ms',
+           f'+{extra:.1f} ms', '≤ +50 ms', extra <= 50)
+
+
 def count_requests():
     sim = Simulator('--scans', '10000', '--seed', '1', '--clock-speed', '0')
     try:
@@ -265,6 +281,7 @@ def main():
     evaluation()
     scale()
     startup()
+    wrapper()
     count_requests()
     watch_idle()
     completion()
