@@ -188,7 +188,7 @@ struct REPLTests {
       let terminal = try await Self.connected(to: simulator, state)
       terminal.type("scans | count\r")
       // Interrupt once the request is at the server, waiting on its latency.
-      while try await simulator.loggedParameters().isEmpty { try await Task.sleep(for: .milliseconds(20)) }
+      try await eventually("the request at the simulator") { try await !simulator.loggedParameters().isEmpty }
       terminal.press(.ctrlC)
       try await terminal.wait(for: "interrupted")
       try await terminal.waitForLine("scansh(env)>")

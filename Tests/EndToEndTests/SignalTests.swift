@@ -52,10 +52,9 @@ struct SignalTests {
     process.standardOutput = FileHandle.nullDevice
     process.standardError = FileHandle.nullDevice
     try process.run()
-    // Wait until the request is in flight (the simulator has it), then signal.
-    let deadline = ContinuousClock.now + .seconds(30)
-    while !(try simulator.get("/_sim/stats")).hasPrefix("{\"requests\":1"), ContinuousClock.now < deadline {
-      try await Task.sleep(for: .milliseconds(20))
+    // Signal once the request is in flight (the simulator has it), not before.
+    try await eventually("the request at the simulator") {
+      try simulator.get("/_sim/stats").hasPrefix("{\"requests\":1")
     }
     kill(process.processIdentifier, signal)
     try await offload { process.waitUntilExit() }

@@ -33,17 +33,35 @@ struct WatchCommandTests {
     }
   }
 
+  /// Requests the simulator has answered so far.
+  static func requests(_ simulator: SimulatorProcess) throws -> Int {
+    let stats = try simulator.get("/_sim/stats")
+    return Int(stats.drop { !$0.isNumber }.prefix { $0.isNumber }) ?? 0
+  }
+
+  /// Moves the simulator's stopped clock on, then waits until a tick has read the world after it.
+  static func advance(_ simulator: SimulatorProcess, by duration: String) async throws {
+    try simulator.post("/_sim/advance?by=\(duration)")
+    let answered = try requests(simulator)
+    try await eventually("a tick after advancing \(duration)") { try requests(simulator) > answered }
+  }
+
   @Test func ndjsonEventsUntilNothingRuns() async throws {
-    // At 60× the scans finish 3 and 6 seconds after the simulator starts: time for scansh to start
-    // and see both running, even on a busy machine.
-    let (simulator, path) = try Self.simulator(clockSpeed: "60")
+    // The simulator's clock is stopped and moved by hand between ticks: nothing depends on how
+    // fast this machine starts scansh or runs a tick.
+    let (simulator, path) = try Self.simulator(clockSpeed: "0")
     defer { try? FileManager.default.removeItem(atPath: path) }
-    let output = try await Scansh.run(
+    async let watched = Scansh.run(
       [
         "--endpoint", simulator.endpoint, "-c",
         "scans where status = running | watch 300ms until empty for 2m | format ndjson",
       ],
       environment: simulator.environment())
+    try await eventually("the first tick") { try Self.requests(simulator) > 0 }
+    // A minute on: both progress. An hour on: both have finished, and the watch ends.
+    try await Self.advance(simulator, by: "1m")
+    try simulator.post("/_sim/advance?by=1h")
+    let output = try await watched
     #expect(output.status == 0)
     #expect(output.stderr.hasPrefix("watch: until empty held after "))
     let events = try output.stdout.split(separator: "\n").map {
@@ -73,18 +91,19 @@ struct WatchCommandTests {
     #expect(output.stdout.contains("  2026110208560000001  prod-shop-weekly  added: Status running, RunPercent 40"))
   }
 
-  @Test func failingTicksEndAScriptWithExitThree() async throws {
+  /// Three failed ticks end a script with the last failure's code: the network's is 4.
+  @Test func failingTicksEndAScriptWithTheFailuresExitCode() async throws {
     let output = try await Scansh.run(
       ["--endpoint", "http://127.0.0.1:9/", "--timeout", "1s", "-c", "scans | watch 100ms"],
       environment: Scansh.environmentWithKeys())
-    #expect(output.status == 3)
+    #expect(output.status == 4)
     #expect(
       output.stderr.contains(
         "error: watch stopped after 3 failed ticks in a row; last: network error talking to http://127.0.0.1:9/"))
   }
 
   @Test func redrawsInPlaceOnATerminalAndCtrlCReturnsToThePrompt() async throws {
-    let (simulator, path) = try Self.simulator(clockSpeed: "60")
+    let (simulator, path) = try Self.simulator(clockSpeed: "0")
     defer { try? FileManager.default.removeItem(atPath: path) }
     let state = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-watch-state-\(UUID().uuidString)")
       .path

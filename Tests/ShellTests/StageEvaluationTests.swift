@@ -9,7 +9,7 @@ import Vocabulary
 
 /// Values the docs don't list, grouping, time buckets, distinct and diff, against the simulator.
 @Suite(.serialized)
-struct LanguageRoundTwoTests {
+struct StageEvaluationTests {
   static func scans(_ simulator: RunningSimulator) async -> [Scan] { await simulator.core.snapshot() }
 
   static func lines(_ text: String) -> [String] { text.split(separator: "\n").map(String.init) }

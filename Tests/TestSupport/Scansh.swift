@@ -28,6 +28,10 @@ public enum Scansh {
     return environment
   }
 
+  /// How long a run of the binary may take before it is killed and the test fails with what it
+  /// printed: far beyond any test's needs, so only a hang reaches it.
+  public static let runLimit: TimeInterval = 180
+
   /// Runs scansh to completion, waiting on a thread of its own (see `offload`).
   public static func run(
     _ arguments: [String], stdin: String? = nil, environment: [String: String] = Scansh.environment(),
@@ -64,7 +68,14 @@ public enum Scansh {
         group.leave()
       }
     }
-    group.wait()
+    if group.wait(timeout: .now() + runLimit) == .timedOut {
+      kill(process.processIdentifier, SIGKILL)
+      group.wait()
+      process.waitUntilExit()
+      throw WaitTimedOut(
+        "scansh \(arguments.joined(separator: " ")) to exit (killed after \(Int(runLimit)) s)",
+        seen: String(decoding: stdoutBox.data + stderrBox.data, as: UTF8.self))
+    }
     process.waitUntilExit()
     return Output(
       stdout: String(decoding: stdoutBox.data, as: UTF8.self), stderr: String(decoding: stderrBox.data, as: UTF8.self),
@@ -101,9 +112,22 @@ public enum Scansh {
       process.standardError = out
       process.standardInput = FileHandle.nullDevice
       try process.run()
-      let data = out.fileHandleForReading.readDataToEndOfFile()
+      let box = DataBox()
+      let done = DispatchSemaphore(value: 0)
+      Thread.detachNewThread {
+        box.data = out.fileHandleForReading.readDataToEndOfFile()
+        done.signal()
+      }
+      if done.wait(timeout: .now() + runLimit) == .timedOut {
+        kill(process.processIdentifier, SIGKILL)
+        // What the shell started may still hold the pipe: wait a little, not forever.
+        let drained = done.wait(timeout: .now() + 5) == .success
+        throw WaitTimedOut(
+          "`\(command)` to finish (killed after \(Int(runLimit)) s)",
+          seen: drained ? String(decoding: box.data, as: UTF8.self) : "")
+      }
       process.waitUntilExit()
-      return Output(stdout: String(decoding: data, as: UTF8.self), stderr: "", status: process.terminationStatus)
+      return Output(stdout: String(decoding: box.data, as: UTF8.self), stderr: "", status: process.terminationStatus)
     }
   }
 
@@ -141,16 +165,26 @@ public final class SimulatorProcess: @unchecked Sendable {
     process.standardError = FileHandle.nullDevice
     try process.run()
     // The first line is `listening on http://127.0.0.1:PORT`.
-    var line = Data()
-    while true {
-      let byte = out.fileHandleForReading.readData(ofLength: 1)
-      if byte.isEmpty || byte == Data([0x0A]) { break }
-      line += byte
+    let box = Box()
+    let read = DispatchSemaphore(value: 0)
+    Thread.detachNewThread { [out] in
+      var line = Data()
+      while true {
+        let byte = out.fileHandleForReading.readData(ofLength: 1)
+        if byte.isEmpty || byte == Data([0x0A]) { break }
+        line += byte
+      }
+      box.text = String(decoding: line, as: UTF8.self)
+      read.signal()
     }
-    let text = String(decoding: line, as: UTF8.self)
+    if read.wait(timeout: .now() + 30) == .timedOut {
+      kill(process.processIdentifier, SIGKILL)
+      read.wait()
+    }
+    let text = box.text
     guard text.hasPrefix("listening on http://127.0.0.1:"), let port = Int(text.split(separator: ":").last ?? "") else {
       process.terminate()
-      throw POSIXError(.ECONNREFUSED)
+      throw WaitTimedOut("scansh sim's 'listening on' line", seen: text)
     }
     self.port = port
   }
@@ -172,23 +206,32 @@ public final class SimulatorProcess: @unchecked Sendable {
       ["ALIBABA_CLOUD_ACCESS_KEY_ID": "testid", "ALIBABA_CLOUD_ACCESS_KEY_SECRET": "testsecret"].merging(extra) { $1 })
   }
 
-  /// Calls the control API with POST.
+  /// Calls the control API with POST; throws unless it answers 200 within 30 s.
   @discardableResult
   public func post(_ path: String) throws -> String {
     var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
     request.httpMethod = "POST"
+    request.timeoutInterval = 30
     let box = Box()
     let done = DispatchSemaphore(value: 0)
-    URLSession.shared.dataTask(with: request) { data, _, _ in
+    URLSession.shared.dataTask(with: request) { data, response, error in
       box.text = String(decoding: data ?? Data(), as: UTF8.self)
+      box.status = (response as? HTTPURLResponse)?.statusCode ?? 0
+      box.error = error.map { "\($0)" }
       done.signal()
     }.resume()
-    done.wait()
+    guard done.wait(timeout: .now() + 35) == .success else { throw WaitTimedOut("POST \(path) to answer") }
+    guard box.status == 200 else {
+      throw WaitTimedOut("POST \(path) to succeed", seen: box.error ?? "HTTP \(box.status): \(box.text)")
+    }
     return box.text
   }
 
+  /// Written by one thread before a semaphore is signalled, read after the wait: never at once.
   private final class Box: @unchecked Sendable {
     var text = ""
+    var status = 0
+    var error: String?
   }
 
   public func get(_ path: String) throws -> String {
