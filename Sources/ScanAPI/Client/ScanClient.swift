@@ -4,12 +4,7 @@ import Vocabulary
 /// Calls DescribeScans: builds and signs the request (a fresh nonce and timestamp per attempt),
 /// sends it, decodes the answer, and retries what is worth retrying.
 public struct ScanClient: Sendable {
-  public enum Method: String, Sendable {
-    /// As the official SDK: common parameters in the query, operation parameters in a form body.
-    case post = "POST"
-    /// Everything in the query, as the reference's examples show.
-    case get = "GET"
-  }
+  public typealias Method = RPCRequest.Method
 
   public struct Configuration: Sendable {
     public var endpoint: Endpoint
@@ -149,36 +144,17 @@ public struct ScanClient: Sendable {
       retryAfter: retryAfter)
   }
 
+  /// The DescribeScans call a request makes.
+  static func rpc(_ request: DescribeScansRequest) -> RPCRequest {
+    RPCRequest(action: action, version: version, parameters: request.parameters)
+  }
+
   /// The signed HTTP request for one attempt.
   func signedRequest(_ request: DescribeScansRequest, with credentials: Credentials) -> HTTPRequest {
-    var common: [(String, String)] = [
-      ("Action", Self.action),
-      ("Version", Self.version),
-      ("Format", configuration.format.rawValue),
-      ("AccessKeyId", credentials.accessKeyId),
-      ("SignatureMethod", "HMAC-SHA1"),
-      ("SignatureVersion", "1.0"),
-      ("SignatureNonce", UUID().uuidString),
-      ("Timestamp", WireTimestamp.format(secondsSince1970: clock.now().timeIntervalSince1970)),
-    ]
-    if let token = credentials.securityToken { common.append(("SecurityToken", token)) }
-    let operation = request.parameters
-    let method = configuration.method.rawValue
-    let signature = Signer.signature(
-      method: method, parameters: common + operation, secret: credentials.accessKeySecret)
-    let query: [(String, String)]
-    var body: Data?
-    var headers = ["Accept": "application/json, text/xml", "User-Agent": "scansh/\(ScanAPIInfo.version)"]
-    switch configuration.method {
-    case .post:
-      query = common + [("Signature", signature)]
-      body = Data(PercentEncoding.pairs(operation, form: true).utf8)
-      headers["Content-Type"] = "application/x-www-form-urlencoded"
-    case .get:
-      query = common + operation + [("Signature", signature)]
-    }
-    let url = URL(string: configuration.endpoint.url.absoluteString + "?" + PercentEncoding.pairs(query))!
-    return HTTPRequest(method: method, url: url, headers: headers, body: body)
+    Self.rpc(request).http(
+      endpoint: configuration.endpoint, method: configuration.method, format: configuration.format,
+      signing: .signed(credentials), at: clock.now(),
+      headers: ["Accept": "application/json, text/xml", "User-Agent": "scansh/\(ScanAPIInfo.version)"])
   }
 
   private func report(
@@ -188,7 +164,7 @@ public struct ScanClient: Sendable {
       .exchange(
         .init(
           method: configuration.method.rawValue, action: Self.action, page: request.currentPage,
-          parameters: request.parameters.map { "\($0.0)=\($0.1)" }, status: status, code: code, attempt: attempt,
+          parameters: Self.rpc(request).shownParameters, status: status, code: code, attempt: attempt,
           elapsed: clock.monotonic() - started)))
   }
 

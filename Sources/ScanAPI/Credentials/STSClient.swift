@@ -26,45 +26,37 @@ public struct STSClient: Sendable {
   public func assumeRole(_ role: CredentialSpec.RoleRequest, with source: Credentials, what: String) async throws
     -> TemporaryCredentials
   {
-    var common: [(String, String)] = [
-      ("Action", "AssumeRole"), ("Version", Self.version), ("Format", "JSON"), ("AccessKeyId", source.accessKeyId),
-      ("SignatureMethod", "HMAC-SHA1"), ("SignatureVersion", "1.0"), ("SignatureNonce", UUID().uuidString),
-      ("Timestamp", WireTimestamp.format(secondsSince1970: now().timeIntervalSince1970)),
-    ]
-    if let token = source.securityToken { common.append(("SecurityToken", token)) }
     var form: [(String, String)] = [("RoleArn", role.roleArn)]
     if let policy = role.policy { form.append(("Policy", policy)) }
     if let externalId = role.externalId { form.append(("ExternalId", externalId)) }
     form += [("RoleSessionName", role.sessionName), ("DurationSeconds", String(role.durationSeconds))]
-    let signature = Signer.signature(method: "POST", parameters: common + form, secret: source.accessKeySecret)
     return try await call(
-      "AssumeRole", query: common + [("Signature", signature)], form: form, role: role, what: what,
-      secrets: source.secrets)
+      RPCRequest(action: "AssumeRole", version: Self.version, parameters: form, shownKeys: Self.shown),
+      signing: .signed(source), what: what, secrets: source.secrets)
   }
+
+  /// What `--verbose` shows of a call: which role, for which session.
+  static let shown: Set<String> = ["RoleArn", "RoleSessionName"]
 
   public func assumeRoleWithOIDC(
     _ role: CredentialSpec.RoleRequest, providerArn: String, token: String, what: String
   ) async throws -> TemporaryCredentials {
-    let query: [(String, String)] = [
-      ("Action", "AssumeRoleWithOIDC"), ("Version", Self.version), ("Format", "JSON"),
-      ("Timestamp", WireTimestamp.format(secondsSince1970: now().timeIntervalSince1970)),
-    ]
     var form: [(String, String)] = [("RoleArn", role.roleArn), ("OIDCProviderArn", providerArn), ("OIDCToken", token)]
     if let policy = role.policy { form.append(("Policy", policy)) }
     form += [("RoleSessionName", role.sessionName), ("DurationSeconds", String(role.durationSeconds))]
-    return try await call("AssumeRoleWithOIDC", query: query, form: form, role: role, what: what, secrets: [token])
+    return try await call(
+      RPCRequest(action: "AssumeRoleWithOIDC", version: Self.version, parameters: form, shownKeys: Self.shown),
+      signing: .unsigned, what: what, secrets: [token])
   }
 
   private func call(
-    _ action: String, query: [(String, String)], form: [(String, String)], role: CredentialSpec.RoleRequest,
-    what: String, secrets: [String]
+    _ rpc: RPCRequest, signing: RPCRequest.Signing, what: String, secrets: [String]
   ) async throws -> TemporaryCredentials {
-    let request = HTTPRequest(
-      method: "POST", url: URL(string: endpoint.url.absoluteString + "?" + PercentEncoding.pairs(query))!,
-      headers: ["Content-Type": "application/x-www-form-urlencoded", "Accept-Encoding": "identity"],
-      body: Data(PercentEncoding.pairs(form, form: true).utf8))
+    let action = rpc.action
+    let request = rpc.http(
+      endpoint: endpoint, signing: signing, at: now(), headers: ["Accept-Encoding": "identity"])
     let started = ContinuousClock.now
-    let shown = ["RoleArn=\(role.roleArn)", "RoleSessionName=\(role.sessionName)"]
+    let shown = rpc.shownParameters
     let response: HTTPResponse
     do {
       response = try await transport.send(request)
