@@ -68,7 +68,8 @@ public struct Binder: Sendable {
         schema = next
       } catch {
         diagnostics.append(error)
-        stages.append(.format("table"))
+        // A stand-in, so stages and schemas stay aligned while the other errors are found.
+        stages.append(.format(.table))
       }
       schemas.append(schema)
     }
@@ -98,15 +99,15 @@ public struct Binder: Sendable {
       return (.sort(specs), schema, Set(specs.map(\.column)))
     case .select(let fields):
       let columns = try fields.map { field throws(Diagnostic) in try schema.resolve(field) }
-      let next = Schema(columns: columns.map { schema.columns[$0] }, isScans: false, shapedBy: "select")
+      let next = Schema(columns: columns.map { schema.columns[$0] }, shape: .select)
       return (.select(columns), next, Set(columns))
     case .first(let count):
       return (.first(count.value), schema, [])
     case .count:
-      return (.count, Schema(columns: [Column(name: "count", kind: .number)], isScans: false, shapedBy: "count"), [])
+      return (.count, Schema(columns: [Column(name: "count", kind: .number)], shape: .count), [])
     case .selectAll:
       let columns = Array(schema.columns.indices)
-      return (.select(columns), Schema(columns: schema.columns, isScans: false, shapedBy: "select"), Set(columns))
+      return (.select(columns), Schema(columns: schema.columns, shape: .select), Set(columns))
     case .distinct(let fields):
       let columns = try fields.map { field throws(Diagnostic) in try schema.resolve(field) }
       return (.distinct(columns), schema, Set(columns))
@@ -120,8 +121,8 @@ public struct Binder: Sendable {
         throw Diagnostic("these rows come from a 'diff' already", at: stage.name.span)
       }
       let next = Schema(
-        columns: schema.columns + [DiffColumns.change, DiffColumns.changed], isScans: schema.isScans,
-        shapedBy: schema.isScans ? nil : "diff")
+        columns: schema.columns + [DiffColumns.change, DiffColumns.changed],
+        shape: schema.isScans ? .scans : .diff)
       return (.diff(path: path.value, key: key), next, Set(schema.columns.indices))
     case .group(let spec):
       return try bind(spec, in: schema)
@@ -189,7 +190,7 @@ public struct Binder: Sendable {
       aggregates.append(BoundGroup.Aggregate(function: function, column: index))
       columns.append(Column(name: "\(function.rawValue)(\(column.name))", kind: kind))
     }
-    let next = Schema(columns: columns, isScans: false, shapedBy: "group")
+    let next = Schema(columns: columns, shape: .group)
     let group = BoundGroup(keys: keys, bucket: bucket, aggregates: aggregates)
     return (.group(group), next, Set(keys + aggregates.map(\.column)))
   }

@@ -1,6 +1,7 @@
 import Foundation
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// A pipeline whose names are resolved and whose literals are typed: ready to plan.
 public struct BoundPipeline: Sendable {
@@ -21,7 +22,7 @@ public struct BoundPipeline: Sendable {
     case diff(path: String, key: Int)
     case expect(BoundCheck)
     case watch(BoundWatch)
-    case format(String)
+    case format(OutputFormat)
     case save(String)
   }
 

@@ -1,5 +1,6 @@
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// How a pipeline will run: what the API is asked, what the client does after, what it costs.
 public struct Plan: Sendable {
@@ -17,7 +18,7 @@ public struct Plan: Sendable {
   public var stages: [PlannedStage]
   public var output: Schema
   /// The last `format` stage, which overrides `--format` and `set format`.
-  public var format: String?
+  public var format: OutputFormat?
   /// Pushed conditions as written, for `explain`.
   public var pushed: [String]
   /// Conditions of the first `where` kept on the client on purpose, each with why, for `explain`.

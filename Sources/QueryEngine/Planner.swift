@@ -1,5 +1,6 @@
 import QueryLanguage
 import ScanAPI
+import Vocabulary
 
 /// Decides what the API does and what the client does. Only the top-level conjuncts of the first
 /// `where` are pushed, and only where the API filters exactly: `status =`/`in` → `StatusList.N`,
@@ -22,7 +23,7 @@ public struct Planner: Sendable {
   private func route(_ pipeline: BoundPipeline, source text: SourceText) -> Plan {
     let stages = pipeline.stages
     let planned = zip(stages, pipeline.schemas).map { PlannedStage(stage: $0, input: $1) }
-    var format: String?
+    var format: OutputFormat?
     for case .format(let name) in stages { format = name }
     let isSilent =
       stages.last.map { if case .expect = $0 { true } else if case .save = $0 { true } else { false } } ?? false

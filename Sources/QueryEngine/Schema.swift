@@ -4,19 +4,26 @@ import Vocabulary
 
 /// The columns rows have at some point of a pipeline, and how field names resolve against them.
 public struct Schema: Sendable, Equatable {
-  public var columns: [Column]
-  /// True while rows are whole scans (one column per `ScanField`, in catalog order).
-  public var isScans: Bool
-  /// What shaped the columns, for messages: "select", "group", "count".
-  public var shapedBy: String?
-
-  public static let scans = Schema(columns: Column.scanColumns, isScans: true, shapedBy: nil)
-
-  public init(columns: [Column], isScans: Bool, shapedBy: String?) {
-    self.columns = columns
-    self.isScans = isScans
-    self.shapedBy = shapedBy
+  /// What the rows are at this point of the pipeline.
+  public enum Shape: String, Sendable, Equatable {
+    /// Whole scans: one column per `ScanField`, in catalog order (a `diff` may add its two after).
+    case scans
+    /// Columns a stage chose: `select`, `count`, `group`, or a `diff` of such rows.
+    case select, count, group, diff
   }
+
+  public var columns: [Column]
+  public var shape: Shape
+
+  public static let scans = Schema(columns: Column.scanColumns, shape: .scans)
+
+  public init(columns: [Column], shape: Shape) {
+    self.columns = columns
+    self.shape = shape
+  }
+
+  /// Rows are whole scans.
+  public var isScans: Bool { shape == .scans }
 
   /// The column a name refers to: API names in any case and aliases; after `select`, `group` or
   /// `count`, only the columns those kept.
@@ -36,8 +43,8 @@ public struct Schema: Sendable, Equatable {
     let candidates =
       isScans ? FieldCatalog.allNames + columns.dropFirst(ScanField.allCases.count).map(\.name) : columns.map(\.name)
     var help = Suggestion.didYouMean(field.name, in: candidates)
-    if help == nil, let shapedBy {
-      help = "after '\(shapedBy)', the fields are: " + columns.map(\.name).joined(separator: ", ")
+    if help == nil, shape != .scans {
+      help = "after '\(shape.rawValue)', the fields are: " + columns.map(\.name).joined(separator: ", ")
     }
     throw Diagnostic("unknown field '\(field.name)'", at: field.span, help: help ?? "'show fields' lists the fields")
   }

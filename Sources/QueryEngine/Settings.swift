@@ -15,7 +15,7 @@ public struct Settings: Sendable, Equatable {
   public var pageSize = 100
   public var concurrency = 8
   /// nil: the default for where output goes (table).
-  public var format: String?
+  public var format: OutputFormat?
   /// Sent as `Lang` when set.
   public var lang: String?
   public var timeZone = TimeZoneSetting.local
@@ -43,7 +43,7 @@ public struct Settings: Sendable, Equatable {
     switch spec.name {
     case .pagesize: pageSize = Int(text)!
     case .concurrency: concurrency = Int(text)!
-    case .format: format = text
+    case .format: format = OutputFormat(rawValue: text)
     case .lang: lang = text
     case .timezone: timeZone = text == "utc" ? .utc : .local
     case .color: color = ColorSetting(rawValue: text)!
@@ -57,7 +57,7 @@ public struct Settings: Sendable, Equatable {
     switch name {
     case .pagesize: String(pageSize)
     case .concurrency: String(concurrency)
-    case .format: format ?? LanguageReference.setting(.format).defaultValue
+    case .format: format?.rawValue ?? LanguageReference.setting(.format).defaultValue
     case .lang: lang ?? LanguageReference.setting(.lang).defaultValue
     case .timezone: timeZone == .utc ? "utc" : "local"
     case .color: color.rawValue

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// A parsed script: statements in order.
 public struct Script: Sendable {
   public var statements: [Statement]
@@ -81,7 +83,7 @@ public struct Stage: Sendable, Hashable {
     case diff(Located<String>)
     case expect(Check)
     case watch(WatchSpec)
-    case format(Located<String>)
+    case format(Located<OutputFormat>)
     case save(Located<String>)
   }
 

@@ -341,13 +341,13 @@ public struct Parser {
         throw unexpected(
           "a format after 'format'", help: "formats: " + LanguageReference.formats.joined(separator: ", "))
       }
-      guard LanguageReference.formats.contains(format.lowercased()) else {
+      guard let known = OutputFormat(rawValue: format.lowercased()) else {
         throw Diagnostic(
           "unknown format '\(format)'", at: current.span,
           help: Suggestion.didYouMean(format, in: LanguageReference.formats)
             ?? "formats: " + LanguageReference.formats.joined(separator: ", "))
       }
-      kind = .format(Located(format.lowercased(), advance().span))
+      kind = .format(Located(known, advance().span))
     case .save:
       kind = .save(try parsePath(after: "save"))
     case .scans, .load, .help, .set, .show, .explain, .history, .source, .use, .exit:

@@ -1,5 +1,5 @@
 /// How results are printed: `--format`, `set format` and the `format` stage all name one of these.
-public enum OutputFormat: String, Sendable, CaseIterable {
+public enum OutputFormat: String, Sendable, Hashable, CaseIterable {
   case table, json, ndjson, csv, tsv
 
   public var summary: String {

@@ -35,8 +35,7 @@ extension Session {
 
   /// The format in force: the `format` stage, else `set format`, else `--format`, else table.
   func outputFormat(for plan: Plan) -> OutputFormat {
-    let name = plan.format ?? settings.format ?? options.format?.rawValue ?? "table"
-    return OutputFormat(rawValue: name) ?? .table
+    plan.format ?? settings.format ?? options.format ?? .table
   }
 
   func outputContext(for plan: Plan) -> OutputContext {
@@ -46,12 +45,12 @@ extension Session {
     case .off: color = false
     case .auto: color = options.colorAllowed && options.outputIsTerminal
     }
-    let isCount = plan.output.columns.count == 1 && plan.output.shapedBy == "count"
+    let isCount = plan.output.columns.count == 1 && plan.output.shape == .count
     var context = OutputContext(
       columns: plan.output.columns, isScans: plan.output.isScans, isCount: isCount,
       width: options.outputIsTerminal ? options.terminalWidth() : nil, color: color, utc: settings.timeZone == .utc)
     context.showAccount = options.accounts.count > 1
-    if options.outputIsTerminal, plan.output.shapedBy == "group" {
+    if options.outputIsTerminal, plan.output.shape == .group {
       context.barColumn = plan.output.columns.firstIndex { $0.name == "count" }
     }
     return context

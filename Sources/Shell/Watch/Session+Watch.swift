@@ -15,9 +15,9 @@ extension Session {
     progress?.end()
     var upstream = bound.syntax
     upstream.stages = Array(upstream.stages[..<watch.stageIndex])
-    var stageFormat: String?
-    for case .format(let name) in bound.stages[watch.stageIndex...] { stageFormat = name }
-    let format = OutputFormat(rawValue: stageFormat ?? settings.format ?? options.format?.rawValue ?? "table") ?? .table
+    var stageFormat: OutputFormat?
+    for case .format(let format) in bound.stages[watch.stageIndex...] { stageFormat = format }
+    let format = stageFormat ?? settings.format ?? options.format ?? .table
     let columns = bound.schemas[watch.stageIndex].columns
     let utc = settings.timeZone == .utc
     let query = source.slice(bound.syntax.span)
