@@ -29,7 +29,7 @@ struct ScanshCommand: ParsableCommand {
       3 API error, 4 network error, 5 a file could not be written, 70 internal error,
       129 hung up, 130 interrupted, 143 terminated.
       """,
-    version: ScanAPIInfo.version,
+    version: AppInfo.version,
     subcommands: [SimCommand.self, RunCommand.self]
   )
 

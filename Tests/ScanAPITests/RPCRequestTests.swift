@@ -46,3 +46,19 @@ struct RPCRequestTests {
     #expect(rpc.shownParameters == ["ScanId=1"])
   }
 }
+
+struct UserAgentTests {
+  @Test func theClientSendsTheUserAgentItIsGiven() {
+    var configuration = ScanClient.Configuration(
+      endpoint: RPCRequestTests.endpoint, credentials: Credentials(accessKeyId: "i", accessKeySecret: "s"))
+    #expect(
+      ScanClient(configuration: configuration, transport: URLSessionTransport())
+        .signedRequest(DescribeScansRequest(), with: Credentials(accessKeyId: "i", accessKeySecret: "s"))
+        .headers["User-Agent"] == "scansh")
+    configuration.userAgent = "scansh/0.1.0"
+    #expect(
+      ScanClient(configuration: configuration, transport: URLSessionTransport())
+        .signedRequest(DescribeScansRequest(), with: Credentials(accessKeyId: "i", accessKeySecret: "s"))
+        .headers["User-Agent"] == "scansh/0.1.0")
+  }
+}

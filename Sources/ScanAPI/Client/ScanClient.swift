@@ -13,6 +13,8 @@ public struct ScanClient: Sendable {
     public var method: Method
     public var format: ResponseFormat
     public var retry: RetryPolicy
+    /// Sent as `User-Agent`: the program and its version, which the shell sets.
+    public var userAgent = "scansh"
 
     public init(
       endpoint: Endpoint, credentials: any CredentialProvider, method: Method = .post, format: ResponseFormat = .json,
@@ -154,7 +156,7 @@ public struct ScanClient: Sendable {
     Self.rpc(request).http(
       endpoint: configuration.endpoint, method: configuration.method, format: configuration.format,
       signing: .signed(credentials), at: clock.now(),
-      headers: ["Accept": "application/json, text/xml", "User-Agent": "scansh/\(ScanAPIInfo.version)"])
+      headers: ["Accept": "application/json, text/xml", "User-Agent": configuration.userAgent])
   }
 
   private func report(
@@ -190,9 +192,4 @@ public struct ScanClient: Sendable {
     default: error.description
     }
   }
-
-}
-
-public enum ScanAPIInfo {
-  public static let version = "0.1.0"
 }

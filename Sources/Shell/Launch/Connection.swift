@@ -77,8 +77,10 @@ public actor Connection {
       credentials = StaticCredentialProvider(.simulatorTestKeys(account: settings.account))
       announceDemo(settings)
     }
+    var configuration = ScanClient.Configuration(endpoint: endpoint, credentials: credentials)
+    configuration.userAgent = AppInfo.userAgent
     let made = ScanClient(
-      configuration: .init(endpoint: endpoint, credentials: credentials),
+      configuration: configuration,
       transport: await transport.transport(for: plan),
       events: events)
     client = made

@@ -49,7 +49,7 @@ public final class REPL {
       ? "demo mode (a built-in simulator; "
         + (connection.demoAsked ? "--demo asked for it)" : "no credentials were found)")
       : "\(connection.endpoint) with \(connection.source)" + (connection.region.map { ", region \($0)" } ?? "")
-    return "scansh \(ScanAPIInfo.version) · Cloud Security Scanner shell\n"
+    return "scansh \(AppInfo.version) · Cloud Security Scanner shell\n"
       + "connected to \(target)\n"
       + "'help' to begin · Tab completes · Ctrl-R searches · Ctrl-C cancels · Ctrl-D leaves\n"
   }
