@@ -33,17 +33,12 @@ public enum Launcher {
     do {
       directory = try made.result.get()
     } catch {
-      let report = Presenter.report(error)
-      errors.write(report.text)
-      return report.code
+      return Presenter.reported(error, to: errors)
     }
     let (primary, accounts): (Connection, [String])
     switch Blocking.run({ (await directory.primary, await directory.selected) }).result {
     case .success(let made): (primary, accounts) = made
-    case .failure(let error):
-      let report = Presenter.report(error)
-      errors.write(report.text)
-      return report.code
+    case .failure(let error): return Presenter.reported(error, to: errors)
     }
     var sessionOptions = Session.Options(connection: primary.plan.summary, format: options.format)
     sessionOptions.accounts = accounts
@@ -84,9 +79,7 @@ public enum Launcher {
     case .success(let ended): code = ended
     case .failure(let error):
       // The scripts never ran: the bridge to them failed (their task reports everything else).
-      let report = Presenter.report(error)
-      errors.write(report.text)
-      code = report.code
+      code = Presenter.reported(error, to: errors)
     }
     if let signal {
       // A statement that was running has said so, and where; between statements, say it here.

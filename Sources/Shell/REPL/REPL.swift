@@ -147,9 +147,7 @@ public final class REPL {
     case .success(let outcome): return outcome
     case .failure(let error):
       // The statement never ran: the bridge to it failed (its task reports everything else).
-      let report = Presenter.report(error)
-      errors.write(report.text)
-      return Session.Result(code: report.code, exited: false)
+      return Session.Result(code: Presenter.reported(error, to: errors), exited: false)
     }
   }
 }

@@ -36,6 +36,13 @@ public enum Presenter {
     }
   }
 
+  /// Writes the error's text to `errors` and returns its exit code.
+  public static func reported(_ error: any Error, to errors: any TextSink) -> ExitCode {
+    let report = report(error)
+    errors.write(report.text)
+    return report.code
+  }
+
   static func code(for error: ScanAPIError) -> ExitCode {
     switch error {
     case .network: .network
