@@ -178,12 +178,8 @@ final class LineEditor {
   }
 
   private func completeAtCursor() -> UInt8 {
-    guard let info = el_line(editLine)?.pointee else { return UInt8(CC_ERROR) }
-    let length = info.lastchar - info.buffer
-    let cursor = info.cursor - info.buffer
-    let bytes = UnsafeRawBufferPointer(start: info.buffer, count: max(0, length))
-    let line = String(decoding: bytes, as: UTF8.self)
-    let completion = complete(line, cursor)
+    guard let (line, beforeCursor) = currentLine() else { return UInt8(CC_ERROR) }
+    let completion = complete(line, beforeCursor.utf8.count)
     if let insertion = completion.insertion {
       if completion.replacing > 0 { el_deletestr(editLine, Int32(completion.replacing)) }
       el_insertstr(editLine, insertion)
