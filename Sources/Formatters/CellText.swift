@@ -1,15 +1,18 @@
 import Foundation
 import Vocabulary
 
-/// How a value reads in a table: times in the chosen zone, RunPercent as a percentage, lists joined.
+/// How a value reads in a table: times in the chosen zone, RunPercent as a percentage, named codes
+/// (a finding's Severity) by name, lists joined.
 public enum CellText {
   public static func text(_ value: FieldValue?, column: Column, utc: Bool) -> String {
     guard let value else { return "" }
     switch value {
     case .number(let number) where column.kind == .time:
       return time(milliseconds: number, utc: utc)
-    case .number(let number) where column.name == "RunPercent":
-      return FieldValue.format(number) + "%"
+    case .number(let number):
+      if case .coded(let codes) = column.kind, let name = codes.name(of: number) { return name }
+      if column.roles.contains(.progress) { return FieldValue.format(number) + "%" }
+      return FieldValue.format(number)
     case .list(let items):
       return items.map(clean).joined(separator: ", ")
     default:

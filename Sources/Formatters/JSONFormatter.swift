@@ -34,9 +34,17 @@ struct JSONFormatter: RowFormatter {
   /// The row's object, with a newline after it where each row is a line of its own.
   private static func text(of row: Row, columns: [Column], newline: Bool) -> String {
     var writer = JSONWriter()
-    writer.object(row, columns: columns)
+    writer.object(row, columns: columns, documents: isDocument)
     if newline { writer.raw(0x0A) }
     return String(decoding: writer.bytes, as: UTF8.self)
+  }
+
+  /// A finding's `Data` and `Args` are JSON inside strings: shown as the JSON they hold when they
+  /// hold a JSON object or array.
+  private static func isDocument(_ text: String) -> Bool {
+    guard let first = text.utf8.first(where: { $0 > 0x20 }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
+    else { return false }
+    return (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
   }
 
   mutating func finish() -> String {

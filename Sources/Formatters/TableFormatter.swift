@@ -6,8 +6,6 @@ struct TableFormatter: RowFormatter {
   /// Rows measured before the first line is printed; later rows reuse those widths.
   static let blockSize = 500
   static let gap = 2
-  /// The columns a table of whole scans shows, in order of importance for dropping.
-  static let scanColumns = ["ScanId", "Name", "Status", "ScanType", "RunPercent", "StartDate", "Targets"]
 
   private let context: OutputContext
   private let shown: [Int]
@@ -22,8 +20,10 @@ struct TableFormatter: RowFormatter {
   init(_ context: OutputContext) {
     self.context = context
     if context.isScans {
-      let names = (context.showAccount ? ["Account"] : []) + Self.scanColumns
-      shown = names.compactMap { name in context.columns.firstIndex { $0.name == name } }
+      // Whole rows: the columns the resource ranks for a table, in catalog order.
+      let ranked = context.columns.indices.filter { context.columns[$0].tableRank != nil }
+      let account = context.showAccount ? context.columns.firstIndex { $0.name == "Account" } : nil
+      shown = (account.map { [$0] } ?? []) + ranked
     } else {
       shown = Array(context.columns.indices)
     }
@@ -80,7 +80,7 @@ struct TableFormatter: RowFormatter {
       func total() -> Int { kept.reduce(0) { $0 + candidate[$1] } + Self.gap * max(0, kept.count - 1) }
       let shrinkable = kept.filter { position in
         let column = context.columns[shown[position]]
-        return column.name != "ScanId" && (column.kind == .string || column.kind == .list)
+        return !column.roles.contains(.key) && (column.kind == .string || column.kind == .list)
       }
       while total() > limit {
         guard let widest = shrinkable.filter({ candidate[$0] > 12 }).max(by: { candidate[$0] < candidate[$1] }) else {
@@ -96,12 +96,12 @@ struct TableFormatter: RowFormatter {
     }
   }
 
-  /// Positions in `shown` to drop, least useful first: for scans the order is fixed, otherwise from the right.
+  /// Positions in `shown` to drop, least useful first: for whole rows by the columns' ranks (the
+  /// key and the name never), otherwise from the right.
   private func droppingOrder() -> [Int] {
     guard context.isScans else { return Array(shown.indices.dropFirst().reversed()) }
-    return ["Targets", "ScanType", "StartDate", "RunPercent", "Status"].compactMap { name in
-      shown.firstIndex { context.columns[$0].name == name }
-    }
+    let ranked = shown.indices.filter { (context.columns[shown[$0]].tableRank ?? 0) > 1 }
+    return ranked.sorted { context.columns[shown[$0]].tableRank! > context.columns[shown[$1]].tableRank! }
   }
 
   private func header() -> String {
@@ -122,9 +122,11 @@ struct TableFormatter: RowFormatter {
       let column = context.columns[columnIndex]
       let text = CellText.pad(
         CellText.truncate(cell(row, columnIndex), to: widths[position]), to: widths[position], right: isNumeric(column))
-      guard context.color, column.name == "Status", let code = Self.statusColor(row.values[columnIndex]?.text) else {
-        return text
-      }
+      let colour =
+        column.roles.contains(.severity)
+        ? Self.severityColor(cell(row, columnIndex))
+        : column.roles.contains(.status) ? Self.statusColor(row.values[columnIndex]?.text) : nil
+      guard context.color, let code = colour else { return text }
       return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }
     guard let column = context.barColumn else { return join(cells) + "\n" }
@@ -147,6 +149,17 @@ struct TableFormatter: RowFormatter {
   }
 
   private func isNumeric(_ column: Column) -> Bool { column.kind == .number }
+
+  /// A finding's severity, by name: important red and bold, moderate yellow, low cyan, info dim.
+  static func severityColor(_ name: String) -> String? {
+    switch name {
+    case "important": "1;31"
+    case "moderate": "33"
+    case "low": "36"
+    case "info": "2"
+    default: nil
+    }
+  }
 
   static func statusColor(_ status: String?) -> String? {
     switch status {

@@ -11,15 +11,23 @@ public struct Binder: Sendable {
   /// that was seen is taken without a warning.
   public typealias SeenValues = @Sendable (ScanField) -> Set<String>
 
+  /// Whose rows the file a `load` names holds (what `save` wrote).
+  public typealias FileResource = @Sendable (String) -> Resource
+
   public let now: Date
   public let source: SourceText
   public let seen: SeenValues
+  public let fileResource: FileResource
   private let notes = Notes()
 
-  public init(now: Date, source: SourceText, seen: @escaping SeenValues = { _ in [] }) {
+  public init(
+    now: Date, source: SourceText, seen: @escaping SeenValues = { _ in [] },
+    fileResource: @escaping FileResource = { _ in .scans }
+  ) {
     self.now = now
     self.source = source
     self.seen = seen
+    self.fileResource = fileResource
   }
 
   /// Warnings found while binding, in source order, without repeats.
@@ -39,13 +47,19 @@ public struct Binder: Sendable {
   /// Binds a whole pipeline, or reports every problem in it at once.
   public func bind(_ pipeline: Pipeline) throws(Diagnostics) -> BoundPipeline {
     var diagnostics: [Diagnostic] = []
-    var read = FieldSet(mask: 0)
-    read.insert(.scanId)
     var schema = Schema.scans
+    switch pipeline.source {
+    case .listing(let name, _, _, _): schema = Schema(resource: Self.resource(name))
+    case .load(let path, _): schema = Schema(resource: fileResource(path.value))
+    }
+    let listed = schema.resource
+    var read = FieldSet(indices: [listed.key])
     var schemas = [schema]
+    var implicitDetails: [Int] = []
+    var detailsFetched = false
     let boundSource: BoundPipeline.Source
     switch pipeline.source {
-    case .scans(let search, let filter, _):
+    case .listing(_, let search, let filter, _):
       var predicate: Predicate?
       if let filter {
         do throws(Diagnostic) {
@@ -54,8 +68,14 @@ public struct Binder: Sendable {
           diagnostics.append(error)
         }
       }
-      if let predicate { read = read.union(Self.fields(predicate.columns, schema)) }
-      boundSource = .scans(search: search?.value, filter: predicate)
+      if let predicate {
+        read = read.union(Self.fields(predicate.columns, schema, listed))
+        if !predicate.columns.isDisjoint(with: schema.resource.detailColumns) {
+          implicitDetails.append(-1)
+          detailsFetched = true
+        }
+      }
+      boundSource = .listing(listed, search: search?.value, filter: predicate)
     case .load(let path, _):
       boundSource = .load(path: path.value)
     }
@@ -63,7 +83,16 @@ public struct Binder: Sendable {
     for (index, stage) in pipeline.stages.enumerated() {
       do throws(Diagnostic) {
         let (bound, next, columns) = try bind(stage, at: index, of: pipeline.stages, in: schema)
-        read = read.union(Self.fields(columns, schema))
+        read = read.union(Self.fields(columns, schema, listed))
+        switch bound {
+        case .related: detailsFetched = false
+        case .details: detailsFetched = true
+        default:
+          if schema.isScans, !detailsFetched, !columns.isDisjoint(with: schema.resource.detailColumns) {
+            implicitDetails.append(index)
+            detailsFetched = true
+          }
+        }
         stages.append(bound)
         schema = next
       } catch {
@@ -75,14 +104,24 @@ public struct Binder: Sendable {
     }
     let warnings = notes.take()
     guard diagnostics.isEmpty else { throw Diagnostics(source: source, items: diagnostics) }
-    if schema.isScans { read = .all }
+    if schema.isScans || stages.contains(where: { if case .related = $0 { true } else { false } }) { read = .all }
     return BoundPipeline(
-      syntax: pipeline, source: boundSource, stages: stages, schemas: schemas, readFields: read, warnings: warnings)
+      syntax: pipeline, source: boundSource, stages: stages, schemas: schemas, readFields: read, warnings: warnings,
+      implicitDetails: implicitDetails)
   }
 
-  private static func fields(_ columns: Set<Int>, _ schema: Schema) -> FieldSet {
-    guard schema.isScans else { return FieldSet(mask: 0) }
-    return FieldSet(columns.compactMap { ScanField(rawValue: $0) })
+  static func resource(_ name: ListingName) -> Resource {
+    switch name {
+    case .scans: .scans
+    case .sessions: .sessions
+    case .findings: .findings
+    }
+  }
+
+  /// The source's fields a stage reads, while rows are still the source's whole rows.
+  private static func fields(_ columns: Set<Int>, _ schema: Schema, _ source: Resource) -> FieldSet {
+    guard schema.isScans, schema.resource == source else { return FieldSet(mask: 0) }
+    return FieldSet(indices: columns)
   }
 
   private func bind(_ stage: Stage, at index: Int, of all: [Stage], in schema: Schema) throws(Diagnostic)
@@ -99,30 +138,35 @@ public struct Binder: Sendable {
       return (.sort(specs), schema, Set(specs.map(\.column)))
     case .select(let fields):
       let columns = try fields.map { field throws(Diagnostic) in try schema.resolve(field) }
-      let next = Schema(columns: columns.map { schema.columns[$0] }, shape: .select)
+      let next = Schema(columns: columns.map { schema.columns[$0] }, shape: .select, resource: schema.resource)
       return (.select(columns), next, Set(columns))
     case .first(let count):
       return (.first(count.value), schema, [])
     case .count:
-      return (.count, Schema(columns: [Column(name: "count", kind: .number)], shape: .count), [])
+      return (
+        .count, Schema(columns: [Column(name: "count", kind: .number)], shape: .count, resource: schema.resource), []
+      )
     case .selectAll:
       let columns = Array(schema.columns.indices)
-      return (.select(columns), Schema(columns: schema.columns, shape: .select), Set(columns))
+      return (
+        .select(columns), Schema(columns: schema.columns, shape: .select, resource: schema.resource), Set(columns)
+      )
     case .distinct(let fields):
       let columns = try fields.map { field throws(Diagnostic) in try schema.resolve(field) }
       return (.distinct(columns), schema, Set(columns))
     case .diff(let path):
-      guard let key = schema.index(of: ScanField.scanId.apiName) else {
+      let keyName = schema.resource.columns[schema.resource.key].name
+      guard let key = schema.index(of: keyName) else {
         throw Diagnostic(
-          "'diff' matches rows by ScanId, which these rows do not have", at: stage.name.span,
-          help: "diff before 'select' or 'group', or select ScanId too")
+          "'diff' matches rows by \(keyName), which these rows do not have", at: stage.name.span,
+          help: "diff before 'select' or 'group', or select \(keyName) too")
       }
       guard schema.index(of: DiffColumns.change.name) == nil else {
         throw Diagnostic("these rows come from a 'diff' already", at: stage.name.span)
       }
       let next = Schema(
         columns: schema.columns + [DiffColumns.change, DiffColumns.changed],
-        shape: schema.isScans ? .scans : .diff)
+        shape: schema.isScans ? .scans : .diff, resource: schema.resource)
       return (.diff(path: path.value, key: key), next, Set(schema.columns.indices))
     case .group(let spec):
       return try bind(spec, in: schema)
@@ -146,6 +190,36 @@ public struct Binder: Sendable {
       return (.format(format.value), schema, [])
     case .save(let path):
       return (.save(path.value), schema, [])
+    case .related(let name):
+      let child = Self.resource(name)
+      let parent = schema.resource
+      let follows: Bool =
+        switch (parent.id, child.id) {
+        case (.scans, .sessions), (.scans, .findings), (.sessions, .findings): true
+        default: false
+        }
+      guard follows else {
+        let parents = child.id == .sessions ? "scans" : "scans or sessions"
+        throw Diagnostic(
+          "'| \(child)' reads the \(child == .sessions ? "runs" : "findings") of \(parents), not of \(parent)",
+          at: stage.name.span,
+          help: child.id == .sessions ? "start from scans: scans where … | sessions" : "start with: \(child) where …")
+      }
+      guard schema.shape == .scans else {
+        throw Diagnostic(
+          "'| \(child)' needs whole \(parent) rows, but these come from '\(schema.shape.rawValue)'",
+          at: stage.name.span, help: "put '| \(child)' before '\(schema.shape.rawValue)'")
+      }
+      return (.related(child), Schema(resource: child), [parent.key])
+    case .details:
+      guard schema.resource == .findings, schema.shape == .scans else {
+        throw Diagnostic(
+          "'details' adds the details of findings, but these rows are \(schema.shape == .scans ? "\(schema.resource)" : "from '\(schema.shape.rawValue)'")",
+          at: stage.name.span,
+          help: schema.resource == .findings
+            ? "put 'details' before '\(schema.shape.rawValue)'" : "for example: findings | first 5 | details")
+      }
+      return (.details, schema, [schema.resource.key])
     }
   }
 
@@ -190,7 +264,7 @@ public struct Binder: Sendable {
       aggregates.append(BoundGroup.Aggregate(function: function, column: index))
       columns.append(Column(name: "\(function.rawValue)(\(column.name))", kind: kind))
     }
-    let next = Schema(columns: columns, shape: .group)
+    let next = Schema(columns: columns, shape: .group, resource: schema.resource)
     let group = BoundGroup(keys: keys, bucket: bucket, aggregates: aggregates)
     return (.group(group), next, Set(keys + aggregates.map(\.column)))
   }
@@ -261,6 +335,9 @@ public struct Binder: Sendable {
     -> Predicate.Literal
   {
     let text = value.string
+    if case .coded(let codes) = kind {
+      return try codedLiteral(value, codes, op: op, field: field, comparison: comparison)
+    }
     if op == .contains {
       if kind == .number || kind == .time {
         throw Diagnostic(
@@ -292,9 +369,34 @@ public struct Binder: Sendable {
         try checkUndocumented(text, of: field, known: known, at: value.span)
       }
       return .text(text, folded: TextMatch.fold(text))
-    case .string, .list:
+    case .string, .list, .coded:
       return .text(text, folded: TextMatch.fold(text))
     }
+  }
+
+  /// A coded field's value, by name (`important`) or by code (`3`): its code.
+  private func codedLiteral(_ value: Value, _ codes: CodeNames, op: Operator, field: String, comparison: Span)
+    throws(Diagnostic) -> Predicate.Literal
+  {
+    let shown = codes.names.count > 8 ? "'show fields' lists them" : "one of " + codes.names.joined(separator: ", ")
+    if op == .contains {
+      throw Diagnostic(
+        "'~' compares text, but '\(field)' is a named code", at: comparison,
+        help: "compare it with = != < <= > >= or in")
+    }
+    if case .number(let number) = value.kind {
+      guard codes.name(of: number) != nil else {
+        throw Diagnostic("\(field) has no value \(value.text)", at: value.span, help: shown)
+      }
+      return .number(number)
+    }
+    if let code = codes.code(named: value.string) ?? Int(value.string).flatMap({ codes.codes.contains($0) ? $0 : nil })
+    {
+      return .number(Double(code))
+    }
+    throw Diagnostic(
+      "unknown \(field) '\(value.string)'", at: value.span,
+      help: Suggestion.closest(to: value.string, in: codes.names).map { "did you mean '\($0)'?" } ?? shown)
   }
 
   /// A value the reference does not list for an enum field. The API adds values before its docs

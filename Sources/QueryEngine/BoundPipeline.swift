@@ -6,7 +6,7 @@ import Vocabulary
 /// A pipeline whose names are resolved and whose literals are typed: ready to plan.
 public struct BoundPipeline: Sendable {
   public enum Source: Sendable {
-    case scans(search: String?, filter: Predicate?)
+    case listing(Resource, search: String?, filter: Predicate?)
     case load(path: String)
   }
 
@@ -18,12 +18,16 @@ public struct BoundPipeline: Sendable {
     case count
     case group(BoundGroup)
     case distinct([Int])
-    /// Rows that differ from the snapshot at `path`, matched by the column `key` (ScanId).
+    /// Rows that differ from the snapshot at `path`, matched by the column `key` (the resource's).
     case diff(path: String, key: Int)
     case expect(BoundCheck)
     case watch(BoundWatch)
     case format(OutputFormat)
     case save(String)
+    /// The runs or findings of each row (whole rows of the resource before).
+    case related(Resource)
+    /// Each finding's details, one DescribeVulnerability per row.
+    case details
   }
 
   public struct SortSpec: Sendable {
@@ -40,6 +44,9 @@ public struct BoundPipeline: Sendable {
   public var readFields: FieldSet
   /// Said on stderr when the statement runs: values the reference does not list, matched as sent.
   public var warnings: [String] = []
+  /// Stages before which details are fetched because they name a detail field (-1: the source's
+  /// own `where`).
+  public var implicitDetails: [Int] = []
 
   public var output: Schema { schemas[schemas.count - 1] }
 }

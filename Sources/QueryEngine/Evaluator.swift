@@ -46,19 +46,24 @@ public struct Evaluator: Sendable {
   public func open(_ plan: Plan) async throws -> any RowStream {
     var stream: any RowStream
     switch plan.input {
-    case .listing(let request, let options):
+    case .listing(let listings, let options):
       let accounts = try await accounts()
       if accounts.count == 1 {
         stream = ListingStream(
-          ScanListing(client: accounts[0].client, request: request, options: options), account: accounts[0].name)
+          SourceRows(client: accounts[0].client, account: accounts[0].name, listings: listings, options: options))
       } else {
-        stream = AccountsStream(accounts: accounts, request: request, options: options)
+        stream = AccountsStream(accounts: accounts, listings: listings, options: options)
       }
-    case .totalCount(let request, let fallback):
-      // One request per account, at once; their TotalCounts add up.
+      return try chain(stream, plan.stages, utc: plan.utc, accounts: accounts, options: options, base: listings[0])
+    case .totalCount(let listings, let fallback):
+      // One request per account and listing, at once; their TotalCounts add up.
       let accounts = try await accounts()
       let total = try await AccountsStream.gather(accounts) { account in
-        try await Self.count(request, fallback: fallback, with: account.client)
+        var sum = 0
+        for listing in listings {
+          sum += try await Self.count(listing.request, fallback: fallback, with: account.client)
+        }
+        return sum
       }
       stream = ArrayStream([Row(values: [.number(Double(total.reduce(0, +)))])])
     case .file(let path, let wanted):
@@ -83,9 +88,9 @@ public struct Evaluator: Sendable {
   /// `count` over pushed filters: the answer's TotalCount, or when a server leaves it out, the
   /// rows paging through yields.
   static func count(
-    _ request: DescribeScansRequest, fallback: ScanListing.Options, with client: ScanClient
+    _ request: ListRequest, fallback: ScanListing.Options, with client: ScanClient
   ) async throws -> Int {
-    let page = try await client.describeScans(request, wanted: FieldSet([.scanId])).page
+    let page = try await client.list(request, wanted: FieldSet(indices: [request.resource.key])).page
     if let total = page.totalCount { return total }
     var listed = request
     listed.currentPage = nil
@@ -95,11 +100,29 @@ public struct Evaluator: Sendable {
     return rows
   }
 
-  /// Wires the client-side stages after a source.
-  func chain(_ source: any RowStream, _ stages: [PlannedStage], utc: Bool = false) throws -> any RowStream {
+  /// Wires the client-side stages after a source; relations and details read through the
+  /// accounts' clients.
+  func chain(
+    _ source: any RowStream, _ stages: [PlannedStage], utc: Bool = false, accounts: [AccountClient] = [],
+    options: ScanListing.Options = .init(), base: PlannedListing? = nil
+  ) throws -> any RowStream {
     var stream = source
+    let clients = Dictionary(accounts.map { ($0.name, $0.client) }, uniquingKeysWith: { first, _ in first })
+    var listingOptions = options
+    listingOptions.limit = nil
     for (index, planned) in stages.enumerated() {
+      if planned.detailsFirst {
+        stream = DetailsStream(stream, clients: clients, window: options.concurrency, lang: base?.request["Lang"])
+      }
       switch planned.stage {
+      case .related(let child):
+        var request = ListRequest(resource: child)
+        for name in ["Lang", "SourceIp"] { request[name] = base?.request[name] }
+        stream = RelatedStream(
+          stream, parent: planned.input.resource, child: child, clients: clients, base: request,
+          options: listingOptions)
+      case .details:
+        stream = DetailsStream(stream, clients: clients, window: options.concurrency, lang: base?.request["Lang"])
       case .filter(let predicate): stream = FilterStream(stream, predicate)
       case .sort(let keys):
         var limit: Int?

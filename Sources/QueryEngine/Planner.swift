@@ -3,9 +3,12 @@ import ScanAPI
 import Vocabulary
 
 /// Decides what the API does and what the client does. Only the top-level conjuncts of the first
-/// `where` are pushed, and only where the API filters exactly: `status =`/`in` → `StatusList.N`,
-/// `type =` → `ScanType`, `trigger =` → `TriggerType`, `id =` → `ScanId`; `search` → `Search`;
-/// the `lang` setting → `Lang`. Pushed conditions are still checked on the client.
+/// `where` are pushed, and only where the API filters exactly (docs/design.md §3): for scans,
+/// `status =`/`in` → `StatusList.N`, `type =` → `ScanType`, `trigger =` → `TriggerType`, `id =` →
+/// `ScanId`; for runs, `status =`/`in` → `StatusList.N`, `ScanId =`; for findings, `ScanId`,
+/// `TaskId`, `Status`, `VulType`, `Name =` and `Severity` (one value per request: a range of
+/// severities is one listing per value, merged); `search` → `Search`; the `lang` setting → `Lang`.
+/// Pushed conditions are still checked on the client.
 public struct Planner: Sendable {
   public var settings: Settings
 
@@ -22,7 +25,8 @@ public struct Planner: Sendable {
   /// Where rows come from and what is left for the client.
   private func route(_ pipeline: BoundPipeline, source text: SourceText) -> Plan {
     let stages = pipeline.stages
-    let planned = zip(stages, pipeline.schemas).map { PlannedStage(stage: $0, input: $1) }
+    var planned = zip(stages, pipeline.schemas).map { PlannedStage(stage: $0, input: $1) }
+    for index in pipeline.implicitDetails where index >= 0 { planned[index].detailsFirst = true }
     var format: OutputFormat?
     for case .format(let name) in stages { format = name }
     let isSilent =
@@ -35,13 +39,16 @@ public struct Planner: Sendable {
         input: .file(path: path, wanted: pipeline.readFields), stages: planned, output: pipeline.output, format: format,
         pushed: [], kept: [], clientStages: clientText(pipeline.syntax.stages[...]), requests: "none (reads \(path))",
         isSilent: isSilent)
-    case .scans(let search, let filter):
-      var request = DescribeScansRequest(lang: settings.lang, search: search, sourceIp: settings.sourceIp)
+    case .listing(let resource, let search, let filter):
+      var request = ListRequest(resource: resource)
+      if let lang = settings.lang { request["Lang"] = lang }
+      if let search { request["Search"] = search }
+      if let sourceIp = settings.sourceIp { request["SourceIp"] = sourceIp }
       var pushed: [String] = search.map { ["search \($0)"] } ?? []
       // The first `where`: the source's own, or a `where` stage right after the source.
       var firstWhere: Condition?
       var firstWhereIsStage = false
-      if case .scans(_, let condition?, _) = pipeline.syntax.source {
+      if case .listing(_, _, let condition?, _) = pipeline.syntax.source {
         firstWhere = condition
       } else if case .filter(let condition)? = pipeline.syntax.stages.first?.kind {
         firstWhere = condition
@@ -49,30 +56,48 @@ public struct Planner: Sendable {
       }
       var fullyPushed = true
       var kept: [String] = []
+      var severities: [Int]?
       if let firstWhere {
         for conjunct in Self.conjuncts(firstWhere) {
           switch Self.push(conjunct, into: &request) {
           case .pushed:
             pushed.append(text.slice(conjunct.span))
-          case .notFilteredByTheAPI:
+          case .severities(let values) where severities == nil:
+            if values.count <= 2 {
+              severities = values
+              pushed.append(text.slice(conjunct.span))
+            } else {
+              fullyPushed = false
+              kept.append(
+                "\(text.slice(conjunct.span)): the API takes one Severity per request, and \(values.count) of 4 "
+                  + "listings read almost every finding anyway: one listing, filtered here, costs fewer requests")
+            }
+          case .severities, .notFilteredByTheAPI:
             fullyPushed = false
           case .undocumented(let values, let field):
             fullyPushed = false
             let named = LanguageReference.list(values.map { "'\($0)'" })
-            let what =
-              values.count == 1 ? "is not a documented \(field.apiName)" : "are not documented \(field.apiName) values"
+            let what = values.count == 1 ? "is not a documented \(field)" : "are not documented \(field) values"
             kept.append(
               "\(text.slice(conjunct.span)): \(named) \(what), and the API may reject a value it does not know")
           }
         }
       }
+      if resource == .findings, request["BeginTime"] == nil,
+        let firstWhere, Self.conjuncts(firstWhere).contains(where: { Self.names($0, "LastDiscoveredAt", in: resource) })
+      {
+        kept.append(
+          "conditions on LastDiscoveredAt: the reference does not say which time BeginTime/EndTime filter, so a "
+            + "time range is checked here")
+      }
+      let listings = Self.listings(request, severities: severities)
       // The stages that do not change which rows reach `first`/`count`: a fully pushed first `where`,
       // and `select` and `format`.
       var leading = 0
       if firstWhereIsStage, fullyPushed { leading = 1 }
-      let sourceFilterPushed = filter == nil || fullyPushed
+      let sourceFilterPushed = (filter == nil || fullyPushed) && !pipeline.implicitDetails.contains(-1)
       func onlyPushedBefore(_ index: Int) -> Bool {
-        guard sourceFilterPushed else { return false }
+        guard sourceFilterPushed, leading <= index else { return false }
         return stages[leading..<index].allSatisfy {
           switch $0 {
           case .select, .format: true
@@ -86,31 +111,82 @@ public struct Planner: Sendable {
       if let countIndex = stages.firstIndex(where: { if case .count = $0 { true } else { false } }),
         onlyPushedBefore(countIndex)
       {
-        request.pageSize = 1
-        request.currentPage = 1
-        options.wanted = FieldSet([.scanId])
+        options.wanted = FieldSet(indices: [resource.key])
+        let counted = listings.map { listing in
+          var listing = listing
+          listing.request.pageSize = 1
+          listing.request.currentPage = 1
+          return listing
+        }
+        let requests =
+          counted.count == 1
+          ? "exactly 1 (PageSize=1; the answer's TotalCount is the count)"
+          : "exactly \(counted.count), at once (PageSize=1 each; their TotalCounts add up to the count)"
         return Plan(
-          input: .totalCount(request, fallback: options), stages: Array(planned[(countIndex + 1)...]),
+          input: .totalCount(counted, fallback: options), stages: Array(planned[(countIndex + 1)...]),
           output: pipeline.output,
           format: format, pushed: pushed, kept: kept, clientStages: Array(clientStages[(countIndex + 1)...]),
-          requests: "exactly 1 (PageSize=1; the answer's TotalCount is the count)", isSilent: isSilent)
+          requests: requests, isSilent: isSilent)
       }
-      var requests =
-        "1, then ⌈TotalCount/\(settings.pageSize)⌉ − 1 more, up to \(settings.concurrency) at a time"
+      var requests = "1, then ⌈TotalCount/\(settings.pageSize)⌉ − 1 more, up to \(settings.concurrency) at a time"
+      if listings.count > 1 {
+        requests =
+          "\(listings.count) listings at once (one per Severity), each 1, then ⌈TotalCount/\(settings.pageSize)⌉ − 1 more"
+      }
       if let firstIndex = stages.firstIndex(where: { if case .first = $0 { true } else { false } }),
         case .first(let limit) = stages[firstIndex], onlyPushedBefore(firstIndex)
       {
         options.limit = limit
-        let pages = max(1, (limit + settings.pageSize - 1) / settings.pageSize)
+        let pages = max(1, (limit + settings.pageSize - 1) / settings.pageSize) * listings.count
         requests = pages == 1 ? "1 (first \(limit) fits one page)" : "at most \(pages) (first \(limit))"
       }
+      requests += Self.costs(of: planned)
       // The source's own `where` runs on the client too: pushed conditions are checked again.
-      let sourceFilter = filter.map { [PlannedStage(stage: .filter($0), input: pipeline.schemas[0])] } ?? []
+      let sourceFilter =
+        filter.map {
+          [
+            PlannedStage(
+              stage: .filter($0), input: pipeline.schemas[0], detailsFirst: pipeline.implicitDetails.contains(-1))
+          ]
+        } ?? []
       return Plan(
-        input: .listing(request, options), stages: sourceFilter + planned, output: pipeline.output, format: format,
+        input: .listing(listings, options), stages: sourceFilter + planned, output: pipeline.output, format: format,
         pushed: pushed, kept: kept,
         clientStages: clientStages, requests: requests, isSilent: isSilent)
     }
+  }
+
+  /// The request as one listing, or one per pushed severity; findings filtered by VulType or
+  /// ScanId carry it, as the API's rows do not say.
+  static func listings(_ request: ListRequest, severities: [Int]?) -> [PlannedListing] {
+    let resource = request.resource
+    var stamps: [(column: Int, value: FieldValue)] = []
+    if resource == .findings {
+      if let vulType = request["VulType"], let number = Double(vulType) {
+        stamps.append((resource.index(of: "VulType")!, .number(number)))
+      }
+      if let scanId = request["ScanId"] { stamps.append((resource.index(of: "ScanId")!, .string(scanId))) }
+    }
+    guard let severities else { return [PlannedListing(request, stamps: stamps)] }
+    return severities.sorted(by: >).map { severity in
+      var one = request
+      one["Severity"] = String(severity)
+      return PlannedListing(one, stamps: stamps)
+    }
+  }
+
+  /// What relations and details add to the request count.
+  static func costs(of stages: [PlannedStage]) -> String {
+    var text = ""
+    for planned in stages {
+      if planned.detailsFirst || { if case .details = planned.stage { true } else { false } }() {
+        text += "; then 1 DescribeVulnerability per row reaching here (once per Id)"
+      }
+      if case .related(let child) = planned.stage {
+        text += "; then 1 \(child.action) listing per \(planned.input.resource.noun) reaching '\(child)'"
+      }
+    }
+    return text
   }
 
   static func conjuncts(_ condition: Condition) -> [Condition] {
@@ -118,50 +194,103 @@ public struct Planner: Sendable {
     return [condition]
   }
 
+  /// The condition compares this column of the resource.
+  static func names(_ condition: Condition, _ column: String, in resource: Resource) -> Bool {
+    switch condition {
+    case .comparison(let field, _, _), .membership(let field, _, _, _):
+      FieldCatalog.field(named: field.name, in: resource).map { resource.columns[$0].name == column } ?? false
+    default: false
+    }
+  }
+
   enum Pushdown: Equatable {
     case pushed
     case notFilteredByTheAPI
     /// Values the reference does not list: the whole condition stays on the client.
-    case undocumented([String], ScanField)
+    case undocumented([String], String)
+    /// The finding severities a condition selects: the API takes one per request.
+    case severities([Int])
+  }
+
+  /// The parameter an equality on each column becomes, by resource; `StatusList` takes `in` too.
+  static func parameter(for column: String, in resource: Resource) -> String? {
+    switch resource.id {
+    case .scans:
+      ["Status": "StatusList", "ScanType": "ScanType", "TriggerType": "TriggerType", "ScanId": "ScanId"][column]
+    case .sessions:
+      ["JobStatus": "StatusList", "ScanId": "ScanId"][column]
+    case .findings:
+      ["ScanId": "ScanId", "TaskId": "TaskId", "Status": "Status", "VulType": "VulType", "Name": "Name"][column]
+    }
   }
 
   /// Moves one conjunct into the request when the API filters it exactly.
-  static func push(_ condition: Condition, into request: inout DescribeScansRequest) -> Pushdown {
+  static func push(_ condition: Condition, into request: inout ListRequest) -> Pushdown {
+    let resource = request.resource
+    func column(_ field: FieldName) -> Column? {
+      FieldCatalog.field(named: field.name, in: resource).map { resource.columns[$0] }
+    }
     switch condition {
-    case .comparison(let field, let op, let value) where op.value == .equal:
-      let catalogField = FieldCatalog.field(named: field.name)
-      if let catalogField, let undocumented = undocumented([value], of: catalogField) {
-        return .undocumented(undocumented, catalogField)
+    case .comparison(let field, let op, let value):
+      guard let column = column(field) else { return .notFilteredByTheAPI }
+      if case .coded(let codes) = column.kind, let code = code(value, codes) {
+        if column.name == "Severity" {
+          let selected = codes.codes.filter { candidate in
+            switch op.value {
+            case .equal: candidate == code
+            case .notEqual: candidate != code
+            case .less: candidate < code
+            case .lessOrEqual: candidate <= code
+            case .greater: candidate > code
+            case .greaterOrEqual: candidate >= code
+            case .contains, .notContains: false
+            }
+          }
+          return selected.isEmpty ? .notFilteredByTheAPI : .severities(selected)
+        }
+        guard op.value == .equal, let name = parameter(for: column.name, in: resource), request[name] == nil else {
+          return .notFilteredByTheAPI
+        }
+        request[name] = String(code)
+        return .pushed
       }
-      switch catalogField {
-      case .status where request.statusList.isEmpty:
-        request.statusList = [value.string.lowercased()]
-      case .scanType where request.scanType == nil:
-        request.scanType = value.string.lowercased()
-      case .triggerType where request.triggerType == nil:
-        request.triggerType = value.string.lowercased()
-      case .scanId where request.scanId == nil:
-        request.scanId = value.string
-      default:
-        return .notFilteredByTheAPI
+      guard op.value == .equal else { return .notFilteredByTheAPI }
+      if let undocumented = undocumented([value], of: column) { return .undocumented(undocumented, column.name) }
+      guard let name = parameter(for: column.name, in: resource) else { return .notFilteredByTheAPI }
+      if name == "StatusList" {
+        guard request.list(name).isEmpty else { return .notFilteredByTheAPI }
+        request.setList(name, [value.string.lowercased()])
+        return .pushed
       }
+      guard request[name] == nil else { return .notFilteredByTheAPI }
+      let isEnumeration = !column.kind.knownValues.isEmpty
+      request[name] = isEnumeration ? value.string.lowercased() : value.string
       return .pushed
     case .membership(let field, false, let values, _):
-      guard FieldCatalog.field(named: field.name) == .status, request.statusList.isEmpty else {
+      guard let column = column(field) else { return .notFilteredByTheAPI }
+      if column.name == "Severity", case .coded(let codes) = column.kind {
+        let selected = values.compactMap { code($0, codes) }
+        return selected.count == values.count ? .severities(Array(Set(selected)).sorted()) : .notFilteredByTheAPI
+      }
+      guard parameter(for: column.name, in: resource) == "StatusList", request.list("StatusList").isEmpty else {
         return .notFilteredByTheAPI
       }
-      if let undocumented = undocumented(values, of: .status) { return .undocumented(undocumented, .status) }
-      request.statusList = values.map { $0.string.lowercased() }
+      if let undocumented = undocumented(values, of: column) { return .undocumented(undocumented, column.name) }
+      request.setList("StatusList", values.map { $0.string.lowercased() })
       return .pushed
     default:
       return .notFilteredByTheAPI
     }
   }
 
+  private static func code(_ value: Value, _ codes: CodeNames) -> Int? {
+    if case .number(let number) = value.kind { return codes.name(of: number) != nil ? Int(number) : nil }
+    return codes.code(named: value.string) ?? Int(value.string).flatMap { codes.codes.contains($0) ? $0 : nil }
+  }
+
   /// The values of an enum field the reference does not list, or nil when it lists them all.
-  static func undocumented(_ values: [Value], of field: ScanField) -> [String]? {
-    let known = field.kind.knownValues
-    guard !known.isEmpty else { return nil }
+  static func undocumented(_ values: [Value], of column: Column) -> [String]? {
+    guard case .enumeration(let known) = column.kind else { return nil }
     let outside = values.map(\.string).filter { !known.contains($0.lowercased()) }
     return outside.isEmpty ? nil : outside
   }

@@ -35,16 +35,21 @@ public struct Pipeline: Sendable, Hashable {
 }
 
 public enum Source: Sendable, Hashable {
-  /// `scans [search TEXT] [where EXPR]`
-  case scans(search: Located<String>?, filter: Condition?, span: Span)
+  /// `scans|sessions|findings [search TEXT] [where EXPR]`
+  case listing(ListingName, search: Located<String>?, filter: Condition?, span: Span)
   /// `load PATH`
   case load(path: Located<String>, span: Span)
 
   public var span: Span {
     switch self {
-    case .scans(_, _, let span), .load(_, let span): span
+    case .listing(_, _, _, let span), .load(_, let span): span
     }
   }
+}
+
+/// What a listing reads: scan tasks, their runs, or the vulnerabilities they found.
+public enum ListingName: String, Sendable, Hashable, CaseIterable {
+  case scans, sessions, findings
 }
 
 /// A field as written; resolved against the field catalog by the engine.
@@ -85,6 +90,10 @@ public struct Stage: Sendable, Hashable {
     case watch(WatchSpec)
     case format(Located<OutputFormat>)
     case save(Located<String>)
+    /// `| sessions`, `| findings`: the runs or findings of each row before.
+    case related(ListingName)
+    /// `| details`: each finding's details (DescribeVulnerability).
+    case details
   }
 
   public var kind: Kind

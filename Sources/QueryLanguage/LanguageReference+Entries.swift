@@ -29,6 +29,62 @@ extension LanguageReference {
         .init("scans search example.com where type = vuln | count", prints: "53\n"),
       ]),
     LanguageEntry(
+      .sessions, kind: .source, signature: "sessions [search TEXT] [where EXPR]  |  … | sessions",
+      summary:
+        "List the runs of scan tasks from DescribeScanSessions; after `|`, the runs of each scan task before it.",
+      examples: [
+        .init(
+          "sessions | first 3 | select TaskId, Name, JobStatus",
+          prints: """
+            TaskId         Name                 JobStatus
+            1145009767497  équipe-sécurité-api  running
+            9690437177964  staging-cdn-weekly   running
+            9725967946532  test_0805-4          running
+            (3 rows)
+
+            """),
+        .init("sessions where status = running | count", prints: "19\n"),
+        .init(
+          "scans where name ~ prod | sessions | group status",
+          prints: """
+            JobStatus  count
+            finished      27
+            waiting        5
+            aborted        4
+            (3 rows)
+
+            """),
+      ]),
+    LanguageEntry(
+      .findings, kind: .source, signature: "findings [search TEXT] [where EXPR]  |  … | findings",
+      summary:
+        "List vulnerabilities from DescribeAllVulnerabilities; after `|`, what each scan task or run before it "
+        + "found. `severity` is ordered: info < low < moderate < important.",
+      examples: [
+        .init("findings where severity >= important and status = unhandled | count", prints: "38\n"),
+        .init(
+          "findings | group severity",
+          prints: """
+            Severity   count
+            info         361
+            low          251
+            moderate     127
+            important     54
+            (4 rows)
+
+            """),
+        .init(
+          "scans where status = running | findings | first 3 | select ScanName, Name, Severity",
+          prints: """
+            ScanName             Name                                                 Severity
+            équipe-sécurité-api  TLS 1.0 enabled                                      low
+            équipe-sécurité-api  Components with known vulnerabilities: jQuery 1.8.3  moderate
+            équipe-sécurité-api  TLS 1.0 enabled                                      low
+            (3 rows)
+
+            """),
+      ]),
+    LanguageEntry(
       .load, kind: .source, signature: "load PATH",
       summary: "Read scans from an ndjson file (as `save` writes) or a saved DescribeScans response.",
       examples: [
@@ -280,6 +336,21 @@ extension LanguageReference {
       .save, kind: .stage, signature: "save PATH",
       summary: "Write the rows to PATH as ndjson (atomically: a temporary file, then a rename).",
       examples: [.init("scans where status = running | save running.ndjson")]),
+    LanguageEntry(
+      .details, kind: .stage, signature: "details",
+      summary:
+        "Add each finding's details (Description, Solution, Poc, Cwe, …) from DescribeVulnerability: one request "
+        + "per row, made only for the rows that reach it. Naming a detail field anywhere does the same.",
+      examples: [
+        .init(
+          "findings where severity = important | first 1 | details | select Name, Cwe, Solution",
+          prints: """
+            Name           Cwe     Solution
+            SQL injection  CWE-89  Use parameterised queries; never build SQL from request text.
+            (1 row)
+
+            """)
+      ]),
     LanguageEntry(
       .help, kind: .command, signature: "help [TOPIC]",
       summary: "List stages and commands, or show one with its examples.",

@@ -13,8 +13,8 @@ public struct LanguageEntry: Sendable, Hashable {
   /// Every entry's canonical name; the parser switches over these, so an entry it cannot parse
   /// does not compile.
   public enum Name: String, Sendable, Hashable, CaseIterable {
-    case scans, load
-    case `where`, sort, select, first, count, group, distinct, diff, expect, watch, format, save
+    case scans, sessions, findings, load
+    case `where`, sort, select, first, count, group, distinct, diff, expect, watch, format, save, details
     case help, set, show, explain, history, source, use, exit
   }
 
@@ -48,6 +48,9 @@ public struct LanguageEntry: Sendable, Hashable {
     self.examples = examples
   }
 
+  /// A source that can follow `|` too: the runs or findings of the rows before it.
+  public var isRelation: Bool { name == .sessions || name == .findings }
+
   /// Every word that names this entry.
   public var words: [String] { [name.rawValue] + aliases }
 }
@@ -64,8 +67,10 @@ public enum LanguageReference {
     entries.first { $0.name == name }!
   }
 
+  /// The words of a kind; stages include the relations (`sessions`, `findings`), sources that
+  /// may also follow `|`.
   public static func names(of kind: LanguageEntry.Kind) -> [String] {
-    entries.filter { $0.kind == kind }.flatMap(\.words)
+    entries.filter { $0.kind == kind || (kind == .stage && $0.isRelation) }.flatMap(\.words)
   }
 
   /// What a statement can start with: sources, then commands.

@@ -134,7 +134,7 @@ public struct Parser {
     }
     let kind: Statement.Kind
     switch entry.name {
-    case .scans, .load:
+    case .scans, .sessions, .findings, .load:
       kind = .pipeline(try parsePipeline())
     case .help:
       _ = advance()
@@ -193,7 +193,7 @@ public struct Parser {
     case .exit:
       _ = advance()
       kind = .command(.exit)
-    case .where, .sort, .select, .first, .count, .group, .distinct, .diff, .expect, .watch, .format, .save:
+    case .where, .sort, .select, .first, .count, .group, .distinct, .diff, .expect, .watch, .format, .save, .details:
       preconditionFailure("stages are turned away above")
     }
     if !atStatementEnd {
@@ -221,6 +221,7 @@ public struct Parser {
       pipelineSource = .load(path: path, span: sourceToken.span.to(path.span))
       note(.pipe)
     } else {
+      let listing = ListingName(rawValue: LanguageReference.entry(named: sourceToken.text)!.name.rawValue)!
       var search: Located<String>?
       var filter: Condition?
       if at(.search) {
@@ -235,10 +236,11 @@ public struct Parser {
       note(.pipe)
       if !atStatementEnd, current.kind != .pipe {
         throw Diagnostic(
-          "expected '|', 'search' or 'where' after 'scans', found \(describe(current))", at: current.span,
-          help: current.word.map { _ in "filter with: scans where \(current.text) …" })
+          "expected '|', 'search' or 'where' after '\(listing.rawValue)', found \(describe(current))",
+          at: current.span, help: current.word.map { _ in "filter with: \(listing.rawValue) where \(current.text) …" })
       }
-      pipelineSource = .scans(search: search, filter: filter, span: sourceToken.span.to(previous.span))
+      pipelineSource = .listing(
+        listing, search: search, filter: filter, span: sourceToken.span.to(previous.span))
     }
     var stages: [Stage] = []
     while current.kind == .pipe {
@@ -271,7 +273,7 @@ public struct Parser {
     }
     let nameToken = advance()
     let name = Located(word, nameToken.span)
-    guard let entry = LanguageReference.entry(named: word), entry.kind == .stage else {
+    guard let entry = LanguageReference.entry(named: word), entry.kind == .stage || entry.isRelation else {
       let message =
         LanguageReference.entry(named: word)?.kind == .source
         ? "'\(word)' starts a pipeline; it cannot follow '|'" : "unknown stage '\(word)'"
@@ -350,6 +352,10 @@ public struct Parser {
       kind = .format(Located(known, advance().span))
     case .save:
       kind = .save(try parsePath(after: "save"))
+    case .sessions, .findings:
+      kind = .related(ListingName(rawValue: entry.name.rawValue)!)
+    case .details:
+      kind = .details
     case .scans, .load, .help, .set, .show, .explain, .history, .source, .use, .exit:
       preconditionFailure("only stages get here")
     }

@@ -1,11 +1,19 @@
 import ScanAPI
 import Vocabulary
 
-/// Writes DescribeScans answers and API errors in JSON (wrapped or flat) and XML, shaped like the
+/// Writes listing answers (DescribeScans, DescribeScanSessions, DescribeAllVulnerabilities),
+/// DescribeVulnerability's, and API errors in JSON (wrapped or flat) and XML, shaped like the
 /// reference's samples and the real error body.
 struct ResponseEncoder {
   var format: ResponseFormat
   var flat: Bool
+  /// DescribeScanSessions as the reference's sample shapes it (`SimulatorConfiguration`).
+  var sessionSampleShape = false
+
+  init(format: ResponseFormat, flat: Bool) {
+    self.format = format
+    self.flat = flat
+  }
 
   struct PageInfo {
     var requestId: String
@@ -13,6 +21,7 @@ struct ResponseEncoder {
     var pageSize: Int
     var currentPage: Int
     var scans: [Scan]
+    var resource: Resource = .scans
 
     var pageCount: Int { (totalCount + pageSize - 1) / pageSize }
   }
@@ -55,10 +64,40 @@ struct ResponseEncoder {
     return response
   }
 
+  /// DescribeVulnerability's answer: the finding under `Vulnerability`.
+  func detail(_ finding: Scan, requestId: String) -> SimResponse {
+    switch format {
+    case .json:
+      var writer = JSONWriter(capacity: 2048)
+      writer.raw("{")
+      writer.key("RequestId")
+      writer.string(requestId)
+      writer.raw(",")
+      writer.key("Success")
+      writer.raw("true")
+      writer.raw(",")
+      writer.key("code")
+      writer.number(200)
+      writer.raw(",")
+      writer.key("Vulnerability")
+      finding.writeJSON(to: &writer, resource: .findings)
+      writer.raw("}")
+      return .json(200, writer.bytes)
+    case .xml:
+      let body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeVulnerabilityResponse><RequestId>\(requestId)</RequestId>"
+        + "<Success>true</Success><Vulnerability>\(xmlFields(finding, .findings))</Vulnerability>"
+        + "</DescribeVulnerabilityResponse>"
+      return SimResponse(status: 200, contentType: "text/xml;charset=utf-8", body: Array(body.utf8))
+    }
+  }
+
   private func jsonPage(_ page: PageInfo) -> [UInt8] {
     var writer = JSONWriter(capacity: 1024 + page.scans.count * 700)
     writer.raw("{")
-    if flat {
+    if sessionSampleShape, page.resource == .sessions {
+      sampleSessions(page, into: &writer)
+    } else if flat {
       writer.key("RequestId")
       writer.string(page.requestId)
       writer.raw(",")
@@ -81,6 +120,50 @@ struct ResponseEncoder {
     return writer.bytes
   }
 
+  /// The reference's DescribeScanSessions sample: wrapped, `"code":"200"`, `PageNumber`, and
+  /// mixed-case keys inside a run, with `ScanId` a number.
+  private func sampleSessions(_ page: PageInfo, into writer: inout JSONWriter) {
+    writer.key("requestId")
+    writer.string(page.requestId)
+    writer.raw(",")
+    writer.key("data")
+    writer.raw("{")
+    for (key, value) in [
+      ("PageCount", page.pageCount), ("Count", page.scans.count), ("TotalCount", page.totalCount),
+      ("PageSize", page.pageSize), ("PageNumber", page.currentPage),
+    ] {
+      writer.key(key)
+      writer.number(value)
+      writer.raw(",")
+    }
+    writer.key("List")
+    writer.raw("[")
+    let lowerCamel: Set<String> = ["Name", "Targets", "TriggerType", "Period", "Interval", "ReportStatus", "ReportUrl"]
+    for (index, run) in page.scans.enumerated() {
+      if index > 0 { writer.raw(",") }
+      writer.raw("{")
+      var first = true
+      for (column, value) in zip(page.resource.columns, run.values) {
+        guard let value, column.name != "Account" else { continue }
+        if !first { writer.raw(",") }
+        first = false
+        let name = column.name
+        writer.key(lowerCamel.contains(name) ? name.prefix(1).lowercased() + name.dropFirst() : name)
+        switch value {
+        case .string(let text) where name == "ScanId" && Double(text) != nil: for byte in text.utf8 { writer.raw(byte) }
+        default: writer.value(value)
+        }
+      }
+      writer.raw("}")
+    }
+    writer.raw("]},")
+    writer.key("code")
+    writer.string("200")
+    writer.raw(",")
+    writer.key("success")
+    writer.raw("true")
+  }
+
   private func pagingMembers(_ page: PageInfo, into writer: inout JSONWriter) {
     for (key, value) in [
       ("PageCount", page.pageCount), ("Count", page.scans.count), ("TotalCount", page.totalCount),
@@ -94,7 +177,7 @@ struct ResponseEncoder {
     writer.raw("[")
     for (index, scan) in page.scans.enumerated() {
       if index > 0 { writer.raw(",") }
-      scan.writeJSON(to: &writer)
+      scan.writeJSON(to: &writer, resource: page.resource)
     }
     writer.raw("]")
   }
@@ -108,26 +191,31 @@ struct ResponseEncoder {
       paging += "<\(key)>\(value)</\(key)>"
     }
     for scan in page.scans {
-      paging += "<List>"
-      for field in ScanField.allCases {
-        switch scan[field] {
-        case nil: continue
-        case .list(let items):
-          // In XML the API gives Targets as a plain value; several targets repeat the element.
-          for item in items { paging += "<\(field.apiName)>\(escape(item))</\(field.apiName)>" }
-        case let value?:
-          paging += "<\(field.apiName)>\(escape(value.text))</\(field.apiName)>"
-        }
-      }
-      paging += "</List>"
+      paging += "<List>" + xmlFields(scan, page.resource) + "</List>"
     }
     let header = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+    let action = page.resource.action
     if flat {
-      return header + "<DescribeScansResponse><RequestId>\(page.requestId)</RequestId>\(paging)</DescribeScansResponse>"
+      return header + "<\(action)Response><RequestId>\(page.requestId)</RequestId>\(paging)</\(action)Response>"
     }
     return header
-      + "<DescribeScans><requestId>\(page.requestId)</requestId><data>\(paging)</data>"
-      + "<code>200</code><success>true</success></DescribeScans>"
+      + "<\(action)><requestId>\(page.requestId)</requestId><data>\(paging)</data>"
+      + "<code>200</code><success>true</success></\(action)>"
+  }
+
+  private func xmlFields(_ record: Scan, _ resource: Resource) -> String {
+    var text = ""
+    for (column, value) in zip(resource.columns, record.values) {
+      switch value {
+      case nil: continue
+      case .list(let items):
+        // In XML the API gives Targets as a plain value; several targets repeat the element.
+        for item in items { text += "<\(column.name)>\(escape(item))</\(column.name)>" }
+      case let value?:
+        text += "<\(column.name)>\(escape(value.text))</\(column.name)>"
+      }
+    }
+    return text
   }
 
   private func escape(_ text: String) -> String {

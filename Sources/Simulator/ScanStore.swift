@@ -6,11 +6,11 @@ import Vocabulary
 /// passes (running scans progress and finish, waiting ones start), filtered and paged as
 /// DescribeScans does.
 struct ScanStore: Sendable {
-  private let configuration: SimulatorConfiguration
+  let configuration: SimulatorConfiguration
   private var clock: SimClock
   private var generator: DatasetGenerator
   /// Newest first, as the API lists them.
-  private var scans: [SimScan] = []
+  private(set) var scans: [SimScan] = []
   /// The scans time can still change; only these are advanced.
   private var liveIndices: [Int] = []
   /// Bumped whenever a status changes or scans are inserted: what filters depend on.
@@ -23,6 +23,7 @@ struct ScanStore: Sendable {
     clock = SimClock(epoch: epoch, speed: configuration.clockSpeed, held: configuration.clockHeld)
     generator = DatasetGenerator(seed: configuration.seed, epochMs: clock.epochMs)
     scans = Self.initialScans(configuration, generator: &generator, epochMs: clock.epochMs)
+    Self.addHistory(to: &scans, seed: configuration.seed)
     liveIndices = scans.indices.filter { scans[$0].isLive }
   }
 
@@ -75,7 +76,7 @@ struct ScanStore: Sendable {
     liveIndices = scans.indices.filter { scans[$0].isLive }
   }
 
-  private mutating func advanceTime() {
+  mutating func advanceTime() {
     let nowMs = clock.nowMs()
     var changed = false
     for index in liveIndices {
@@ -91,6 +92,20 @@ struct ScanStore: Sendable {
     let indices = scans.indices.filter { query.matches(scans[$0]) }
     lastFilter = (query.filter, version, indices)
     return indices
+  }
+
+  /// Periodic tasks ran before their last run: up to three earlier runs, a period apart, drawn
+  /// from each task's ID so that the scans themselves come out as before.
+  private static func addHistory(to scans: inout [SimScan], seed: UInt64) {
+    for index in scans.indices {
+      guard let period = scans[index].periodMs, let start = scans[index].runStartMs else { continue }
+      let count = Int(stableHash(scans[index].id, Int64(bitPattern: seed)) % 4)
+      let duration = scans[index].runDurationMs
+      for back in (1...max(1, count)).reversed() where count > 0 {
+        let earlier = start - Int64(back) * (period + duration)
+        scans[index].pastRuns.append((earlier, earlier + duration, false, 100))
+      }
+    }
   }
 
   private static func initialScans(

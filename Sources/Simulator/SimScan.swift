@@ -18,6 +18,8 @@ struct SimScan: Sendable {
   var abortAtPercent: Double?
   /// Name and targets, lower-cased, for `Search`.
   let searchText: [String]
+  /// Runs before the last one, oldest first: DescribeScanSessions lists them too.
+  var pastRuns: [(startMs: Int64, endMs: Int64, aborted: Bool, percent: Double)] = []
 
   init(base: Scan, status: String, runDurationMs: Int64) {
     self.base = base
@@ -45,6 +47,10 @@ struct SimScan: Sendable {
       switch status {
       case "waiting", "finished", "aborted":
         guard let next = nextRunMs, now >= next, status == "waiting" || periodMs != nil else { return }
+        if let start = runStartMs, let end = endMs {
+          let percent = snapshot(at: now)[.runPercent]?.numberValue ?? 100
+          pastRuns.append((start, end, status == "aborted", percent))
+        }
         status = "running"
         runStartMs = next
         lastScheduleMs = next

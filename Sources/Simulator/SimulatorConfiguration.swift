@@ -42,6 +42,9 @@ public struct SimulatorConfiguration: Sendable {
   }
   /// Answer JSON in the flat PascalCase shape instead of the reference's wrapped one.
   public var flat = false
+  /// Answer DescribeScanSessions as the reference's sample does: `"code":"200"` as a string,
+  /// `PageNumber` for `CurrentPage`, lower-camel keys inside a run and `ScanId` as a number.
+  public var sessionSampleShape = false
   /// Request bodies over this size get 413.
   public var maxRequestBody = 64 << 10
   /// RAM roles STS will assume (AssumeRole needs the key pair above, or credentials it issued).

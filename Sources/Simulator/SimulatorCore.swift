@@ -55,16 +55,19 @@ public actor SimulatorCore {
       duplicate = duplicate ?? key
     }
     let format = ResponseFormat.allCases.first { $0.rawValue.equalsIgnoringCase(parameters["Format"] ?? "XML") }
-    let encoder = ResponseEncoder(format: format ?? .xml, flat: configuration.flat)
+    var encoder = ResponseEncoder(format: format ?? .xml, flat: configuration.flat)
+    encoder.sessionSampleShape = configuration.sessionSampleShape
     let requestId = random.uuid().uppercased()
     var response: SimResponse
     switch answer(method: method, pairs: pairs, parameters, duplicate: duplicate, format: format) {
+    case .success(let page) where page.detail != nil:
+      response = encoder.detail(page.detail!, requestId: requestId)
     case .success(let page):
       response = encoder.page(
         .init(
           requestId: requestId, totalCount: page.totalCount, pageSize: page.pageSize, currentPage: page.currentPage,
-          scans: page.scans))
-      if configuration.drift > 0 { stores[page.account].insert(count: configuration.drift) }
+          scans: page.scans, resource: page.resource))
+      if configuration.drift > 0, page.resource == .scans { stores[page.account].insert(count: configuration.drift) }
     case .failure(let rejection):
       response = encoder.error(
         status: rejection.status, code: rejection.code, message: rejection.message, requestId: requestId)
@@ -83,7 +86,16 @@ public actor SimulatorCore {
     var pageSize: Int
     var currentPage: Int
     var scans: [Scan]
+    var resource: Resource = .scans
+    /// DescribeVulnerability's one finding.
+    var detail: Scan?
   }
+
+  /// The operations served, and what each lists.
+  static let operations: [String: Resource?] = [
+    "DescribeScans": .scans, "DescribeScanSessions": .sessions, "DescribeAllVulnerabilities": .findings,
+    "DescribeVulnerability": nil,
+  ]
 
   private func answer(
     method: String, pairs: [(String, String)], _ parameters: [String: String], duplicate: String?,
@@ -102,7 +114,7 @@ public actor SimulatorCore {
     }
     guard let action = parameters["Action"] else { return .failure(Refusal(.missing("Action"))) }
     guard let version = parameters["Version"] else { return .failure(Refusal(.missing("Version"))) }
-    guard action == ScanClient.action else {
+    guard let listed = Self.operations[action] else {
       return .failure(
         Refusal(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."))
     }
@@ -126,13 +138,29 @@ public actor SimulatorCore {
     case nil:
       break
     }
-    requestLog.countAnswered()
     let account = authenticator.account(of: parameters["AccessKeyId"] ?? "") ?? 0
-    let page = stores[account].page(query)
+    guard let resource = listed else {
+      guard let id = parameters["Id"], !id.isEmpty else { return .failure(Refusal(.missing("Id"))) }
+      guard Int64(id) != nil else { return invalid("Id") }
+      guard let finding = stores[account].finding(id: id) else {
+        return .failure(Refusal(404, "VulnerabilityNotFound", "The specified vulnerability does not exist."))
+      }
+      requestLog.countAnswered()
+      return .success(Page(account: account, totalCount: 1, pageSize: 1, currentPage: 1, scans: [], detail: finding))
+    }
+    requestLog.countAnswered()
+    let page: (totalCount: Int, rows: [Scan])
+    switch resource.id {
+    case .scans:
+      let scans = stores[account].page(query)
+      page = (scans.totalCount, scans.scans)
+    case .sessions: page = stores[account].sessionsPage(query)
+    case .findings: page = stores[account].findingsPage(query)
+    }
     return .success(
       Page(
         account: account, totalCount: page.totalCount, pageSize: query.pageSize, currentPage: query.currentPage,
-        scans: page.scans))
+        scans: page.rows, resource: resource))
   }
 
   /// An error answer, and the fault that caused it, if one did.

@@ -1,4 +1,4 @@
-/// How a scan field's values compare, complete and print.
+/// How a field's values compare, complete and print.
 public enum FieldKind: Sendable, Hashable {
   case string
   case number
@@ -8,11 +8,40 @@ public enum FieldKind: Sendable, Hashable {
   case list
   /// A string with a documented set of values; unknown values still survive as raw strings.
   case enumeration([String])
+  /// A number the API sends for a named value (a finding's `Severity` 0–3): written by name or
+  /// number, compared and sorted as the number, shown by name in tables and as sent elsewhere.
+  case coded(CodeNames)
 
   public var isTime: Bool { self == .time }
 
+  /// The names a user may write for the field's values, in the documented order.
   public var knownValues: [String] {
-    if case .enumeration(let values) = self { return values }
-    return []
+    switch self {
+    case .enumeration(let values): values
+    case .coded(let codes): codes.names
+    default: []
+    }
+  }
+}
+
+/// The names of a coded field's values: `names[i]` is the value `codes[i]`.
+public struct CodeNames: Sendable, Hashable {
+  public var codes: [Int]
+  public var names: [String]
+
+  /// Names for the codes `first`, `first + 1`, … in order.
+  public init(_ names: [String], from first: Int = 0) {
+    self.names = names
+    codes = Array(first..<(first + names.count))
+  }
+
+  public func code(named name: String) -> Int? {
+    let lowered = name.lowercased()
+    return names.firstIndex(of: lowered).map { codes[$0] }
+  }
+
+  public func name(of code: Double) -> String? {
+    guard code.rounded() == code, let index = codes.firstIndex(of: Int(code)) else { return nil }
+    return names[index]
   }
 }

@@ -75,8 +75,11 @@ public struct JSONWriter: Sendable {
     }
   }
 
-  /// Writes `{"name":value,…}` for the present cells of a row; absent cells are left out.
-  public mutating func object(_ row: Row, columns: [Column]) {
+  /// Writes `{"name":value,…}` for the present cells of a row; absent cells are left out. With
+  /// `documents`, a `.json` column's text that is a JSON document is written as that document.
+  public mutating func object(
+    _ row: Row, columns: [Column], documents: ((String) -> Bool)? = nil
+  ) {
     raw(UInt8(ascii: "{"))
     var first = true
     for (index, column) in columns.enumerated() {
@@ -84,7 +87,11 @@ public struct JSONWriter: Sendable {
       if !first { raw(UInt8(ascii: ",")) }
       first = false
       key(column.name)
-      value(cell)
+      if let documents, column.roles.contains(.json), case .string(let text) = cell, documents(text) {
+        bytes.append(contentsOf: text.utf8)
+      } else {
+        value(cell)
+      }
     }
     raw(UInt8(ascii: "}"))
   }

@@ -56,6 +56,13 @@ struct SimCommand: ParsableCommand {
   var accessKeySecret = Credentials.simulatorTestKeys(account: 0).accessKeySecret
   @Flag(help: "Answer JSON in the SDK's flat PascalCase shape instead of the reference's wrapped one.")
   var flat = false
+
+  @Flag(
+    help: """
+      Answer DescribeScanSessions as the reference's sample does: "code":"200" as a string, PageNumber, \
+      lower-camel keys inside a run.
+      """)
+  var sessionSampleShape = false
   @Option(help: "Write the scans as ndjson to this file and exit, instead of serving them.") var dump: String?
   @Option(help: "Seconds that credentials issued by STS and instance metadata last (short ones test refresh).")
   var credentialLifetime = 3600
@@ -96,6 +103,7 @@ struct SimCommand: ParsableCommand {
     configuration.accessKeyId = accessKeyId
     configuration.accessKeySecret = accessKeySecret
     configuration.flat = flat
+    configuration.sessionSampleShape = sessionSampleShape
     configuration.credentialLifetime = credentialLifetime
     configuration.oidcToken = oidcToken
     configuration.ecsRole = ecsRole

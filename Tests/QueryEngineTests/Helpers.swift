@@ -51,7 +51,7 @@ func scan(
 func evaluate(_ text: String, over scans: [Scan], utc: Bool = true) async throws -> (columns: [Column], rows: [Row]) {
   let bound = try bind(text)
   var stream: any RowStream = ArrayStream(scans.map(\.row))
-  if case .scans(_, let filter?) = bound.source { stream = FilterStream(stream, filter) }
+  if case .listing(_, _, let filter?) = bound.source { stream = FilterStream(stream, filter) }
   let planned = Plan(
     input: .file(path: "-", wanted: .all),
     stages: zip(bound.stages, bound.schemas).map { PlannedStage(stage: $0, input: $1) }, output: bound.output,

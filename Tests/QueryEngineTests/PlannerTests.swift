@@ -10,11 +10,12 @@ struct PlannerTests {
     let plan = try plan(text, settings: settings)
     var parameters: [String]
     switch plan.input {
-    case .listing(let request, let options):
-      parameters = request.parameters.map { "\($0.0)=\($0.1)" } + ["PageSize=\(options.pageSize)"]
+    case .listing(let listings, let options):
+      parameters =
+        listings.flatMap { $0.request.parameters.map { "\($0.0)=\($0.1)" } } + ["PageSize=\(options.pageSize)"]
       if let limit = options.limit { parameters.append("limit=\(limit)") }
-    case .totalCount(let request, _):
-      parameters = ["totalCount"] + request.parameters.map { "\($0.0)=\($0.1)" }
+    case .totalCount(let listings, _):
+      parameters = ["totalCount"] + listings.flatMap { $0.request.parameters.map { "\($0.0)=\($0.1)" } }
     case .file(let path, _):
       parameters = ["file=\(path)"]
     }

@@ -16,8 +16,8 @@ enum ASTPrinter {
   static func print(_ pipeline: Pipeline) -> String {
     var parts: [String] = []
     switch pipeline.source {
-    case .scans(let search, let filter, _):
-      var text = "(scans"
+    case .listing(let name, let search, let filter, _):
+      var text = "(\(name.rawValue)"
       if let search { text += " (search \(quote(search.value)))" }
       if let filter { text += " (where \(print(filter)))" }
       parts.append(text + ")")
@@ -60,6 +60,8 @@ enum ASTPrinter {
       return text + ")"
     case .format(let format): return "(format \(format.value))"
     case .save(let path): return "(save \(quote(path.value)))"
+    case .related(let name): return "(\(name.rawValue))"
+    case .details: return "(details)"
     }
   }
 

@@ -26,12 +26,12 @@ struct CompleterTests {
     ("sca‸", "-3 +'scans ' [\"scans\"]"),
     (
       "‸",
-      "-0 +nil [\"scans\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"use\", \"exit\", \"quit\"]"
+      "-0 +nil [\"scans\", \"sessions\", \"findings\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"use\", \"exit\", \"quit\"]"
     ),
     ("he‸", "-2 +'help ' [\"help\"]"),
     (
       "scans |‸",
-      "-0 +nil [\"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\"]"
+      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"details\"]"
     ),
     ("scans | so‸", "-2 +'sort ' [\"sort\"]"),
     ("scans | sort RunPer‸", "-6 +'RunPercent ' [\"RunPercent\"]"),
@@ -55,7 +55,7 @@ struct CompleterTests {
     ("scans where status = running ‸", "-0 +nil [\"and\", \"or\", \"|\"]"),
     (
       "scans where status = running |‸",
-      "-0 +nil [\"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\"]"
+      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"details\"]"
     ),
     ("scans | count ‸", "-0 +'| ' [\"|\"]"),
     ("scans | where status = running and RunP‸", "-4 +'RunPercent ' [\"RunPercent\"]"),
@@ -91,6 +91,11 @@ struct CompleterTests {
     ("scans | select *‸", "-1 +'* ' [\"*\"]"),
     ("scans | distinct Sc‸", "-2 +'Scan' [\"ScanId\", \"ScanType\", \"ScanAll\"]"),
     ("set pager o‸", "-1 +nil [\"on\", \"off\"]"),
+    ("findings where sev‸", "-3 +'Severity ' [\"Severity\"]"),
+    ("findings where severity >= ‸", "-0 +nil [\"info\", \"low\", \"moderate\", \"important\"]"),
+    ("scans | findings | where status = un‸", "-2 +'unhandled ' [\"unhandled\"]"),
+    ("sessions where status = ‸", "-0 +nil [\"waiting\", \"finished\", \"running\", \"aborted\"]"),
+    ("findings | sort se‸", "-2 +nil [\"Severity\", \"seen\"]"),
   ])
   func completes(_ marked: String, _ expected: String) {
     #expect(Self.complete(marked) == expected)

@@ -33,8 +33,7 @@ final class RecordingDisplay: WatchLoop.Display {
 
 struct WatchTests {
   static let columns = [
-    Column(name: "ScanId", kind: .string), Column(name: "Name", kind: .string),
-    Column(name: "Status", kind: .enumeration(ScanField.statuses)), Column(name: "RunPercent", kind: .number),
+    ScanField.scanId.column, ScanField.name.column, ScanField.status.column, ScanField.runPercent.column,
   ]
 
   static func row(_ id: String, _ status: String, _ percent: Double, name: String? = nil) -> Row {
@@ -53,7 +52,7 @@ struct WatchTests {
   /// With several accounts, the same ScanId in two accounts is two rows.
   @Test func rowsAreKeyedByAccountAndScanId() {
     let columns =
-      [Column(name: "Account", kind: .string), Column(name: "ScanId", kind: .string)] + Self.columns.dropFirst()
+      [ScanField.account.column, ScanField.scanId.column] + Self.columns.dropFirst()
     func row(_ account: String, _ id: String, _ status: String) -> Row {
       Row(values: [.string(account), .string(id), .string("scan"), .string(status), .number(0)])
     }

@@ -29,7 +29,7 @@ final class AccountsStream: RendersAhead {
   private var pageIndex = 0
   private var failure: EvaluationError?
 
-  init(accounts: [AccountClient], request: DescribeScansRequest, options: ScanListing.Options) {
+  init(accounts: [AccountClient], listings: [PlannedListing], options: ScanListing.Options) {
     names = accounts.map(\.name)
     let gate = AccountGate(permits: Self.maxAccountsAtOnce)
     let renderer = renderer
@@ -37,23 +37,15 @@ final class AccountsStream: RendersAhead {
     for account in accounts {
       let (stream, continuation) = AsyncThrowingStream<[Rendered], any Error>.makeStream()
       streams.append(stream)
-      let listing = ScanListing(client: account.client, request: request, options: options)
-      let name = FieldValue.string(account.name)
       tasks.append(
         Task {
           await gate.enter()
           defer { Task { await gate.leave() } }
           do {
-            var scans = listing.makeAsyncIterator()
-            while let ready = try await scans.nextRows() {
+            let rows = SourceRows(client: account.client, account: account.name, listings: listings, options: options)
+            while let ready = try await rows.nextRows() {
               let text = renderer.text
-              continuation.yield(
-                ready.map { scan in
-                  var scan = scan
-                  scan[.account] = name
-                  let row = Row(values: scan.values)
-                  return (row, text?(row))
-                })
+              continuation.yield(ready.map { row in (row, text?(row)) })
             }
             continuation.finish()
           } catch {

@@ -1,7 +1,8 @@
 import ScanAPI
 import Vocabulary
 
-/// `diff PATH`: the rows that differ from a snapshot (what `save` wrote), matched by ScanId. A row
+/// `diff PATH`: the rows that differ from a snapshot (what `save` wrote), matched by the key of the
+/// rows' resource (ScanId, TaskId, Id). A row
 /// not in the snapshot is `added`, one whose values differ is `changed` (with the names of the
 /// fields that differ), and after the last row, every snapshot row not seen is `removed`. Fields
 /// the snapshot does not have are not compared. Holds the snapshot.
@@ -20,6 +21,7 @@ final class DiffStream: StageStream {
     var order: [String] = []
     var rows: [String: Scan] = [:]
     var fields = FieldSet(mask: 0)
+    var resource = Resource.scans
   }
 
   /// `path` is read; `shownPath` is how errors name it (as written).
@@ -28,7 +30,7 @@ final class DiffStream: StageStream {
     self.shownPath = shownPath
     self.columns = columns
     self.key = key
-    accountColumn = columns.firstIndex { $0.name == ScanField.account.apiName }
+    accountColumn = columns.firstIndex { $0.name == "Account" }
     super.init(upstream)
   }
 
@@ -36,26 +38,26 @@ final class DiffStream: StageStream {
     if snapshot == nil { snapshot = try load() }
     while removed == nil, let row = try await upstream.next() {
       guard var id = row.values[key]?.text else { continue }
-      if snapshot!.fields.contains(.account), let accountColumn {
+      if let accountColumn, snapshot!.fields.contains(index: snapshot!.resource.account) {
         id = (row.values[accountColumn]?.text ?? "") + "\u{1F}" + id
       }
       guard let saved = snapshot!.rows.removeValue(forKey: id) else {
         return row.adding(.added, [])
       }
       let changed = columns.indices.filter { index in
-        guard index != key, index != accountColumn, let field = ScanField(apiName: columns[index].name),
-          snapshot!.fields.contains(field)
+        guard index != key, index != accountColumn, let field = snapshot!.resource.index(of: columns[index].name),
+          snapshot!.fields.contains(index: field)
         else {
           return false
         }
-        return row.values[index] != saved[field]
+        return row.values[index] != saved.values[field]
       }
       if !changed.isEmpty { return row.adding(.changed, changed.map { columns[$0].name }) }
     }
     if removed == nil {
       let left = snapshot!.order.compactMap { snapshot!.rows.removeValue(forKey: $0) }
       removed = left.reversed().map { scan in
-        Row(values: columns.map { column in ScanField(apiName: column.name).flatMap { scan[$0] } })
+        Row(values: columns.map { column in snapshot!.resource.index(of: column.name).flatMap { scan.values[$0] } })
           .adding(.removed, [])
       }
     }
@@ -71,12 +73,15 @@ final class DiffStream: StageStream {
       throw failure
     }
     var snapshot = Snapshot()
+    let resource = reader.resource
+    snapshot.resource = resource
     do {
       while let scan = try reader.next() {
-        guard var id = scan.scanId else { continue }
-        if let account = scan[.account]?.text { id = account + "\u{1F}" + id }
+        guard var id = scan.key(in: resource) else { continue }
+        if let account = scan.values[resource.account]?.text { id = account + "\u{1F}" + id }
         if snapshot.rows.updateValue(scan, forKey: id) == nil { snapshot.order.append(id) }
-        for field in ScanField.allCases where scan[field] != nil { snapshot.fields.insert(field) }
+        snapshot.fields = snapshot.fields.union(
+          FieldSet(indices: scan.values.indices.filter { scan.values[$0] != nil }))
       }
     } catch var failure as ScanFileReader.Failure {
       failure.path = shownPath

@@ -99,11 +99,12 @@ final class ExpectStream: StageStream {
   }
 }
 
-/// One line naming a row in messages: ScanId, Name and Status when the row has them.
+/// One line naming a row in messages: its key, name and status (or severity) when the row has them.
 public enum RowSummary {
   public static func line(_ row: Row, columns: [Column]) -> String {
-    let preferred = ["ScanId", "Name", "Status"]
-    var indices = preferred.compactMap { name in columns.firstIndex { $0.name == name } }
+    let preferred: [ColumnRoles] = [.key, .title, .severity, .status]
+    var indices = preferred.compactMap { columns.firstIndex(role: $0) }
+    if indices.count > 3 { indices.removeLast() }
     if indices.isEmpty { indices = Array(columns.indices.prefix(3)) }
     return indices.map { row.values[$0]?.text ?? "-" }.joined(separator: "  ")
   }

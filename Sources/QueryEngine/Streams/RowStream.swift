@@ -32,20 +32,22 @@ class StageStream: RowStream {
   func finish() async throws { try await upstream.finish() }
 }
 
-/// Rows from a scan listing, each marked with the account it came from.
+/// Rows of one account's listings, each marked with the account it came from.
 final class ListingStream: RowStream {
-  private var iterator: ScanListing.Iterator
-  private let account: FieldValue
+  private let source: SourceRows
+  private var rows: [Row] = []
+  private var index = 0
 
-  init(_ listing: ScanListing, account: String) {
-    iterator = listing.makeAsyncIterator()
-    self.account = .string(account)
-  }
+  init(_ source: SourceRows) { self.source = source }
 
   func next() async throws -> Row? {
-    guard var scan = try await iterator.next() else { return nil }
-    scan[.account] = account
-    return Row(values: scan.values)
+    while index == rows.count {
+      guard let more = try await source.nextRows() else { return nil }
+      rows = more
+      index = 0
+    }
+    index += 1
+    return rows[index - 1]
   }
 
   func finish() async throws {}

@@ -3,7 +3,8 @@ struct EnvelopeFields {
   /// Paging values past this are refused: page arithmetic must not overflow.
   static let maxPagingValue = Int(Int32.max)
 
-  static let pagingKeys: Set<String> = ["totalcount", "pagecount", "pagesize", "currentpage", "count"]
+  /// `PageNumber` is how the reference's DescribeScanSessions sample names `CurrentPage`.
+  static let pagingKeys: Set<String> = ["totalcount", "pagecount", "pagesize", "currentpage", "pagenumber", "count"]
 
   var requestId: String?
   var hostId: String?
@@ -32,10 +33,10 @@ struct EnvelopeFields {
     guard value <= Self.maxPagingValue else {
       throw ScanAPIError.malformedResponse("'\(key)' is \(value), more than any listing can hold")
     }
-    paging[key.lowercased()] = value
+    paging[key.lowercased() == "pagenumber" ? "currentpage" : key.lowercased()] = value
   }
 
-  func page() throws -> ScanPage {
+  func page(_ resource: Resource = .scans) throws -> ScanPage {
     guard let scans else {
       if let code, code != "200" {
         throw ScanAPIError.api(
@@ -49,7 +50,7 @@ struct EnvelopeFields {
           requestId: requestId, totalCount: 0, pageCount: paging["pagecount"], pageSize: paging["pagesize"],
           currentPage: paging["currentpage"], count: paging["count"], scans: [])
       }
-      throw ScanAPIError.malformedResponse("the response has no 'List' of scans")
+      throw ScanAPIError.malformedResponse("the response has no 'List' of \(resource)")
     }
     if success == false {
       throw ScanAPIError.api(

@@ -5,14 +5,31 @@ import Vocabulary
 /// `requestId`/`data`/`code`/`success` and the SDK's flat PascalCase) in JSON and XML, and rejecting
 /// with a precise message what no DescribeScans answer looks like.
 public enum ResponseDecoder {
-  public static func page(from body: Data, format: ResponseFormat, wanted: FieldSet = .all) throws -> ScanPage {
+  public static func page(
+    from body: Data, format: ResponseFormat, resource: Resource = .scans, wanted: FieldSet = .all
+  ) throws -> ScanPage {
     try body.withUnsafeBytes { raw in
       let bytes = raw.bindMemory(to: UInt8.self)
       switch format {
-      case .json: return try jsonPage(bytes, wanted: wanted)
-      case .xml: return try xmlPage(bytes)
+      case .json: return try jsonPage(bytes, resource: resource, wanted: wanted)
+      case .xml: return try xmlPage(bytes, resource: resource)
       }
     }
+  }
+
+  /// Reads a DescribeVulnerability answer: its one `Vulnerability` object as a finding row.
+  public static func finding(from body: Data, format: ResponseFormat) throws -> Scan {
+    let page = try body.withUnsafeBytes { raw in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      switch format {
+      case .json: return try jsonPage(bytes, resource: .findings, wanted: .all, listKey: "vulnerability")
+      case .xml: return try xmlPage(bytes, resource: .findings, listKey: "vulnerability")
+      }
+    }
+    guard let finding = page.scans.first else {
+      throw ScanAPIError.malformedResponse("the response has no 'Vulnerability'")
+    }
+    return finding
   }
 
   /// Reads an API error body; nil when the body is not one.
@@ -22,10 +39,10 @@ public enum ResponseDecoder {
       let bytes = raw.bindMemory(to: UInt8.self)
       if sniff(bytes) == UInt8(ascii: "<") {
         guard let root = try? XMLTreeParser.parse(bytes) else { return false }
-        return (try? collect(root, into: &fields)) != nil
+        return (try? collect(root, into: &fields, Context(resource: .scans, wanted: .all))) != nil
       }
       var reader = JSONReader(bytes)
-      return (try? object(&reader, into: &fields, wanted: FieldSet(mask: 0))) != nil
+      return (try? object(&reader, into: &fields, Context(resource: .scans, wanted: FieldSet(mask: 0)))) != nil
     }
     guard parsed, let code = fields.code, code != "200" else { return nil }
     return APIError(
@@ -35,7 +52,17 @@ public enum ResponseDecoder {
 
   // MARK: JSON
 
-  private static func jsonPage(_ bytes: UnsafeBufferPointer<UInt8>, wanted: FieldSet) throws -> ScanPage {
+  /// What a body is read for: the resource of its rows, the fields wanted, and the key that holds
+  /// them (`List`, or DescribeVulnerability's `Vulnerability`).
+  private struct Context {
+    var resource: Resource
+    var wanted: FieldSet
+    var listKey = "list"
+  }
+
+  private static func jsonPage(
+    _ bytes: UnsafeBufferPointer<UInt8>, resource: Resource, wanted: FieldSet, listKey: String = "list"
+  ) throws -> ScanPage {
     let first = sniff(bytes)
     guard first == UInt8(ascii: "{") else {
       if first == UInt8(ascii: "<") {
@@ -47,15 +74,15 @@ public enum ResponseDecoder {
     var fields = EnvelopeFields()
     var reader = JSONReader(bytes)
     do {
-      try object(&reader, into: &fields, wanted: wanted)
+      try object(&reader, into: &fields, Context(resource: resource, wanted: wanted, listKey: listKey))
       guard reader.isAtEnd else { throw reader.error("unexpected content after the JSON object") }
     } catch let error as JSONSyntaxError {
       throw ScanAPIError.malformedResponse("invalid JSON: \(error)")
     }
-    return try fields.page()
+    return try fields.page(resource)
   }
 
-  private static func object(_ reader: inout JSONReader, into fields: inout EnvelopeFields, wanted: FieldSet) throws {
+  private static func object(_ reader: inout JSONReader, into fields: inout EnvelopeFields, _ context: Context) throws {
     try reader.beginObject()
     var first = true
     while try reader.nextMember(first: &first) {
@@ -63,12 +90,18 @@ public enum ResponseDecoder {
       switch key.lowercased() {
       case "data":
         if try reader.peekKind() == .object {
-          try object(&reader, into: &fields, wanted: wanted)
+          try object(&reader, into: &fields, context)
         } else {
           try reader.skipValue()
         }
-      case "list":
-        fields.appendList(try list(&reader, wanted: wanted))
+      case context.listKey where context.listKey == "list":
+        fields.appendList(try list(&reader, context))
+      case context.listKey:
+        if try reader.peekKind() == .object {
+          fields.appendList([try Scan.decode(from: &reader, resource: context.resource, wanted: context.wanted)])
+        } else {
+          try reader.skipValue()
+        }
       case "requestid": fields.requestId = try text(&reader)
       case "hostid": fields.hostId = try text(&reader)
       case "code": fields.code = try text(&reader)
@@ -90,14 +123,14 @@ public enum ResponseDecoder {
     }
   }
 
-  private static func list(_ reader: inout JSONReader, wanted: FieldSet) throws -> [Scan] {
+  private static func list(_ reader: inout JSONReader, _ context: Context) throws -> [Scan] {
     switch try reader.peekKind() {
     case .null:
       try reader.readNull()
       return []
     case .array: break
     case let kind:
-      throw ScanAPIError.malformedResponse("'List' is a JSON \(kind), expected a list of scans")
+      throw ScanAPIError.malformedResponse("'List' is a JSON \(kind), expected a list of \(context.resource)")
     }
     var scans: [Scan] = []
     try reader.beginArray()
@@ -106,9 +139,9 @@ public enum ResponseDecoder {
       let kind = try reader.peekKind()
       guard kind == .object else {
         throw ScanAPIError.malformedResponse(
-          "item \(scans.count + 1) of 'List' is a JSON \(kind), expected a scan object")
+          "item \(scans.count + 1) of 'List' is a JSON \(kind), expected a \(context.resource.noun) object")
       }
-      scans.append(try Scan.decode(from: &reader, wanted: wanted))
+      scans.append(try Scan.decode(from: &reader, resource: context.resource, wanted: context.wanted))
     }
     return scans
   }
@@ -127,7 +160,9 @@ public enum ResponseDecoder {
 
   // MARK: XML
 
-  private static func xmlPage(_ bytes: UnsafeBufferPointer<UInt8>) throws -> ScanPage {
+  private static func xmlPage(
+    _ bytes: UnsafeBufferPointer<UInt8>, resource: Resource, listKey: String = "list"
+  ) throws -> ScanPage {
     let first = sniff(bytes)
     guard first == UInt8(ascii: "<") else {
       if first == nil { throw ScanAPIError.malformedResponse("the body is empty") }
@@ -143,19 +178,19 @@ public enum ResponseDecoder {
       throw ScanAPIError.malformedResponse("expected XML, but the body is an HTML page: \(excerpt(bytes))")
     }
     var fields = EnvelopeFields()
-    try collect(root, into: &fields)
-    return try fields.page()
+    try collect(root, into: &fields, Context(resource: resource, wanted: .all, listKey: listKey))
+    return try fields.page(resource)
   }
 
-  private static func collect(_ element: XMLElement, into fields: inout EnvelopeFields) throws {
+  private static func collect(_ element: XMLElement, into fields: inout EnvelopeFields, _ context: Context) throws {
     var scans: [Scan] = []
     var sawList = false
     for child in element.children {
       switch child.name.lowercased() {
-      case "data": try collect(child, into: &fields)
-      case "list":
+      case "data": try collect(child, into: &fields, context)
+      case context.listKey:
         sawList = true
-        scans.append(contentsOf: xmlScans(in: child))
+        scans.append(contentsOf: xmlScans(in: child, context.resource))
       case "requestid": fields.requestId = child.text
       case "hostid": fields.hostId = child.text
       case "code": fields.code = child.text
@@ -171,30 +206,30 @@ public enum ResponseDecoder {
   }
 
   /// A `<List>` is one scan (`<List><ScanId>…`), or wraps several (`<List><Scan><ScanId>…`).
-  private static func xmlScans(in list: XMLElement) -> [Scan] {
+  private static func xmlScans(in list: XMLElement, _ resource: Resource) -> [Scan] {
     if list.children.isEmpty { return [] }
     let wrapsScans = list.children.allSatisfy { item in
-      ScanField(apiName: item.name) == nil && !item.children.isEmpty
+      resource.index(of: item.name) == nil && !item.children.isEmpty
     }
-    return wrapsScans ? list.children.map(xmlScan) : [xmlScan(list)]
+    return wrapsScans ? list.children.map { xmlScan($0, resource) } : [xmlScan(list, resource)]
   }
 
-  private static func xmlScan(_ element: XMLElement) -> Scan {
-    var scan = Scan()
+  private static func xmlScan(_ element: XMLElement, _ resource: Resource) -> Scan {
+    var scan = Scan(resource: resource)
     for child in element.children {
-      guard let field = ScanField(apiName: child.name) else { continue }
+      guard let field = resource.index(of: child.name) else { continue }
       let texts = child.children.isEmpty ? [child.text] : child.children.map(\.text)
-      switch field.kind {
+      switch resource.columns[field].kind {
       case .list:
-        if case .list(let existing) = scan[field] {
-          scan[field] = .list(existing + texts)
+        if case .list(let existing) = scan.values[field] {
+          scan.values[field] = .list(existing + texts)
         } else {
-          scan[field] = .list(texts)
+          scan.values[field] = .list(texts)
         }
-      case .number, .time:
-        scan[field] = Double(child.text).map(FieldValue.number) ?? .string(child.text)
+      case .number, .time, .coded:
+        scan.values[field] = Double(child.text).map(FieldValue.number) ?? .string(child.text)
       case .string, .enumeration:
-        scan[field] = .string(child.text)
+        scan.values[field] = .string(child.text)
       }
     }
     return scan

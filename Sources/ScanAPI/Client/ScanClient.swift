@@ -1,8 +1,10 @@
 import Foundation
 import Vocabulary
 
-/// Calls DescribeScans: builds and signs the request (a fresh nonce and timestamp per attempt),
-/// sends it, decodes the answer, and retries what is worth retrying.
+/// Calls the scanner's read operations (the listings DescribeScans, DescribeScanSessions and
+/// DescribeAllVulnerabilities, and DescribeVulnerability): builds and signs each request (a fresh
+/// nonce and timestamp per attempt), sends it, decodes the answer, and retries what is worth
+/// retrying.
 public struct ScanClient: Sendable {
   public typealias Method = RPCRequest.Method
 
@@ -64,6 +66,34 @@ public struct ScanClient: Sendable {
   }
 
   public func describeScans(_ request: DescribeScansRequest, wanted: FieldSet = .all) async throws -> PageResult {
+    try await list(request.listRequest, wanted: wanted)
+  }
+
+  /// One page of a listing.
+  public func list(_ request: ListRequest, wanted: FieldSet = .all) async throws -> PageResult {
+    let rpc = RPCRequest(action: request.resource.action, version: Self.version, parameters: request.parameters)
+    let format = configuration.format
+    let (page, attempts, throttled) = try await call(rpc, page: request.currentPage) { body in
+      try ResponseDecoder.page(from: body, format: format, resource: request.resource, wanted: wanted)
+    }
+    return PageResult(page: page, attempts: attempts, wasThrottled: throttled)
+  }
+
+  /// One finding with its details (DescribeVulnerability).
+  public func describeVulnerability(id: String, lang: String? = nil, sourceIp: String? = nil) async throws -> Scan {
+    var parameters = [("Id", id)]
+    if let lang { parameters.append(("Lang", lang)) }
+    if let sourceIp { parameters.append(("SourceIp", sourceIp)) }
+    let rpc = RPCRequest(action: "DescribeVulnerability", version: Self.version, parameters: parameters)
+    let format = configuration.format
+    return try await call(rpc, page: nil) { body in try ResponseDecoder.finding(from: body, format: format) }.value
+  }
+
+  /// Sends one call, retrying as the policy allows; the decoded answer, the attempts it took, and
+  /// whether the API throttled any of them.
+  private func call<Value>(
+    _ rpc: RPCRequest, page: Int?, decode: @Sendable (Data) throws -> Value
+  ) async throws -> (value: Value, attempts: Int, throttled: Bool) {
     let policy = configuration.retry
     let started = clock.monotonic()
     var attempt = 0
@@ -75,8 +105,8 @@ public struct ScanClient: Sendable {
       let failure: ScanAPIError
       var retryAfter: Duration?
       do {
-        let page = try await attemptOnce(request, attempt: attempt, wanted: wanted)
-        return PageResult(page: page, attempts: attempt, wasThrottled: wasThrottled)
+        let value = try await attemptOnce(rpc, page: page, attempt: attempt, decode: decode)
+        return (value, attempt, wasThrottled)
       } catch let error as AttemptFailure {
         failure = error.error
         retryAfter = error.retryAfter
@@ -93,7 +123,7 @@ public struct ScanClient: Sendable {
       }
       let delay = policy.delay(afterAttempt: attempt, retryAfter: retryAfter)
       guard clock.monotonic() - started + delay <= policy.budget else { throw Self.withAttempts(failure, attempt) }
-      events(.retry(page: request.currentPage, attempt: attempt, delay: delay, reason: Self.reason(failure)))
+      events(.retry(page: page, attempt: attempt, delay: delay, reason: Self.reason(failure)))
       try await clock.sleep(for: delay)
     }
   }
@@ -105,7 +135,9 @@ public struct ScanClient: Sendable {
     var timedOut = false
   }
 
-  private func attemptOnce(_ request: DescribeScansRequest, attempt: Int, wanted: FieldSet) async throws -> ScanPage {
+  private func attemptOnce<Value>(
+    _ request: RPCRequest, page: Int?, attempt: Int, decode: (Data) throws -> Value
+  ) async throws -> Value {
     let credentials = try await configuration.credentials.credentials()
     let httpRequest = signedRequest(request, with: credentials)
     let started = clock.monotonic()
@@ -114,7 +146,7 @@ public struct ScanClient: Sendable {
       response = try await transport.send(httpRequest)
     } catch let error as TransportError {
       try Task.checkCancellation()
-      report(request, status: nil, code: nil, attempt: attempt, since: started)
+      report(request, page: page, status: nil, code: nil, attempt: attempt, since: started)
       let endpoint = configuration.endpoint.description
       switch error {
       case .bodyTooLarge:
@@ -126,9 +158,9 @@ public struct ScanClient: Sendable {
       }
     }
     if (200..<300).contains(response.status) {
-      report(request, status: response.status, code: nil, attempt: attempt, since: started)
+      report(request, page: page, status: response.status, code: nil, attempt: attempt, since: started)
       do {
-        return try ResponseDecoder.page(from: response.body, format: configuration.format, wanted: wanted)
+        return try decode(response.body)
       } catch let error as ScanAPIError {
         throw AttemptFailure(error: error, retryable: false)
       }
@@ -139,7 +171,7 @@ public struct ScanClient: Sendable {
         httpStatus: response.status, code: "HTTP\(response.status)",
         message: "the server answered HTTP \(response.status) with a body that is not an API error: "
           + response.body.withUnsafeBytes { ResponseDecoder.excerpt($0.bindMemory(to: UInt8.self)) })
-    report(request, status: response.status, code: apiError.code, attempt: attempt, since: started)
+    report(request, page: page, status: response.status, code: apiError.code, attempt: attempt, since: started)
     let retryAfter = response.headers["x-acs-retry-after"].flatMap(Int.init).map { Duration.milliseconds($0) }
     throw AttemptFailure(
       error: .api(redacted(apiError, credentials), attempts: attempt), retryable: apiError.isRetryable,
@@ -151,22 +183,27 @@ public struct ScanClient: Sendable {
     RPCRequest(action: action, version: version, parameters: request.parameters)
   }
 
-  /// The signed HTTP request for one attempt.
+  /// The signed HTTP request for one attempt of a DescribeScans call.
   func signedRequest(_ request: DescribeScansRequest, with credentials: Credentials) -> HTTPRequest {
-    Self.rpc(request).http(
+    signedRequest(Self.rpc(request), with: credentials)
+  }
+
+  /// The signed HTTP request for one attempt.
+  func signedRequest(_ request: RPCRequest, with credentials: Credentials) -> HTTPRequest {
+    request.http(
       endpoint: configuration.endpoint, method: configuration.method, format: configuration.format,
       signing: .signed(credentials), at: clock.now(),
       headers: ["Accept": "application/json, text/xml", "User-Agent": configuration.userAgent])
   }
 
   private func report(
-    _ request: DescribeScansRequest, status: Int?, code: String?, attempt: Int, since started: Duration
+    _ request: RPCRequest, page: Int?, status: Int?, code: String?, attempt: Int, since started: Duration
   ) {
     events(
       .exchange(
         .init(
-          method: configuration.method.rawValue, action: Self.action, page: request.currentPage,
-          parameters: Self.rpc(request).shownParameters, status: status, code: code, attempt: attempt,
+          method: configuration.method.rawValue, action: request.action, page: page,
+          parameters: request.shownParameters, status: status, code: code, attempt: attempt,
           elapsed: clock.monotonic() - started)))
   }
 

@@ -20,6 +20,9 @@ public struct ScanFileReader {
 
   private let path: String
   private let wanted: FieldSet
+  /// Whose rows the file holds: what `save` wrote (scans, runs or findings), told by the first
+  /// line's keys.
+  public private(set) var resource: Resource = .scans
   private let handle: FileHandle
   private var buffer: [UInt8] = []
   private var start = 0
@@ -44,6 +47,7 @@ public struct ScanFileReader {
     }
     self.handle = handle
     try fill()
+    resource = Self.sniff(buffer)
     if startsADocument() { try readDocument() }
   }
 
@@ -59,6 +63,7 @@ public struct ScanFileReader {
     let wanted: FieldSet
     /// The 1-based number of its first line in the file.
     let firstLine: Int
+    let resource: Resource
 
     /// The scans of these lines, in order; when a line is bad, the scans before it and the failure
     /// (a `Failure` naming the line).
@@ -74,7 +79,9 @@ public struct ScanFileReader {
             } ?? all.count
           do {
             let line = UnsafeBufferPointer(rebasing: all[start..<end])
-            if let scan = try ScanFileReader.parse(line, path: path, line: lineNumber, wanted: wanted) {
+            if let scan = try ScanFileReader.parse(
+              line, path: path, line: lineNumber, wanted: wanted, resource: resource)
+            {
               scans.append(scan)
             }
           } catch {
@@ -105,7 +112,7 @@ public struct ScanFileReader {
         continue
       }
       let bytes = Array(buffer[start..<end])
-      let lines = Lines(bytes: bytes, path: path, wanted: wanted, firstLine: line + 1)
+      let lines = Lines(bytes: bytes, path: path, wanted: wanted, firstLine: line + 1, resource: resource)
       line += Self.newlines(in: bytes) + (bytes.last == 0x0A ? 0 : 1)
       start = end
       return lines
@@ -178,19 +185,47 @@ public struct ScanFileReader {
   }
 
   /// One line of ndjson: a scan, or nil for a blank line.
-  static func parse(_ bytes: UnsafeBufferPointer<UInt8>, path: String, line: Int, wanted: FieldSet) throws -> Scan? {
+  static func parse(
+    _ bytes: UnsafeBufferPointer<UInt8>, path: String, line: Int, wanted: FieldSet, resource: Resource = .scans
+  ) throws -> Scan? {
     var reader = JSONReader(bytes)
     if reader.isAtEnd { return nil }
     do {
       guard try reader.peekKind() == .object else {
         throw Failure(path: path, line: line, message: "expected a scan object (one JSON object per line)")
       }
-      let scan = try Scan.decode(from: &reader, wanted: wanted)
+      let scan = try Scan.decode(from: &reader, resource: resource, wanted: wanted)
       guard reader.isAtEnd else { throw reader.error("unexpected content after the object") }
       return scan
     } catch let error as JSONSyntaxError {
       throw Failure(path: path, line: line, message: "invalid JSON: \(error)")
     }
+  }
+
+  /// The resource whose rows the file's first line holds: findings have `Id` and `Severity`, runs
+  /// `TaskId` and `JobStatus`; anything else is read as scans.
+  public static func sniff(_ buffer: [UInt8]) -> Resource {
+    buffer.withUnsafeBufferPointer { bytes in
+      let end = bytes.firstIndex(of: 0x0A) ?? bytes.count
+      var reader = JSONReader(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+      guard (try? reader.peekKind()) == .object, (try? reader.beginObject()) != nil else { return .scans }
+      var keys = Set<String>()
+      var first = true
+      while (try? reader.nextMember(first: &first)) == true {
+        guard let key = try? reader.readKey(), (try? reader.skipValue()) != nil else { break }
+        keys.insert(key)
+      }
+      if keys.contains("Id"), keys.contains("Severity") { return .findings }
+      if keys.contains("TaskId"), keys.contains("JobStatus") { return .sessions }
+      return .scans
+    }
+  }
+
+  /// Whose rows the file at `path` holds; scans when it cannot be read (the read says why).
+  public static func resource(ofFileAt path: String) -> Resource {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return .scans }
+    defer { try? handle.close() }
+    return sniff(Array((try? handle.read(upToCount: 1 << 16)) ?? Data()))
   }
 
   /// A file that starts with `[`, or whose first object is a response envelope, is a document.

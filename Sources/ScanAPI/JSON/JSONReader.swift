@@ -258,18 +258,18 @@ struct JSONReader {
 
   /// Reads a member's key and the `:` after it, matching it against the scan fields by its bytes;
   /// nil for a key that is not a field.
-  mutating func readFieldKey() throws -> ScanField? {
+  mutating func readFieldKey(in resource: Resource) throws -> Int? {
     guard try nextByte() == UInt8(ascii: "\"") else {
       throw error("expected a quoted key, found \(Self.describe(bytes[offset]))")
     }
     let start = offset + 1
     let end = quoteOrBackslash(from: start)
     let escaped = end < bytes.count && bytes[end] == UInt8(ascii: "\\")
-    let field: ScanField?
+    let field: Int?
     if escaped || end >= bytes.count {
-      field = ScanField(apiName: try readString())
+      field = resource.index(of: try readString())
     } else {
-      field = ScanField.lookup(UnsafeBufferPointer(rebasing: bytes[start..<end]))
+      field = resource.index(of: UnsafeBufferPointer(rebasing: bytes[start..<end]))
       offset = end + 1
     }
     try expect(UInt8(ascii: ":"), "':'")

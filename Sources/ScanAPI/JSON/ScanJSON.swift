@@ -4,16 +4,18 @@ extension Scan {
   /// Decodes one scan object, tolerant as the real API needs: numbers may come as strings or
   /// strings as numbers (a numeric ScanId keeps its exact digits), any field may be absent or null,
   /// and unknown keys are skipped. Fields not in `wanted` are skipped without being decoded.
-  static func decode(from reader: inout JSONReader, wanted: FieldSet = .all) throws -> Scan {
-    var scan = Scan()
+  static func decode(from reader: inout JSONReader, resource: Resource = .scans, wanted: FieldSet = .all) throws
+    -> Scan
+  {
+    var scan = Scan(resource: resource)
     try reader.beginObject()
     var first = true
     while try reader.nextMember(first: &first) {
-      guard let field = try reader.readFieldKey(), wanted.contains(field) else {
+      guard let field = try reader.readFieldKey(in: resource), wanted.contains(index: field) else {
         try reader.skipValue()
         continue
       }
-      scan[field] = try decodeValue(of: field.kind, from: &reader)
+      scan.values[field] = try decodeValue(of: resource.columns[field].kind, from: &reader)
     }
     return scan
   }
@@ -26,7 +28,7 @@ extension Scan {
     case .string:
       let text = try reader.readString()
       switch kind {
-      case .number, .time:
+      case .number, .time, .coded:
         if let number = Double(text.trimmingSpaces) { return .number(number) }
         return .string(text)
       case .list: return .list([text])
@@ -34,7 +36,7 @@ extension Scan {
       }
     case .number:
       switch kind {
-      case .number, .time: return .number(try reader.readNumber())
+      case .number, .time, .coded: return .number(try reader.readNumber())
       case .list: return .list([String(try reader.readNumberText())])
       case .string, .enumeration: return .string(String(try reader.readNumberText()))
       }
@@ -60,8 +62,8 @@ extension Scan {
   }
 
   /// Writes the scan as a JSON object with the API's field names, leaving absent fields out.
-  public func writeJSON(to writer: inout JSONWriter) {
-    writer.object(row, columns: Column.scanColumns)
+  public func writeJSON(to writer: inout JSONWriter, resource: Resource = .scans) {
+    writer.object(row, columns: resource.columns)
   }
 }
 

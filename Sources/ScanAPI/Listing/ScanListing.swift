@@ -1,6 +1,6 @@
-/// Every scan matching a request, read page by page: page 1 at the largest page size, then the
-/// remaining pages concurrently (at most `concurrency` in flight), yielded in page order and
-/// deduplicated by ScanId. Iteration is pulled: pages are fetched only a window ahead of the
+/// Every row matching a listing request (scans, runs or findings), read page by page: page 1 at
+/// the largest page size, then the remaining pages concurrently (at most `concurrency` in flight),
+/// yielded in page order and deduplicated by the resource's key (ScanId, TaskId, Id). Iteration is pulled: pages are fetched only a window ahead of the
 /// consumer, and a consumer that stops or is cancelled cancels what is in flight.
 public struct ScanListing: AsyncSequence, Sendable {
   public typealias Element = Scan
@@ -22,20 +22,24 @@ public struct ScanListing: AsyncSequence, Sendable {
   }
 
   let client: ScanClient
-  let request: DescribeScansRequest
+  let request: ListRequest
   let options: Options
 
-  public init(client: ScanClient, request: DescribeScansRequest, options: Options = Options()) {
+  public init(client: ScanClient, request: ListRequest, options: Options = Options()) {
     self.client = client
     self.request = request
     self.options = options
+  }
+
+  public init(client: ScanClient, request: DescribeScansRequest, options: Options = Options()) {
+    self.init(client: client, request: request.listRequest, options: options)
   }
 
   public func makeAsyncIterator() -> Iterator {
     Iterator(state: ListingState(client: client, request: request, options: options))
   }
 
-  public struct Iterator: AsyncIteratorProtocol {
+  public struct Iterator: AsyncIteratorProtocol, Sendable {
     let state: ListingState
 
     public mutating func next() async throws -> Scan? {
@@ -53,7 +57,7 @@ public struct ScanListing: AsyncSequence, Sendable {
 /// The listing's cursor. Owned by one consumer; the page tasks it starts only return values.
 final class ListingState: @unchecked Sendable {
   private let client: ScanClient
-  private let request: DescribeScansRequest
+  private let request: ListRequest
   private let options: Options
   typealias Options = ScanListing.Options
 
@@ -62,7 +66,7 @@ final class ListingState: @unchecked Sendable {
   private var seen = Set<String>()
   private var yielded = 0
   private var duplicates = 0
-  /// Rows accepted so far (rows without a ScanId cannot be deduplicated and all count).
+  /// Rows accepted so far (rows without a key cannot be deduplicated and all count).
   private var unique = 0
   private var pagesRead = 0
   /// The page whose rows are in `rows`; 0 before the first.
@@ -74,7 +78,7 @@ final class ListingState: @unchecked Sendable {
   private var inFlight: [Int: Task<ScanClient.PageResult, any Error>] = [:]
   private var finished = false
 
-  init(client: ScanClient, request: DescribeScansRequest, options: Options) {
+  init(client: ScanClient, request: ListRequest, options: Options) {
     self.client = client
     self.request = request
     self.options = options
@@ -140,7 +144,7 @@ final class ListingState: @unchecked Sendable {
       var first = request
       first.currentPage = 1
       first.pageSize = options.limit.map { min($0, options.pageSize) } ?? options.pageSize
-      result = try await client.describeScans(first, wanted: options.wanted)
+      result = try await client.list(first, wanted: options.wanted)
       pageSize = max(1, result.page.pageSize ?? first.pageSize ?? options.pageSize)
       firstTotal = result.page.totalCount
     } else {
@@ -183,14 +187,15 @@ final class ListingState: @unchecked Sendable {
     pageRequest.pageSize = pageSize
     let client = client
     let wanted = options.wanted
-    return Task { try await client.describeScans(pageRequest, wanted: wanted) }
+    return Task { try await client.list(pageRequest, wanted: wanted) }
   }
 
   private func accept(_ page: ScanPage, number: Int) throws {
     var fresh: [Scan] = []
     fresh.reserveCapacity(page.scans.count)
+    let key = request.resource.key
     for scan in page.scans {
-      if let id = scan.scanId {
+      if let id = scan.values[key]?.text {
         guard seen.insert(id).inserted else {
           duplicates += 1
           continue
@@ -205,7 +210,7 @@ final class ListingState: @unchecked Sendable {
     if !page.scans.isEmpty, fresh.isEmpty, morePromised {
       throw ScanAPIError.malformedResponse(
         "page \(number) repeated rows already read and added none, though TotalCount promises "
-          + "\(latestTotal ?? 0) scans; stopped instead of reading the same rows again")
+          + "\(latestTotal ?? 0) \(request.resource); stopped instead of reading the same rows again")
     }
     if page.scans.isEmpty || !morePromised {
       finished = true
@@ -218,7 +223,9 @@ final class ListingState: @unchecked Sendable {
     let total = latestTotal ?? firstTotal
     let read = unique
     if total != firstTotal || read != total {
-      var message = "the scan list changed while it was read: read \(read) scans, TotalCount said \(firstTotal)"
+      let resource = request.resource
+      var message =
+        "the \(resource.noun) list changed while it was read: read \(read) \(resource), TotalCount said \(firstTotal)"
       if total != firstTotal { message += " at first and \(total) at the end" }
       if duplicates > 0 { message += " (\(duplicates) repeated \(duplicates == 1 ? "row" : "rows") skipped)" }
       client.events(.warning(message))

@@ -1,22 +1,28 @@
-/// A set of scan fields, as a bit mask: which fields a decoder must fill in.
+/// A set of a resource's fields by column index, as a bit mask: which fields a decoder must fill in.
 public struct FieldSet: Sendable, Hashable {
-  public var mask: UInt32
+  public var mask: UInt64
 
-  public init(mask: UInt32) { self.mask = mask }
+  public init(mask: UInt64) { self.mask = mask }
 
   public init(_ fields: some Sequence<ScanField>) {
-    mask = 0
-    for field in fields { mask |= 1 << UInt32(field.rawValue) }
+    self.init(indices: fields.map(\.rawValue))
   }
 
-  public static let all = FieldSet(mask: UInt32.max)
+  public init(indices: some Sequence<Int>) {
+    mask = 0
+    for index in indices where index < 64 { mask |= 1 << UInt64(index) }
+  }
 
-  public func contains(_ field: ScanField) -> Bool {
-    mask & (1 << UInt32(field.rawValue)) != 0
+  public static let all = FieldSet(mask: UInt64.max)
+
+  public func contains(_ field: ScanField) -> Bool { contains(index: field.rawValue) }
+
+  public func contains(index: Int) -> Bool {
+    index < 64 && mask & (1 << UInt64(index)) != 0
   }
 
   public mutating func insert(_ field: ScanField) {
-    mask |= 1 << UInt32(field.rawValue)
+    mask |= 1 << UInt64(field.rawValue)
   }
 
   public func union(_ other: FieldSet) -> FieldSet { FieldSet(mask: mask | other.mask) }

@@ -61,7 +61,7 @@ public enum ScanField: Int, CaseIterable, Sendable, Hashable {
     }
   }
 
-  public var column: Column { Column(name: apiName, kind: kind) }
+  public var column: Column { Resource.scans.columns[rawValue] }
 
   /// Looks a wire name up exactly, then ignoring case.
   public init?(apiName: String) {
@@ -74,50 +74,11 @@ public enum ScanField: Int, CaseIterable, Sendable, Hashable {
     }
   }
 
-  /// The field whose wire name is exactly these bytes, without building a String. Every key of
-  /// every scan comes through here: names are compared as three 64-bit words (all wire names are
-  /// at most 24 bytes), a few candidates of the key's length each.
+  /// The field whose wire name is exactly these bytes, without building a String: every key of
+  /// every scan comes through here.
   static func lookup(_ bytes: UnsafeBufferPointer<UInt8>) -> ScanField? {
-    let table = byLength
-    if bytes.count < table.count, let base = bytes.baseAddress {
-      let key = Packed(base, count: bytes.count)
-      for candidate in table[bytes.count] where candidate.name == key { return candidate.field }
-    }
-    // Wire names are matched exactly first; other spellings go the slow, case-insensitive way.
-    return ScanField(apiName: String(decoding: bytes, as: UTF8.self))
+    Resource.scans.names.index(of: bytes).flatMap(ScanField.init(rawValue:))
   }
-
-  /// Up to 24 bytes of a name as three words, zero-padded.
-  private struct Packed: Equatable {
-    var words: (UInt64, UInt64, UInt64) = (0, 0, 0)
-
-    init(_ base: UnsafePointer<UInt8>, count: Int) {
-      for index in 0..<min(count, 24) {
-        let byte = UInt64(base[index]) << (8 * UInt64(index % 8))
-        switch index / 8 {
-        case 0: words.0 |= byte
-        case 1: words.1 |= byte
-        default: words.2 |= byte
-        }
-      }
-    }
-
-    static func == (left: Packed, right: Packed) -> Bool {
-      left.words.0 == right.words.0 && left.words.1 == right.words.1 && left.words.2 == right.words.2
-    }
-  }
-
-  /// Wire names by their length in bytes; none is longer than 24.
-  private static let byLength: [[(name: Packed, field: ScanField)]] = {
-    var table = Array(repeating: [(name: Packed, field: ScanField)](), count: 25)
-    for field in allCases {
-      let name = Array(field.apiName.utf8)
-      precondition(name.count <= 24, "wire name \(field.apiName) is longer than 24 bytes")
-      let packed = name.withUnsafeBufferPointer { Packed($0.baseAddress!, count: $0.count) }
-      table[name.count].append((packed, field))
-    }
-    return table
-  }()
 
   private static let byName: [String: ScanField] = Dictionary(
     uniqueKeysWithValues: allCases.map { ($0.apiName, $0) })
@@ -126,6 +87,6 @@ public enum ScanField: Int, CaseIterable, Sendable, Hashable {
 }
 
 extension Column {
-  /// The columns of a full scan row, one per `ScanField`, in catalog order.
-  public static let scanColumns: [Column] = ScanField.allCases.map(\.column)
+  /// The columns of a full scan row, one per `ScanField`, in catalog order, with their roles.
+  public static let scanColumns: [Column] = Resource.scans.columns
 }

@@ -7,19 +7,24 @@ enum ExplainText {
   static func render(_ plan: Plan, pipeline: Pipeline, source: SourceText, accounts: [String] = []) -> String {
     var lines: [String] = []
     switch plan.input {
-    case .listing(let request, let options):
-      var parameters = request.parameters.map { "\($0.0)=\($0.1)" }
-      parameters.append("PageSize=\(options.limit.map { min($0, options.pageSize) } ?? options.pageSize)")
-      lines.append("api       DescribeScans " + parameters.joined(separator: " "))
-    case .totalCount(let request, _):
-      lines.append("api       DescribeScans " + request.parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+    case .listing(let listings, let options):
+      for listing in listings {
+        var parameters = listing.request.parameters.map { "\($0.0)=\($0.1)" }
+        parameters.append("PageSize=\(options.limit.map { min($0, options.pageSize) } ?? options.pageSize)")
+        lines.append("api       \(listing.request.resource.action) " + parameters.joined(separator: " "))
+      }
+    case .totalCount(let listings, _):
+      for listing in listings {
+        let parameters = listing.request.parameters.map { "\($0.0)=\($0.1)" }
+        lines.append("api       \(listing.request.resource.action) " + parameters.joined(separator: " "))
+      }
     case .file(let path, _):
       lines.append("source    load \(path)")
     }
     lines.append("pushed    " + (plan.pushed.isEmpty ? "(nothing)" : plan.pushed.joined(separator: ", ")))
     for reason in plan.kept { lines.append("kept      " + reason) }
     var client: [String] = []
-    if case .scans(_, let filter?, _) = pipeline.source, case .listing = plan.input {
+    if case .listing(_, _, let filter?, _) = pipeline.source, case .listing = plan.input {
       client.append("where " + source.slice(filter.span))
     }
     client += plan.clientStages

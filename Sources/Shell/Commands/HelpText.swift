@@ -44,12 +44,19 @@ public enum HelpText {
     return text
   }
 
-  /// `show fields`: name, kind and aliases of every field.
+  /// `show fields`: name, kind and aliases of every field of every source.
   public static var fields: String {
-    var text = "Field".padded(to: 23) + "Aliases".padded(to: 18) + "Kind\n"
-    for field in ScanField.allCases {
-      let aliases = FieldCatalog.aliases.filter { $0.field == field }.map(\.alias).joined(separator: ", ")
-      text += field.apiName.padded(to: 23) + aliases.padded(to: 18) + FieldCatalog.describe(field.kind) + "\n"
+    Resource.all.map(fields(of:)).joined(separator: "\n")
+  }
+
+  /// One source's fields, under a heading naming it.
+  public static func fields(of resource: Resource) -> String {
+    var text = "\(resource) (\(resource.action))\n" + "Field".padded(to: 23) + "Aliases".padded(to: 18) + "Kind\n"
+    for column in resource.columns {
+      let aliases = FieldCatalog.aliases(of: column.name, in: resource).joined(separator: ", ")
+      var kind = FieldCatalog.describe(column.kind)
+      if resource.detailColumns.contains(resource.index(of: column.name)!) { kind += " (details)" }
+      text += column.name.padded(to: 23) + aliases.padded(to: 18) + kind + "\n"
     }
     return text
   }

@@ -72,15 +72,19 @@ public enum LanguageDocument {
 
       ## Fields
 
-      Field names match the API's in any case; these aliases also work.
-
-      | field | aliases | kind |
-      |---|---|---|
+      Field names match the API's in any case; these aliases also work. Each source has its own
+      fields; `Account` is scansh's (the account a row was listed from), and so are a finding's
+      `ScanId` and `ScanName` (its task's, when the statement knows it).
 
       """
-    for field in ScanField.allCases {
-      let aliases = FieldCatalog.aliases.filter { $0.field == field }.map { "`\($0.alias)`" }.joined(separator: ", ")
-      text += "| `\(field.apiName)` | \(aliases) | \(FieldCatalog.describe(field.kind)) |\n"
+    for resource in Resource.all {
+      text += "\n### \(resource) (\(resource.action))\n\n| field | aliases | kind |\n|---|---|---|\n"
+      for column in resource.columns {
+        let aliases = FieldCatalog.aliases(of: column.name, in: resource).map { "`\($0)`" }.joined(separator: ", ")
+        var kind = FieldCatalog.describe(column.kind)
+        if resource.detailColumns.contains(resource.index(of: column.name)!) { kind += " (from DescribeVulnerability)" }
+        text += "| `\(column.name)` | \(aliases) | \(kind) |\n"
+      }
     }
     text += """
 

@@ -31,24 +31,41 @@ public enum Completer {
       }
     }
     let expectations = Parser.expectations(after: String(decoding: before[0..<start], as: UTF8.self))
-    let candidates = expectations.flatMap { words(for: $0, values: values) }
+    let resource = Self.resource(at: lexed.tokens)
+    let candidates = expectations.flatMap { words(for: $0, values: values, resource: resource) }
     return finish(candidates: candidates, partial: partial, quoted: quoted)
   }
 
+  /// Whose rows the fields at the end of these tokens belong to: the last source or relation
+  /// (`scans`, `sessions`, `findings`) that starts the line or follows `|`.
+  static func resource(at tokens: [Token]) -> Resource {
+    var resource = Resource.scans
+    for (index, token) in tokens.enumerated() {
+      guard let word = token.word, let name = ListingName(rawValue: word.lowercased()) else { continue }
+      if index == 0 || tokens[index - 1].kind == .pipe || tokens[index - 1].kind == .separator {
+        resource = Resource.named(Resource.ID(rawValue: name.rawValue)!)
+      }
+    }
+    return resource
+  }
+
   /// The words an expectation stands for.
-  static func words(for expectation: Expectation, values: ValueSource) -> [String] {
+  static func words(for expectation: Expectation, values: ValueSource, resource: Resource = .scans) -> [String] {
     switch expectation {
     case .statement: LanguageReference.statementWords
     case .source: LanguageReference.names(of: .source)
     case .stage: LanguageReference.names(of: .stage)
     case .pipe: ["|"]
     case .keyword(let keyword): [keyword.rawValue]
-    case .field: fieldNames
+    case .field: resource == .scans ? fieldNames : FieldCatalog.allNames(of: resource)
     case .allFields: ["*"]
     case .aggregate: AggregateFunction.allCases.map(\.rawValue)
     case .calendarUnit: CalendarUnit.allCases.map(\.rawValue)
     case .comparisonOperator: Operator.allCases.map(\.rawValue)
-    case .value(let field): fieldValues(field, values: values)
+    case .value(let field):
+      resource == .scans
+        ? fieldValues(field, values: values)
+        : FieldCatalog.field(named: field, in: resource).map { resource.columns[$0].kind.knownValues } ?? []
     case .searchText: values(.name) + values(.targets)
     case .format: LanguageReference.formats
     case .setting: LanguageReference.settingNames

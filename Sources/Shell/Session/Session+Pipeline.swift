@@ -30,7 +30,10 @@ extension Session {
   /// A binder that knows the values seen in this session's results.
   func binder(for source: SourceText) -> Binder {
     let known = known
-    return Binder(now: now(), source: source, seen: { known.set(for: $0) })
+    let evaluator = evaluator
+    return Binder(
+      now: now(), source: source, seen: { known.set(for: $0) },
+      fileResource: { ScanFileReader.resource(ofFileAt: evaluator.resolve($0)) })
   }
 
   /// The format in force: the `format` stage, else `set format`, else `--format`, else table.

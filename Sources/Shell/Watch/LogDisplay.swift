@@ -20,7 +20,7 @@ final class LogDisplay: WatchLoop.Display {
     self.errors = errors
     self.json = json
     self.utc = utc
-    nameColumn = columns.firstIndex { $0.name == ScanField.name.apiName }
+    nameColumn = columns.firstIndex(role: .title)
     keyColumn = WatchDiff.keyColumn(columns)
   }
 
@@ -61,7 +61,7 @@ final class LogDisplay: WatchLoop.Display {
     case .added:
       let shown = columns.indices.filter { index in
         index != keyColumn && index != nameColumn && event.row.values[index] != nil
-          && (columns.count <= 6 || ["Status", "RunPercent"].contains(columns[index].name))
+          && (columns.count <= 6 || !columns[index].roles.isDisjoint(with: [.status, .progress, .severity]))
       }
       parts.append(
         "added: "

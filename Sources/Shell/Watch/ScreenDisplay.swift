@@ -85,7 +85,7 @@ final class ScreenDisplay: WatchLoop.Display {
   }
 
   private func percent(of row: Row) -> Double? {
-    guard let index = columns.firstIndex(where: { $0.name == "RunPercent" }) else { return nil }
+    guard let index = columns.firstIndex(role: .progress) else { return nil }
     return row.values[index]?.numberValue
   }
 
@@ -128,16 +128,16 @@ final class ScreenDisplay: WatchLoop.Display {
 
   /// The columns shown: for scans a fixed set with a progress bar and an ETA; otherwise all.
   private var shown: [Int] {
-    let preferred = ["ScanId", "Name", "Status", "RunPercent"]
-    let indices = preferred.compactMap { name in columns.firstIndex { $0.name == name } }
+    let preferred: [ColumnRoles] = [.key, .title, .severity, .status, .progress]
+    let indices = preferred.compactMap { columns.firstIndex(role: $0) }
     return indices.count >= 2 ? indices : Array(columns.indices)
   }
 
   private func table(width: Int, now: Date) -> [String] {
     let shown = self.shown
-    let hasProgress = columns.contains { $0.name == "RunPercent" }
+    let hasProgress = columns.firstIndex(role: .progress) != nil
     var cells: [[String]] = [
-      [" "] + shown.map { columns[$0].name == "RunPercent" ? "Progress" : columns[$0].name }
+      [" "] + shown.map { columns[$0].roles.contains(.progress) ? "Progress" : columns[$0].name }
         + (hasProgress ? ["ETA"] : [])
     ]
     var highlighted: [[Bool]] = [Array(repeating: false, count: cells[0].count)]
@@ -162,7 +162,7 @@ final class ScreenDisplay: WatchLoop.Display {
       var line = ["-"]
       for index in shown {
         line.append(
-          index == columns.firstIndex(where: { $0.name == "Status" })
+          index == columns.firstIndex(role: .status)
             ? "→ \(event.reason ?? "gone")" : text(event.row.values[index], column: index))
       }
       if hasProgress { line.append("") }
@@ -185,7 +185,7 @@ final class ScreenDisplay: WatchLoop.Display {
   }
 
   private func text(_ value: FieldValue?, column: Int) -> String {
-    if columns[column].name == "RunPercent", let percent = value?.numberValue {
+    if columns[column].roles.contains(.progress), let percent = value?.numberValue {
       let filled = Int((min(100, max(0, percent)) / 10).rounded(.down))
       return "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: 10 - filled) + "] "
         + CellText.pad(FieldValue.format(percent) + "%", to: 5, right: true)

@@ -96,7 +96,7 @@ extension Session {
   /// `gone` when it no longer lists them, or `lookup failed` (not `gone`: it may still be listed).
   /// A few lookups per tick at most.
   private func whereTheyWent(_ events: [WatchEvent], source: BoundPipeline.Source) async -> [WatchEvent] {
-    guard case .scans = source, events.contains(where: { $0.kind == .removed }) else { return events }
+    guard case .listing(.scans, _, _) = source, events.contains(where: { $0.kind == .removed }) else { return events }
     var lookups = 0
     var result: [WatchEvent] = []
     for var event in events {

@@ -37,7 +37,7 @@ public struct WatchEvent: Sendable, Equatable {
 /// key order (added and changed, then removed).
 public enum WatchDiff {
   public static func keyColumn(_ columns: [Column]) -> Int {
-    columns.firstIndex { $0.name == ScanField.scanId.apiName } ?? 0
+    columns.firstIndex(role: .key) ?? 0
   }
 
   public static func key(_ row: Row, column: Int) -> String {

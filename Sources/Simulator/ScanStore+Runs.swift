@@ -1,0 +1,54 @@
+import ScanAPI
+
+/// DescribeScanSessions, DescribeAllVulnerabilities and DescribeVulnerability over the same tasks:
+/// every run of every task, newest first, and what the runs found, as simulated time has them.
+extension ScanStore {
+  /// The runs `query` selects, newest first: each with its task's index.
+  mutating func runs(_ query: Query) -> [(run: SimRun, scan: SimScan)] {
+    advanceTime()
+    let nowMs = nowMs()
+    var runs: [(run: SimRun, scan: SimScan)] = []
+    for (index, scan) in scans.enumerated() {
+      if let scanId = query.filter.scanId, scan.id != scanId { continue }
+      for run in scan.runs(at: nowMs, index: index) where query.matches(run, of: scan) { runs.append((run, scan)) }
+    }
+    return runs.sorted { ($0.run.createdMs, $0.run.taskId) > ($1.run.createdMs, $1.run.taskId) }
+  }
+
+  mutating func sessionsPage(_ query: Query) -> (totalCount: Int, rows: [Scan]) {
+    Self.page(runs(query), query) { $0.scan.sessionRecord($0.run) }
+  }
+
+  /// Findings newest first (by when they were found), then by Id.
+  mutating func findings(_ query: Query) -> [SimFinding] {
+    var runQuery = Query()
+    runQuery.filter.scanId = query.filter.scanId
+    let seed = configuration.seed
+    var found: [SimFinding] = []
+    for (run, scan) in runs(runQuery) {
+      if let taskId = query.filter.taskId, String(run.taskId) != taskId { continue }
+      found += scan.findings(of: run, seed: seed).filter(query.matches)
+    }
+    return found.sorted { ($0.discoveredMs, $0.id) > ($1.discoveredMs, $1.id) }
+  }
+
+  mutating func findingsPage(_ query: Query) -> (totalCount: Int, rows: [Scan]) {
+    Self.page(findings(query), query) { $0.record(details: false) }
+  }
+
+  /// One finding with its details, if some run found it.
+  mutating func finding(id: String) -> Scan? {
+    guard let number = Int64(id) else { return nil }
+    var query = Query()
+    query.filter.taskId = String(number / 100)
+    return findings(query).first { $0.id == number }?.record(details: true)
+  }
+
+  private static func page<Item>(_ items: [Item], _ query: Query, _ record: (Item) -> Scan) -> (
+    totalCount: Int, rows: [Scan]
+  ) {
+    let start = (query.currentPage - 1) * query.pageSize
+    guard start < items.count else { return (items.count, []) }
+    return (items.count, items[start..<min(items.count, start + query.pageSize)].map(record))
+  }
+}
