@@ -110,9 +110,11 @@ public struct Evaluator: Sendable {
     let clients = Dictionary(accounts.map { ($0.name, $0.client) }, uniquingKeysWith: { first, _ in first })
     var listingOptions = options
     listingOptions.limit = nil
+    let details = DetailCache()
     for (index, planned) in stages.enumerated() {
       if planned.detailsFirst {
-        stream = DetailsStream(stream, clients: clients, window: options.concurrency, lang: base?.request["Lang"])
+        stream = DetailsStream(
+          stream, clients: clients, window: options.concurrency, lang: base?.request["Lang"], cache: details)
       }
       switch planned.stage {
       case .related(let child):
@@ -122,7 +124,8 @@ public struct Evaluator: Sendable {
           stream, parent: planned.input.resource, child: child, clients: clients, base: request,
           options: listingOptions)
       case .details:
-        stream = DetailsStream(stream, clients: clients, window: options.concurrency, lang: base?.request["Lang"])
+        stream = DetailsStream(
+          stream, clients: clients, window: options.concurrency, lang: base?.request["Lang"], cache: details)
       case .filter(let predicate): stream = FilterStream(stream, predicate)
       case .sort(let keys):
         var limit: Int?

@@ -68,7 +68,22 @@ extension RunningSimulator {
     return String(decoding: response.body, as: UTF8.self)
   }
 
-  /// The operation parameters of each DescribeScans call logged so far.
+  /// Each call logged so far: its Action and operation parameters.
+  public func loggedCalls() async throws -> [(action: String, parameters: [String: String])] {
+    let body = try await control("GET", "/_sim/log")
+    let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as! [String: Any]
+    let requests = object["requests"] as! [[String: Any]]
+    let common: Set<String> = [
+      "Action", "Version", "Format", "AccessKeyId", "SignatureMethod", "SignatureVersion", "Timestamp",
+      "SignatureNonce", "Signature",
+    ]
+    return requests.map { entry in
+      let parameters = entry["parameters"] as! [String: String]
+      return (parameters["Action"] ?? "", parameters.filter { !common.contains($0.key) })
+    }
+  }
+
+  /// The operation parameters of each call logged so far.
   public func loggedParameters() async throws -> [[String: String]] {
     let body = try await control("GET", "/_sim/log")
     let object = try JSONSerialization.jsonObject(with: Data(body.utf8)) as! [String: Any]

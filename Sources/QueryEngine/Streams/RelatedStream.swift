@@ -97,6 +97,14 @@ final class RelatedStream: StageStream {
   }
 }
 
+/// The details fetched in one statement, by account and `Id`: each is asked for once, however
+/// many `details` stages (or detail fields) the statement has.
+final class DetailCache {
+  var tasks: [String: Task<Scan?, any Error>] = [:]
+
+  deinit { for task in tasks.values { task.cancel() } }
+}
+
 /// `details`: each finding with the fields only DescribeVulnerability gives, fetched a window of
 /// rows ahead, at most `window` at once, once per `Id` in a statement. Rows keep their order.
 final class DetailsStream: StageStream {
@@ -105,17 +113,16 @@ final class DetailsStream: StageStream {
   private let lang: String?
   private let resource = Resource.findings
   private var pending: [(row: Row, detail: Task<Scan?, any Error>)] = []
-  private var fetched: [String: Task<Scan?, any Error>] = [:]
+  private let fetched: DetailCache
   private var upstreamDone = false
 
-  init(_ upstream: any RowStream, clients: [String: ScanClient], window: Int, lang: String?) {
+  init(_ upstream: any RowStream, clients: [String: ScanClient], window: Int, lang: String?, cache: DetailCache) {
     self.clients = clients
     self.window = max(1, window)
     self.lang = lang
+    fetched = cache
     super.init(upstream)
   }
-
-  deinit { for task in fetched.values { task.cancel() } }
 
   override func next() async throws -> Row? {
     try await fill()
@@ -145,17 +152,17 @@ final class DetailsStream: StageStream {
 
   private func detail(for row: Row) -> Task<Scan?, any Error> {
     guard let id = row.values[resource.key]?.text else { return Task { nil } }
-    if let known = fetched[id] { return known }
     let account = row.values[resource.account]?.text ?? ""
+    if let known = fetched.tasks[account + "\u{1F}" + id] { return known }
     guard let client = clients[account] ?? clients.values.first else { return Task { nil } }
     let lang = lang
     let task = Task<Scan?, any Error> { try await client.describeVulnerability(id: id, lang: lang) }
-    fetched[id] = task
+    fetched.tasks[account + "\u{1F}" + id] = task
     return task
   }
 
   override func finish() async throws {
-    for task in fetched.values { task.cancel() }
+    for (_, task) in pending { task.cancel() }
     try await upstream.finish()
   }
 }

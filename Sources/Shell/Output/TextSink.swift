@@ -43,6 +43,9 @@ public final class BufferSink: TextSink {
   public func write(_ text: String) { buffer.withLock { $0 += text } }
 
   public var text: String { buffer.withLock { $0 } }
+
+  /// Forgets what was written so far.
+  public func clear() { buffer.withLock { $0 = "" } }
 }
 
 /// Gathers small writes into larger ones: rows are printed as they come, a few KiB at a time.
