@@ -64,9 +64,39 @@ struct ResponseEncoder {
     return response
   }
 
+  /// An answer that only says it was taken (GenerateVulReport): the RequestId, in the wrapped shape.
+  func acknowledgement(requestId: String) -> SimResponse {
+    switch format {
+    case .json:
+      var writer = JSONWriter()
+      writer.raw("{")
+      writer.key("RequestId")
+      writer.string(requestId)
+      writer.raw(",\"code\":200,\"success\":true}")
+      return .json(200, writer.bytes)
+    case .xml:
+      let body =
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<GenerateVulReportResponse><RequestId>\(requestId)</RequestId>"
+        + "</GenerateVulReportResponse>"
+      return SimResponse(status: 200, contentType: "text/xml;charset=utf-8", body: Array(body.utf8))
+    }
+  }
+
   /// DescribeVulnerability's answer: the finding under `Vulnerability`.
   func detail(_ finding: Scan, requestId: String) -> SimResponse {
     switch format {
+    case .json where flat:
+      // The SDK model's shape: the finding's fields beside RequestId.
+      var writer = JSONWriter(capacity: 2048)
+      var fields = finding
+      fields.values[Resource.findings.account] = nil
+      writer.object(fields.row, columns: Resource.findings.columns)
+      writer.bytes.removeLast()
+      writer.raw(",")
+      writer.key("RequestId")
+      writer.string(requestId)
+      writer.raw("}")
+      return .json(200, writer.bytes)
     case .json:
       var writer = JSONWriter(capacity: 2048)
       writer.raw("{")

@@ -60,6 +60,8 @@ public actor SimulatorCore {
     let requestId = random.uuid().uppercased()
     var response: SimResponse
     switch answer(method: method, pairs: pairs, parameters, duplicate: duplicate, format: format) {
+    case .success(let page) where page.acknowledged:
+      response = encoder.acknowledgement(requestId: requestId)
     case .success(let page) where page.detail != nil:
       response = encoder.detail(page.detail!, requestId: requestId)
     case .success(let page):
@@ -89,12 +91,14 @@ public actor SimulatorCore {
     var resource: Resource = .scans
     /// DescribeVulnerability's one finding.
     var detail: Scan?
+    /// An answer of nothing but a RequestId (GenerateVulReport).
+    var acknowledged = false
   }
 
   /// The operations served, and what each lists.
   static let operations: [String: Resource?] = [
     "DescribeScans": .scans, "DescribeScanSessions": .sessions, "DescribeAllVulnerabilities": .findings,
-    "DescribeVulnerability": nil,
+    "DescribeVulnerability": nil, "GenerateVulReport": nil,
   ]
 
   private func answer(
@@ -140,6 +144,16 @@ public actor SimulatorCore {
     }
     let account = authenticator.account(of: parameters["AccessKeyId"] ?? "") ?? 0
     guard let resource = listed else {
+      if action == "GenerateVulReport" {
+        // Reports are made at once here: a finished run's ReportStatus is already `finished`.
+        guard parameters.keys.contains(where: { $0.hasPrefix("TaskIds.") }) else {
+          return .failure(Refusal(.missing("TaskIds.1")))
+        }
+        requestLog.countAnswered()
+        var page = Page(account: account, totalCount: 0, pageSize: 1, currentPage: 1, scans: [])
+        page.acknowledged = true
+        return .success(page)
+      }
       guard let id = parameters["Id"], !id.isEmpty else { return .failure(Refusal(.missing("Id"))) }
       guard Int64(id) != nil else { return invalid("Id") }
       guard let finding = stores[account].finding(id: id) else {

@@ -116,8 +116,9 @@ struct FindingsTests {
       let harness = try SessionHarness(simulator)
       await harness.run("scans | findings | first 1 | select Name")
       let listings = try await simulator.loggedCalls().filter { $0.action == "DescribeAllVulnerabilities" }
-      // A window of parents ahead, not one listing for each of the 250 scans.
-      #expect(listings.count <= 4)
+      // A window of parents ahead (--concurrency, 8, and the one consumed), not one listing for each
+      // of the 250 scans.
+      #expect(listings.count <= 9)
       #expect(harness.output.text.hasSuffix("(1 row)\n"))
     }
   }
@@ -214,6 +215,17 @@ struct FindingsTests {
       let lines = harness.output.text.split(separator: "\r\n")
       #expect(lines.count == 3)
       #expect(lines.dropFirst().allSatisfy { $0.hasSuffix(",finished") && !$0.contains(",,") })
+      #expect(harness.errors.text == "")
+    }
+  }
+
+  @Test func detailsInTheSDKsFlatShapeAreRead() async throws {
+    try await TestSimulator.with(TestSimulator.configuration { $0.flat = true }) { simulator async throws in
+      let harness = try SessionHarness(simulator)
+      await harness.run("findings where severity = important | first 1 | select Cwe, Solution | format csv")
+      let lines = harness.output.text.split(separator: "\r\n")
+      #expect(lines.first == "Cwe,Solution")
+      #expect(lines.count == 2 && lines[1].hasPrefix("CWE-"))
       #expect(harness.errors.text == "")
     }
   }

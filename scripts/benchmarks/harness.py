@@ -80,19 +80,97 @@ def scans_file(name, count, seed):
 rows = []
 
 
+def findings_file(count):
+    """WORK/findings-COUNT.ndjson: COUNT findings shaped as DescribeAllVulnerabilities lists them,
+    drawn from a fixed seed (mostly low and info, a few important), written once and kept."""
+    path = os.path.join(WORK, f'findings-{count}.ndjson')
+    if os.path.exists(path):
+        return path
+    import random
+    rng = random.Random(21)
+    names = [('Missing X-Frame-Options header', 18, 0), ('Server version disclosure', 12, 0),
+             ('Cookie without Secure flag', 27, 1), ('TLS 1.0 enabled', 8, 1), ('Reflected cross-site scripting', 5, 2),
+             ('SQL injection', 16, 3)]
+    with open(path + '.tmp', 'w') as file:
+        for number in range(count):
+            name, vul_type, severity = rng.choices(names, weights=[12, 12, 9, 8, 5, 2])[0]
+            host = f"{rng.choice(['shop', 'api', 'pay', 'mail'])}.example.com"
+            file.write(json.dumps({
+                'Id': 10_000_000 + number, 'Name': name, 'Severity': severity, 'Status': rng.choice([0, 0, 0, 1, 3]),
+                'Target': f'https://{host}/', 'Hostname': host, 'LastDiscoveredAt': 1793610000000 - number * 1000,
+                'TaskId': 5_000_000 + number // 10, 'VulnerabilityTypeDes': 'web',
+            }, separators=(',', ':')) + '\n')
+    os.rename(path + '.tmp', path)
+    return path
+
+
+def findings_listing():
+    """Findings paged as scans are: the same floor."""
+    count = 2000 if QUICK else 10000
+    server = PageServer(count, 25, 50, path=findings_file(count))
+    try:
+        medians = alternate({'scansh': [SCANSH, '--endpoint', server.endpoint, '-c', 'findings', '--format', 'ndjson']})
+    finally:
+        server.stop()
+    floor = floor_seconds(count, 50, 0.025)
+    ratio = medians['scansh'] / floor
+    report(f'findings listing ({count}, 25 ms, pages of 50)', f"{medians['scansh']:.3f} s",
+           f'8-way floor {floor:.3f} s', f'{ratio:.2f}× floor', '≤ 1.2× floor', ratio <= 1.2)
+
+
+def related_listing():
+    """`scans | findings` over 200 tasks: one child listing per task, 8 at a time, against the floor
+    of the same requests from a bare 8-way client (the scans' pages, then 200 listings 8 at once)."""
+    server = PageServer(200, 25, 50, children=10)
+    try:
+        medians = alternate({'scansh': [SCANSH, '--endpoint', server.endpoint, '-c', 'scans | findings',
+                                        '--format', 'ndjson']})
+    finally:
+        server.stop()
+    floor = floor_seconds(200, 50, 0.025) + math.ceil(200 / 8) * 0.025
+    ratio = medians['scansh'] / floor
+    report('scans | findings (200 tasks, 25 ms)', f"{medians['scansh']:.3f} s", f'8-way floor {floor:.3f} s',
+           f'{ratio:.2f}× floor', '≤ 1.3× floor', ratio <= 1.3)
+
+
+def details_listing():
+    """`findings | first 500 | details`: 10 pages, then 500 DescribeVulnerability calls 8 at a time."""
+    server = PageServer(10000, 25, 50, path=findings_file(10000))
+    try:
+        medians = alternate({'scansh': [SCANSH, '--endpoint', server.endpoint, '-c', 'findings | first 500 | details',
+                                        '--format', 'ndjson']})
+    finally:
+        server.stop()
+    floor = floor_seconds(500, 50, 0.025) + math.ceil(500 / 8) * 0.025
+    ratio = medians['scansh'] / floor
+    report('findings | first 500 | details (25 ms)', f"{medians['scansh']:.3f} s", f'8-way floor {floor:.3f} s',
+           f'{ratio:.2f}× floor', '≤ 1.3× floor', ratio <= 1.3)
+
+
+def findings_scale():
+    """A million saved findings: `where` + `count` in bounded memory."""
+    count = 100000 if QUICK else 1000000
+    path = findings_file(count)
+    wall, _, rss, status = run([SCANSH, '-c', f'load {path} | where severity >= moderate | count'])
+    report(f'findings where + count ({count})', f'{rss:.1f} MiB peak RSS', '-', f'{wall:.2f} s', '≤ 64 MiB',
+           status == 0 and rss <= 64)
+
+
 def report(figure, ours, anchor, ratio, target, met):
     """One row of the table; `met` None for a figure shown beside another, with no goal of its own."""
     rows.append((figure, ours, anchor, ratio, target, '-' if met is None else 'yes' if met else 'NO'))
 
 
 class PageServer(Server):
-    """scripts/benchmarks/page_server.py: an independent DescribeScans server, cheap on CPU, so the
-    time above the round-trip floor is the client's."""
+    """scripts/benchmarks/page_server.py: an independent listing server, cheap on CPU, so the
+    time above the round-trip floor is the client's. `path` replaces the scans it pages through;
+    `children` gives each relation's child listing that many findings."""
 
-    def __init__(self, scans, latency_ms, max_page_size):
-        path = scans_file('pages', scans, 1)
+    def __init__(self, scans, latency_ms, max_page_size, path=None, children=0):
+        path = path or scans_file('pages', scans, 1)
+        extra = [findings_file(children), str(children)] if children else []
         super().__init__([sys.executable, os.path.join(ROOT, 'scripts', 'benchmarks', 'page_server.py'), path,
-                          str(latency_ms), str(max_page_size)])
+                          str(latency_ms), str(max_page_size), *extra])
 
 
 def floor_seconds(scans, page_size, latency, window=8):
@@ -266,6 +344,16 @@ def sdk_cross_check():
     print(result.stdout.strip() or result.stderr.strip().splitlines()[-1])
     if result.returncode != 0:
         raise SystemExit('the official SDK disagrees with the simulator')
+    # The typed client reads the SDK's flat shape.
+    sim = Simulator('--scans', '250', '--seed', '42', '--clock-speed', '0', '--flat')
+    try:
+        result = subprocess.run([VENV_PYTHON, os.path.join(ROOT, 'scripts', 'benchmarks', 'sdk_findings_check.py'),
+                                 str(sim.port)], capture_output=True, text=True, env=ENV)
+    finally:
+        sim.stop()
+    print(result.stdout.strip() or result.stderr.strip().splitlines()[-1])
+    if result.returncode != 0:
+        raise SystemExit('the official SDK disagrees with the simulator on runs or findings')
 
 
 def main():
@@ -277,9 +365,13 @@ def main():
         return
     sdk_cross_check()
     full_listing()
+    findings_listing()
+    related_listing()
+    details_listing()
     several_accounts()
     evaluation()
     scale()
+    findings_scale()
     startup()
     wrapper()
     count_requests()

@@ -2,9 +2,11 @@
 simulator, answers every page after a fixed latency, and spends as little CPU as it can, so the
 time above the round-trip floor is the client's.
 
-    python3 page_server.py SCANS.ndjson LATENCY_MS MAX_PAGE_SIZE
+    python3 page_server.py ROWS.ndjson LATENCY_MS MAX_PAGE_SIZE [CHILDREN.ndjson PER_PARENT]
 
-Prints `listening on http://127.0.0.1:PORT`. Pages are the file's scans in order, in the SDK's flat
+ROWS are what every listing pages through (scans, or findings). With CHILDREN, a
+DescribeAllVulnerabilities call that names a ScanId or TaskId (a relation's child listing) gets the
+first PER_PARENT of them instead, and DescribeVulnerability a finding with its details. Prints `listening on http://127.0.0.1:PORT`. Pages are the file's scans in order, in the SDK's flat
 JSON envelope, each rendered the first time it is asked for, at most MAX_PAGE_SIZE scans. Parameters come from the query
 string or a form body (GET or POST); signatures are not checked.
 """
@@ -16,17 +18,35 @@ from urllib.parse import parse_qs, urlsplit
 PATH, LATENCY, MAX_PAGE_SIZE = sys.argv[1], int(sys.argv[2]) / 1000, int(sys.argv[3])
 with open(PATH, 'rb') as file:
     SCANS = [line.strip() for line in file if line.strip()]
+CHILDREN = []
+if len(sys.argv) > 5:
+    with open(sys.argv[4], 'rb') as file:
+        CHILDREN = [line.strip() for line in file if line.strip()][:int(sys.argv[5])]
 PAGES = {}
+DETAIL = (b'{"RequestId":"bench","Success":true,"Vulnerability":{"Id":%s,"Description":"A request parameter reaches '
+          b'an SQL query unescaped.","Solution":"Use parameterised queries.","Cwe":"CWE-89",'
+          b'"Data":"{\\"request\\":\\"GET /item?id=1 HTTP/1.1\\"}"}}')
 
 
-def page(number, size):
-    key = (number, size)
+def page(rows, number, size, kind='rows'):
+    key = (kind, number, size)
     if key not in PAGES:
-        items = SCANS[(number - 1) * size:number * size]
-        head = json.dumps({'RequestId': f'bench-{number}', 'TotalCount': len(SCANS), 'PageSize': size,
+        items = rows[(number - 1) * size:number * size]
+        head = json.dumps({'RequestId': f'bench-{number}', 'TotalCount': len(rows), 'PageSize': size,
                            'CurrentPage': number})[:-1].encode()
         PAGES[key] = head + b',"List":[' + b','.join(items) + b']}'
     return PAGES[key]
+
+
+def answer(parameters):
+    number = int(parameters.get('CurrentPage', ['1'])[0])
+    size = min(int(parameters.get('PageSize', ['10'])[0]), MAX_PAGE_SIZE)
+    action = parameters.get('Action', [''])[0]
+    if action == 'DescribeVulnerability':
+        return DETAIL % parameters['Id'][0].encode()
+    if CHILDREN and action == 'DescribeAllVulnerabilities' and ('ScanId' in parameters or 'TaskId' in parameters):
+        return page(CHILDREN, number, size, 'children')
+    return page(SCANS, number, size)
 
 
 class Connection(asyncio.Protocol):
@@ -55,9 +75,7 @@ class Connection(asyncio.Protocol):
             target = lines[0].split(' ')[1]
             parameters = parse_qs(urlsplit(target).query)
             parameters.update(parse_qs(body.decode('latin-1')))
-            number = int(parameters.get('CurrentPage', ['1'])[0])
-            size = min(int(parameters.get('PageSize', ['10'])[0]), MAX_PAGE_SIZE)
-            body = page(number, size)
+            body = answer(parameters)
             # Answers on one connection keep their order: equal delays fire in the order set.
             self.loop.call_later(LATENCY, self.answer, b'HTTP/1.1 200 OK\r\nContent-Type: application/json;charset=utf-8\r\n'
                                  b'Content-Length: ' + str(len(body)).encode() + b'\r\n\r\n' + body)

@@ -2,7 +2,7 @@ import ScanAPI
 import Vocabulary
 
 /// `… | sessions` and `… | findings`: for each row before, the child listing filtered by its key
-/// (a task's `ScanId`, a run's `TaskId`), read in the parent row's account. Up to `window`
+/// (a task's `ScanId`, a run's `TaskId`), read in the parent row's account. Up to `--concurrency`
 /// parents' listings are in flight at once, a few parents ahead of the consumer; children come out
 /// in parent order, each carrying its parent's key and name. A consumer that stops early (`first
 /// N`) leaves the remaining parents unread.
@@ -26,13 +26,14 @@ final class RelatedStream: StageStream {
     self.child = child
     self.clients = clients
     self.base = base
+    // The request window is shared by the parents: `concurrency` listings at once, each reading
+    // its pages one after another (a task's findings are mostly one page).
+    window = max(1, options.concurrency)
     var options = options
     options.limit = nil
     options.wanted = .all
-    // Several parents at once, each reading its first page: the window is shared between them.
-    options.concurrency = max(1, options.concurrency / 4)
+    options.concurrency = 1
     self.options = options
-    window = max(1, options.concurrency)
     super.init(upstream)
   }
 

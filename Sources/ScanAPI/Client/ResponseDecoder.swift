@@ -17,19 +17,29 @@ public enum ResponseDecoder {
     }
   }
 
-  /// Reads a DescribeVulnerability answer: its one `Vulnerability` object as a finding row.
+  /// Reads a DescribeVulnerability answer as a finding row: the reference's `Vulnerability` object,
+  /// or the SDK model's flat fields.
   public static func finding(from body: Data, format: ResponseFormat) throws -> Scan {
-    let page = try body.withUnsafeBytes { raw in
-      let bytes = raw.bindMemory(to: UInt8.self)
-      switch format {
-      case .json: return try jsonPage(bytes, resource: .findings, wanted: .all, listKey: "vulnerability")
-      case .xml: return try xmlPage(bytes, resource: .findings, listKey: "vulnerability")
+    let page: ScanPage
+    do {
+      page = try body.withUnsafeBytes { raw in
+        let bytes = raw.bindMemory(to: UInt8.self)
+        switch format {
+        case .json: return try jsonPage(bytes, resource: .findings, wanted: .all, listKey: "vulnerability")
+        case .xml: return try xmlPage(bytes, resource: .findings, listKey: "vulnerability")
+        }
       }
-    }
-    guard let finding = page.scans.first else {
+    } catch ScanAPIError.malformedResponse(_) where format == .json {
+      // The SDK's model has the finding's fields at the top level, beside RequestId.
+      let flat = body.withUnsafeBytes { raw in
+        var reader = JSONReader(raw.bindMemory(to: UInt8.self))
+        return try? Scan.decode(from: &reader, resource: .findings)
+      }
+      if let flat, flat.key(in: .findings) != nil { return flat }
       throw ScanAPIError.malformedResponse("the response has no 'Vulnerability'")
     }
-    return finding
+    if let finding = page.scans.first { return finding }
+    throw ScanAPIError.malformedResponse("the response has no 'Vulnerability'")
   }
 
   /// Reads an API error body; nil when the body is not one.
