@@ -154,12 +154,16 @@ public struct Binder: Sendable {
     case .distinct(let fields):
       let columns = try fields.map { field throws(Diagnostic) in try schema.resolve(field) }
       return (.distinct(columns), schema, Set(columns))
-    case .diff(let path):
+    case .diff(let path, let fields):
       let keyName = schema.resource.columns[schema.resource.key].name
-      guard let key = schema.index(of: keyName) else {
-        throw Diagnostic(
-          "'diff' matches rows by \(keyName), which these rows do not have", at: stage.name.span,
-          help: "diff before 'select' or 'group', or select \(keyName) too")
+      var keys = try fields.map { field throws(Diagnostic) in try schema.resolve(field) }
+      if keys.isEmpty {
+        guard let key = schema.index(of: keyName) else {
+          throw Diagnostic(
+            "'diff' matches rows by \(keyName), which these rows do not have", at: stage.name.span,
+            help: "diff before 'select' or 'group', or select \(keyName) too")
+        }
+        keys = [key]
       }
       guard schema.index(of: DiffColumns.change.name) == nil else {
         throw Diagnostic("these rows come from a 'diff' already", at: stage.name.span)
@@ -167,7 +171,7 @@ public struct Binder: Sendable {
       let next = Schema(
         columns: schema.columns + [DiffColumns.change, DiffColumns.changed],
         shape: schema.isScans ? .scans : .diff, resource: schema.resource)
-      return (.diff(path: path.value, key: key), next, Set(schema.columns.indices))
+      return (.diff(path: path.value, keys: keys), next, Set(schema.columns.indices))
     case .group(let spec):
       return try bind(spec, in: schema)
     case .expect(let check):

@@ -18,8 +18,9 @@ public struct BoundPipeline: Sendable {
     case count
     case group(BoundGroup)
     case distinct([Int])
-    /// Rows that differ from the snapshot at `path`, matched by the column `key` (the resource's).
-    case diff(path: String, key: Int)
+    /// Rows that differ from the snapshot at `path`, matched by the columns `keys` (the resource's
+    /// key, or the fields of `diff … by`).
+    case diff(path: String, keys: [Int])
     case expect(BoundCheck)
     case watch(BoundWatch)
     case format(OutputFormat)

@@ -136,8 +136,8 @@ public struct Evaluator: Sendable {
       case .count: stream = CountStream(stream)
       case .group(let group): stream = GroupStream(stream, group: group, utc: utc)
       case .distinct(let columns): stream = DistinctStream(stream, columns: columns)
-      case .diff(let path, let key):
-        stream = DiffStream(stream, path: resolve(path), shownPath: path, columns: planned.input.columns, key: key)
+      case .diff(let path, let keys):
+        stream = DiffStream(stream, path: resolve(path), shownPath: path, columns: planned.input.columns, keys: keys)
       case .expect(let check): stream = ExpectStream(stream, check: check, columns: planned.input.columns)
       case .save(let path): stream = try SaveStream(stream, path: resolve(path), columns: planned.input.columns)
       case .format, .watch: continue

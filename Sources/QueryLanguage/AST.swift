@@ -84,8 +84,9 @@ public struct Stage: Sendable, Hashable {
     case count
     case group(GroupSpec)
     case distinct([FieldName])
-    /// `diff PATH`: rows that differ from a saved snapshot.
-    case diff(Located<String>)
+    /// `diff PATH [by FIELD, …]`: rows that differ from a saved snapshot, matched by the source's
+    /// key or by the fields after `by`.
+    case diff(Located<String>, by: [FieldName])
     case expect(Check)
     case watch(WatchSpec)
     case format(Located<OutputFormat>)

@@ -248,10 +248,11 @@ extension LanguageReference {
             """)
       ]),
     LanguageEntry(
-      .diff, kind: .stage, signature: "diff PATH",
+      .diff, kind: .stage, signature: "diff PATH [by FIELD [, FIELD]…]",
       summary:
-        "Compare the rows with a snapshot `save` wrote, by ScanId: one row per difference, with `Change` "
-        + "(added, removed, changed) and `Changed` (the fields that differ).",
+        "Compare the rows with a snapshot `save` wrote, by their key (ScanId, TaskId, Id): one row per difference, "
+        + "with `Change` (added, removed, changed) and `Changed` (the fields that differ). With `by`, rows match on "
+        + "those fields (a findings baseline: `by Name, Target`), and only added and removed rows are reported.",
       examples: [
         .init(
           "scans | diff running.ndjson | group Change",

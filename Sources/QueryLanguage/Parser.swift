@@ -315,7 +315,13 @@ public struct Parser {
     case .distinct:
       kind = .distinct(try parseFields(after: "'distinct'"))
     case .diff:
-      kind = .diff(try parsePath(after: "diff"))
+      let path = try parsePath(after: "diff")
+      var fields: [FieldName] = []
+      if at(.by) {
+        _ = advance()
+        fields = try parseFields(after: "'by'")
+      }
+      kind = .diff(path, by: fields)
     case .expect:
       kind = .expect(try parseCheck(after: "'expect'", bareExpression: false))
     case .watch:

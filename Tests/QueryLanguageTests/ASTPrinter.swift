@@ -51,7 +51,9 @@ enum ASTPrinter {
       }
       return text + ")"
     case .distinct(let fields): return "(distinct " + fields.map(\.name).joined(separator: ", ") + ")"
-    case .diff(let path): return "(diff \(quote(path.value)))"
+    case .diff(let path, let fields):
+      return "(diff \(quote(path.value))"
+        + (fields.isEmpty ? "" : " (by " + fields.map(\.name).joined(separator: ", ") + ")") + ")"
     case .expect(let check): return "(expect \(print(check)))"
     case .watch(let spec):
       var text = "(watch \(spec.interval.value)ms"

@@ -241,6 +241,13 @@ struct FindingsTests {
       #expect(try await Self.count(harness, "load all.ndjson | where severity >= moderate | count") > 0)
       #expect(try await Self.count(harness, "load all.ndjson | count") == total)
       #expect(try await Self.count(harness, "findings | diff all.ndjson | count") == 0)
+      // Matched by name and target instead of Id: the same findings, so no differences either.
+      #expect(try await Self.count(harness, "findings | diff all.ndjson by Name, Target | count") == 0)
+      await harness.run("findings | where severity != important | save accepted.ndjson")
+      harness.output.clear()
+      await harness.run("findings | diff accepted.ndjson by Name, Target | where Change = added | select Severity")
+      #expect(harness.output.text.contains("important"))
+      #expect(!harness.output.text.contains("low"))
       harness.output.clear()
       await harness.run("load all.ndjson | where seevrity = low")
       #expect(harness.errors.text.contains("did you mean 'Severity'?"))

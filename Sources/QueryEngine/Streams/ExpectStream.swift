@@ -106,6 +106,13 @@ public enum RowSummary {
     var indices = preferred.compactMap { columns.firstIndex(role: $0) }
     if indices.count > 3 { indices.removeLast() }
     if indices.isEmpty { indices = Array(columns.indices.prefix(3)) }
-    return indices.map { row.values[$0]?.text ?? "-" }.joined(separator: "  ")
+    return indices.map { index in
+      guard let value = row.values[index] else { return "-" }
+      if case .coded(let codes) = columns[index].kind, let number = value.numberValue, let name = codes.name(of: number)
+      {
+        return name
+      }
+      return value.text
+    }.joined(separator: "  ")
   }
 }
