@@ -40,8 +40,34 @@ struct TableFormatter: RowFormatter {
 
   mutating func finish() -> String {
     if context.isCount { return "" }
+    if widths == nil, pending.count == 1, let expanded = expanded(pending[0]) { return expanded + "(1 row)\n" }
     var text = widths == nil ? flushPending() : ""
     text += count == 0 ? "(no rows)\n" : "(\(count) \(count == 1 ? "row" : "rows"))\n"
+    return text
+  }
+
+  /// A single row too wide for the terminal, as psql's `\x auto` shows it: a field per line, every
+  /// field that has a value, text kept whole and its line breaks kept. Nil when the row fits.
+  private func expanded(_ row: Row) -> String? {
+    guard let width = context.width else { return nil }
+    let natural =
+      shown.reduce(0) { $0 + max(DisplayWidth.of(context.columns[$1].name), DisplayWidth.of(cell(row, $1))) }
+      + Self.gap * max(0, shown.count - 1)
+    guard natural > width else { return nil }
+    let fields = context.columns.indices.filter { (context.isScans || shown.contains($0)) && row.values[$0] != nil }
+    let nameWidth = fields.map { DisplayWidth.of(context.columns[$0].name) }.max() ?? 0
+    var text = "-[ RECORD 1 ]" + String(repeating: "-", count: max(0, min(width, 40) - 13)) + "\n"
+    for index in fields {
+      let column = context.columns[index]
+      var value = cell(row, index)
+      if case .string(let raw)? = row.values[index], raw.contains("\n") {
+        value = raw.split(separator: "\n", omittingEmptySubsequences: false).map { CellText.clean(String($0)) }
+          .joined(separator: "\n" + String(repeating: " ", count: nameWidth) + " | ")
+      }
+      var name = CellText.pad(column.name, to: nameWidth)
+      if context.color { name = "\u{1B}[1m\(name)\u{1B}[0m" }
+      text += name + " | " + value + "\n"
+    }
     return text
   }
 

@@ -158,14 +158,7 @@ struct ResponseEncoder {
     writer.raw(",")
     writer.key("data")
     writer.raw("{")
-    for (key, value) in [
-      ("PageCount", page.pageCount), ("Count", page.scans.count), ("TotalCount", page.totalCount),
-      ("PageSize", page.pageSize), ("PageNumber", page.currentPage),
-    ] {
-      writer.key(key)
-      writer.number(value)
-      writer.raw(",")
-    }
+    counts(page, currentPage: "PageNumber", into: &writer)
     writer.key("List")
     writer.raw("[")
     let lowerCamel: Set<String> = ["Name", "Targets", "TriggerType", "Period", "Interval", "ReportStatus", "ReportUrl"]
@@ -194,15 +187,20 @@ struct ResponseEncoder {
     writer.raw("true")
   }
 
-  private func pagingMembers(_ page: PageInfo, into writer: inout JSONWriter) {
+  /// The page's counts, each followed by a comma; `currentPage` names the page number.
+  private func counts(_ page: PageInfo, currentPage: String = "CurrentPage", into writer: inout JSONWriter) {
     for (key, value) in [
       ("PageCount", page.pageCount), ("Count", page.scans.count), ("TotalCount", page.totalCount),
-      ("PageSize", page.pageSize), ("CurrentPage", page.currentPage),
+      ("PageSize", page.pageSize), (currentPage, page.currentPage),
     ] {
       writer.key(key)
       writer.number(value)
       writer.raw(",")
     }
+  }
+
+  private func pagingMembers(_ page: PageInfo, into writer: inout JSONWriter) {
+    counts(page, into: &writer)
     writer.key("List")
     writer.raw("[")
     for (index, scan) in page.scans.enumerated() {

@@ -128,6 +128,14 @@ extension SimScan {
 }
 
 extension SimFinding {
+  /// A small JSON object as text: what `Data` and `Args` hold.
+  static func json(_ members: [(String, FieldValue)]) -> String {
+    var writer = JSONWriter()
+    writer.object(
+      Row(values: members.map(\.1)), columns: members.map { Column(name: $0.0, kind: .string) })
+    return String(decoding: writer.bytes, as: UTF8.self)
+  }
+
   /// The finding as DescribeAllVulnerabilities lists it, or with `details` as DescribeVulnerability
   /// gives it.
   func record(details: Bool) -> Scan {
@@ -156,24 +164,10 @@ extension SimFinding {
     set("Cwe", .string(template.cwe))
     set("Owasp", .string(template.owasp))
     set("Wasc", .string(template.wasc))
-    var data = JSONWriter()
-    data.raw("{")
-    data.key("request")
-    data.string(request)
-    data.raw(",")
-    data.key("status")
-    data.number(template.severity >= 2 ? 500 : 200)
-    data.raw("}")
-    set("Data", .string(String(decoding: data.bytes, as: UTF8.self)))
-    var args = JSONWriter()
-    args.raw("{")
-    args.key("param")
-    args.string(template.parameter)
-    args.raw(",")
-    args.key("payload")
-    args.string(template.payload)
-    args.raw("}")
-    set("Args", .string(String(decoding: args.bytes, as: UTF8.self)))
+    set(
+      "Data",
+      .string(Self.json([("request", .string(request)), ("status", .number(template.severity >= 2 ? 500 : 200))])))
+    set("Args", .string(Self.json([("param", .string(template.parameter)), ("payload", .string(template.payload))])))
     return record
   }
 }

@@ -166,4 +166,32 @@ struct FormatterTests {
     #expect(
       Formatting.render(rows, as: .table, context) == "Status    count\nfinished    120\n              3\n(2 rows)\n")
   }
+
+  @Test func aSingleWideRowPrintsAsAnExpandedRecordOnATerminal() {
+    let columns = [
+      Column(name: "Name", kind: .string), Column(name: "Severity", kind: .coded(Resource.severities)),
+      Column(name: "Poc", kind: .string),
+    ]
+    let row = Row(values: [
+      .string("SQL injection"), .number(3),
+      .string("GET /item?id=1' AND '1'='1 HTTP/1.1\nHost: shop.example.com\n\n<p>The response confirms the issue.</p>"),
+    ])
+    let narrow = OutputContext(columns: columns, isScans: false, width: 40)
+    #expect(
+      Formatting.render([row], as: .table, narrow) == """
+        -[ RECORD 1 ]---------------------------
+        Name     | SQL injection
+        Severity | important
+        Poc      | GET /item?id=1' AND '1'='1 HTTP/1.1
+                 | Host: shop.example.com
+                 | 
+                 | <p>The response confirms the issue.</p>
+        (1 row)
+
+        """)
+    // Not on a terminal, or with a second row, it stays a table.
+    let piped = OutputContext(columns: columns, isScans: false)
+    #expect(Formatting.render([row], as: .table, piped).hasPrefix("Name           Severity   Poc\n"))
+    #expect(!Formatting.render([row, row], as: .table, narrow).contains("RECORD"))
+  }
 }

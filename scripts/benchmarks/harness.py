@@ -104,47 +104,35 @@ def findings_file(count):
     return path
 
 
+def against_floor(label, server, statement, floor, target):
+    """One statement through `server`, its median wall time against a computed round-trip floor."""
+    try:
+        medians = alternate({'scansh': [SCANSH, '--endpoint', server.endpoint, '-c', statement, '--format', 'ndjson']})
+    finally:
+        server.stop()
+    ratio = medians['scansh'] / floor
+    report(label, f"{medians['scansh']:.3f} s", f'8-way floor {floor:.3f} s', f'{ratio:.2f}× floor',
+           f'≤ {target}× floor', ratio <= target)
+
+
 def findings_listing():
     """Findings paged as scans are: the same floor."""
     count = 2000 if QUICK else 10000
-    server = PageServer(count, 25, 50, path=findings_file(count))
-    try:
-        medians = alternate({'scansh': [SCANSH, '--endpoint', server.endpoint, '-c', 'findings', '--format', 'ndjson']})
-    finally:
-        server.stop()
-    floor = floor_seconds(count, 50, 0.025)
-    ratio = medians['scansh'] / floor
-    report(f'findings listing ({count}, 25 ms, pages of 50)', f"{medians['scansh']:.3f} s",
-           f'8-way floor {floor:.3f} s', f'{ratio:.2f}× floor', '≤ 1.2× floor', ratio <= 1.2)
+    against_floor(f'findings listing ({count}, 25 ms, pages of 50)', PageServer(count, 25, 50, path=findings_file(count)),
+                  'findings', floor_seconds(count, 50, 0.025), 1.2)
 
 
 def related_listing():
     """`scans | findings` over 200 tasks: one child listing per task, 8 at a time, against the floor
     of the same requests from a bare 8-way client (the scans' pages, then 200 listings 8 at once)."""
-    server = PageServer(200, 25, 50, children=10)
-    try:
-        medians = alternate({'scansh': [SCANSH, '--endpoint', server.endpoint, '-c', 'scans | findings',
-                                        '--format', 'ndjson']})
-    finally:
-        server.stop()
-    floor = floor_seconds(200, 50, 0.025) + math.ceil(200 / 8) * 0.025
-    ratio = medians['scansh'] / floor
-    report('scans | findings (200 tasks, 25 ms)', f"{medians['scansh']:.3f} s", f'8-way floor {floor:.3f} s',
-           f'{ratio:.2f}× floor', '≤ 1.3× floor', ratio <= 1.3)
+    against_floor('scans | findings (200 tasks, 25 ms)', PageServer(200, 25, 50, children=10), 'scans | findings',
+                  floor_seconds(200, 50, 0.025) + math.ceil(200 / 8) * 0.025, 1.3)
 
 
 def details_listing():
     """`findings | first 500 | details`: 10 pages, then 500 DescribeVulnerability calls 8 at a time."""
-    server = PageServer(10000, 25, 50, path=findings_file(10000))
-    try:
-        medians = alternate({'scansh': [SCANSH, '--endpoint', server.endpoint, '-c', 'findings | first 500 | details',
-                                        '--format', 'ndjson']})
-    finally:
-        server.stop()
-    floor = floor_seconds(500, 50, 0.025) + math.ceil(500 / 8) * 0.025
-    ratio = medians['scansh'] / floor
-    report('findings | first 500 | details (25 ms)', f"{medians['scansh']:.3f} s", f'8-way floor {floor:.3f} s',
-           f'{ratio:.2f}× floor', '≤ 1.3× floor', ratio <= 1.3)
+    against_floor('findings | first 500 | details (25 ms)', PageServer(10000, 25, 50, path=findings_file(10000)),
+                  'findings | first 500 | details', floor_seconds(500, 50, 0.025) + math.ceil(500 / 8) * 0.025, 1.3)
 
 
 def findings_scale():
