@@ -89,6 +89,31 @@ struct AccountTests {
     #expect(lines.count(where: { $0.contains("\"Account\":\"dev\"") || $0.hasSuffix(",dev") }) == 250)
   }
 
+  @Test func findingsOfSeveralAccountsAreEachAccountsOwnAndDetailsAskTheirAccount() async throws {
+    let simulator = try SimulatorProcess(["--accounts", "2"])
+    let home = try Home()
+    let statement = "findings where severity >= moderate | count"
+    let both = try await Self.run(simulator, home, ["--profile", "prod,staging", "-c", statement])
+    #expect(both.status == 0, "\(both.stderr)")
+    var sum = 0
+    for profile in ["prod", "staging"] {
+      let one = try await Self.run(simulator, home, ["--profile", profile, "-c", statement])
+      sum += Int(one.stdout.trimmingCharacters(in: .newlines)) ?? -1
+    }
+    #expect(Int(both.stdout.trimmingCharacters(in: .newlines)) == sum)
+    // A finding's details come from the account that listed it: each answers, none is refused.
+    let details = try await Self.run(
+      simulator, home,
+      [
+        "--profile", "prod,staging", "-c",
+        "findings where severity = important | select Account, Id, Cwe | format csv",
+      ])
+    #expect(details.status == 0, "\(details.stderr)")
+    let rows = details.stdout.split(separator: "\r\n").dropFirst()
+    #expect(Set(rows.map { $0.split(separator: ",")[0] }) == ["prod", "staging"])
+    #expect(!rows.isEmpty && rows.allSatisfy { $0.contains(",CWE-") })
+  }
+
   @Test func pushdownAndCountArePerAccount() async throws {
     let simulator = try SimulatorProcess(["--accounts", "3"])
     let home = try Home()

@@ -194,4 +194,13 @@ struct FormatterTests {
     #expect(Formatting.render([row], as: .table, piped).hasPrefix("Name           Severity   Poc\n"))
     #expect(!Formatting.render([row, row], as: .table, narrow).contains("RECORD"))
   }
+
+  @Test func severityIsNamedAndColouredInTablesAndRawElsewhere() {
+    let columns = Array(Resource.findings.columns.prefix(3))
+    let row = Row(values: [.string("7"), .string("SQL injection"), .number(3)])
+    var context = OutputContext(columns: columns, isScans: false, width: 80, color: true)
+    #expect(Formatting.render([row], as: .table, context).contains("\u{1B}[1;31mimportant\u{1B}[0m"))
+    context.color = false
+    #expect(Formatting.render([row], as: .csv, context) == "Id,Name,Severity\r\n7,SQL injection,3\r\n")
+  }
 }

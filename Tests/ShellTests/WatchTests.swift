@@ -62,6 +62,16 @@ struct WatchTests {
     #expect(events.map { "\($0.kind.rawValue) \($0.account ?? "-")/\($0.key)" } == ["added dev/2", "changed prod/1"])
   }
 
+  @Test func findingsAreKeyedByTheirId() {
+    let columns = Array(Resource.findings.columns.prefix(4))
+    func finding(_ id: String, _ status: Double) -> Row {
+      Row(values: [.string(id), .string("SQL injection"), .number(3), .number(status)])
+    }
+    let events = WatchDiff.events(
+      previous: [finding("10", 0)], current: [finding("11", 0), finding("10", 1)], columns: columns)
+    #expect(events.map { "\($0.kind.rawValue) \($0.key)" } == ["changed 10", "added 11"])
+  }
+
   @Test func diffGolden() {
     let before = [Self.row("1", "running", 40), Self.row("2", "running", 90), Self.row("3", "waiting", 0)]
     let after = [Self.row("3", "running", 5), Self.row("1", "running", 40), Self.row("4", "running", 1)]
