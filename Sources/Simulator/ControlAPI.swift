@@ -90,14 +90,16 @@ struct ControlAPI {
     writer.key("describeScans")
     writer.number(stats.describeScans)
     writer.raw(",")
-    writer.key("byCode")
-    writer.raw("{")
-    for (index, (code, count)) in stats.byCode.sorted(by: { $0.key < $1.key }).enumerated() {
-      if index > 0 { writer.raw(",") }
-      writer.key(code)
-      writer.number(count)
+    for (name, counts) in [("byAction", stats.byAction), ("byCode", stats.byCode)] {
+      writer.key(name)
+      writer.raw("{")
+      for (index, (key, count)) in counts.sorted(by: { $0.key < $1.key }).enumerated() {
+        if index > 0 { writer.raw(",") }
+        writer.key(key)
+        writer.number(count)
+      }
+      writer.raw("},")
     }
-    writer.raw("},")
     writer.key("scans")
     writer.number(await core.scanCount)
     writer.raw(",")

@@ -5,7 +5,10 @@ struct RequestLog: Sendable {
 
   struct Stats: Sendable {
     var requests = 0
+    /// DescribeScans calls answered with data.
     var describeScans = 0
+    /// Calls answered with data, by operation.
+    var byAction: [String: Int] = [:]
     var byCode: [String: Int] = [:]
   }
 
@@ -22,7 +25,10 @@ struct RequestLog: Sendable {
 
   mutating func countRequest() { stats.requests += 1 }
 
-  mutating func countAnswered() { stats.describeScans += 1 }
+  mutating func countAnswered(_ action: String) {
+    if action == "DescribeScans" { stats.describeScans += 1 }
+    stats.byAction[action, default: 0] += 1
+  }
 
   mutating func record(method: String, pairs: [(String, String)], status: Int, code: String?) {
     if let code { stats.byCode[code, default: 0] += 1 }

@@ -149,7 +149,7 @@ public actor SimulatorCore {
         guard parameters.keys.contains(where: { $0.hasPrefix("TaskIds.") }) else {
           return .failure(Refusal(.missing("TaskIds.1")))
         }
-        requestLog.countAnswered()
+        requestLog.countAnswered(action)
         var page = Page(account: account, totalCount: 0, pageSize: 1, currentPage: 1, scans: [])
         page.acknowledged = true
         return .success(page)
@@ -159,10 +159,10 @@ public actor SimulatorCore {
       guard let finding = stores[account].finding(id: id) else {
         return .failure(Refusal(404, "VulnerabilityNotFound", "The specified vulnerability does not exist."))
       }
-      requestLog.countAnswered()
+      requestLog.countAnswered(action)
       return .success(Page(account: account, totalCount: 1, pageSize: 1, currentPage: 1, scans: [], detail: finding))
     }
-    requestLog.countAnswered()
+    requestLog.countAnswered(action)
     let page: (totalCount: Int, rows: [Scan])
     switch resource.id {
     case .scans:

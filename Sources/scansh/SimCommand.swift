@@ -9,9 +9,11 @@ import Vocabulary
 struct SimCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sim",
-    abstract: "Run a faithful local DescribeScans server (loopback by default).",
+    abstract: "Run a faithful local Cloud Security Scanner server (loopback by default).",
     discussion: """
-      Serves DescribeScans (GET and POST) at /, with signature v1 verification, timestamp and nonce \
+      Serves DescribeScans, DescribeScanSessions, DescribeAllVulnerabilities, DescribeVulnerability and \
+      GenerateVulReport (GET and POST) at /, over one world of tasks, their runs and what the runs \
+      found, with signature v1 verification, timestamp and nonce \
       checks, filters, paging, JSON (wrapped or --flat) and XML, and the real error codes. Prints \
       'listening on http://HOST:PORT' as its first line. Also STS (AssumeRole with the key pair, \
       AssumeRoleWithOIDC with --oidc-token; roles acs:ram::1234567890123456:role/scanner and \

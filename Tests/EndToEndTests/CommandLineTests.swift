@@ -48,7 +48,7 @@ struct CommandLineTests {
     #expect(help.stdout.contains("See 'scansh help <subcommand>' for detailed help."))
     let helpSim = try await Scansh.run(["help", "sim"])
     #expect(helpSim.status == 0)
-    #expect(helpSim.stdout.hasPrefix("OVERVIEW: Run a faithful local DescribeScans server"))
+    #expect(helpSim.stdout.hasPrefix("OVERVIEW: Run a faithful local Cloud Security Scanner server"))
     let sim = try await Scansh.run(["sim", "--help"])
     for flag in [
       "--port", "--seed", "--scans", "--dataset", "--epoch", "--clock-speed", "--latency", "--jitter",

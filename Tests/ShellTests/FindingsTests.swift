@@ -111,6 +111,30 @@ struct FindingsTests {
     }
   }
 
+  @Test func showFieldsAndTheSimulatorsCountsCoverEverySource() async throws {
+    try await TestSimulator.with { simulator async throws in
+      let harness = try SessionHarness(simulator)
+      await harness.run("show fields")
+      let fields = harness.output.text
+      for heading in [
+        "scans (DescribeScans)\n", "sessions (DescribeScanSessions)\n", "findings (DescribeAllVulnerabilities)\n",
+      ] {
+        #expect(fields.contains(heading))
+      }
+      #expect(
+        fields.contains("Severity" + String(repeating: " ", count: 33) + "ordered: info < low < moderate < important\n")
+      )
+      #expect(fields.contains("LastDiscoveredAt       seen              time\n"))
+      #expect(fields.contains("Solution" + String(repeating: " ", count: 33) + "text (details)\n"))
+      await harness.run("findings | first 1 | details | count")
+      await harness.run("sessions | count")
+      let stats = try await simulator.control("GET", "/_sim/stats")
+      #expect(
+        stats.contains(
+          "\"byAction\":{\"DescribeAllVulnerabilities\":1,\"DescribeScanSessions\":1,\"DescribeVulnerability\":1}"))
+    }
+  }
+
   @Test func firstStopsTheParentsFanOutEarly() async throws {
     try await TestSimulator.with { simulator async throws in
       let harness = try SessionHarness(simulator)

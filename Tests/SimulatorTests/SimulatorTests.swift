@@ -197,7 +197,8 @@ struct SimulatorTests {
       let stats = try await simulator.control("GET", "/_sim/stats")
       #expect(
         stats.hasPrefix(
-          #"{"requests":5,"describeScans":2,"byCode":{"ServiceUnavailable":1,"Throttling.User":2},"scans":255,"#))
+          #"{"requests":5,"describeScans":2,"byAction":{"DescribeScans":2},"byCode":{"ServiceUnavailable":1,"#
+            + #""Throttling.User":2},"scans":255,"#))
       #expect(try await simulator.loggedParameters().count == 5)
       #expect(!(try await simulator.control("GET", "/_sim/log")).contains("Signature\""))
       try await simulator.control("POST", "/_sim/reset")
