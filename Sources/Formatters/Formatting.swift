@@ -60,6 +60,7 @@ public enum Formatting {
     case .ndjson: JSONFormatter(context, lines: true)
     case .csv: DelimitedFormatter(context, separator: ",")
     case .tsv: DelimitedFormatter(context, separator: "\t")
+    case .markdown: MarkdownFormatter(context)
     }
   }
 

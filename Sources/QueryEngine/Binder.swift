@@ -369,7 +369,7 @@ public struct Binder: Sendable {
         )
       }
     case .enumeration(let known):
-      if op == .equal, !known.contains(text.lowercased()) {
+      if op == .equal, kind.isUndocumented(text) {
         try checkUndocumented(text, of: field, known: known, at: value.span)
       }
       return .text(text, folded: TextMatch.fold(text))
@@ -394,8 +394,7 @@ public struct Binder: Sendable {
       }
       return .number(number)
     }
-    if let code = codes.code(named: value.string) ?? Int(value.string).flatMap({ codes.codes.contains($0) ? $0 : nil })
-    {
+    if let code = codes.code(written: value.string) {
       return .number(Double(code))
     }
     throw Diagnostic(

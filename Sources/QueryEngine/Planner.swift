@@ -285,13 +285,12 @@ public struct Planner: Sendable {
 
   private static func code(_ value: Value, _ codes: CodeNames) -> Int? {
     if case .number(let number) = value.kind { return codes.name(of: number) != nil ? Int(number) : nil }
-    return codes.code(named: value.string) ?? Int(value.string).flatMap { codes.codes.contains($0) ? $0 : nil }
+    return codes.code(written: value.string)
   }
 
   /// The values of an enum field the reference does not list, or nil when it lists them all.
   static func undocumented(_ values: [Value], of column: Column) -> [String]? {
-    guard case .enumeration(let known) = column.kind else { return nil }
-    let outside = values.map(\.string).filter { !known.contains($0.lowercased()) }
+    let outside = values.map(\.string).filter(column.kind.isUndocumented)
     return outside.isEmpty ? nil : outside
   }
 }

@@ -15,6 +15,13 @@ public enum FieldKind: Sendable, Hashable {
   public var isTime: Bool { self == .time }
 
   /// The names a user may write for the field's values, in the documented order.
+  /// A value of an enumeration the reference does not list (the API adds values before its docs
+  /// do). Other kinds have no documented set.
+  public func isUndocumented(_ value: String) -> Bool {
+    guard case .enumeration(let known) = self else { return false }
+    return !known.contains(value.lowercased())
+  }
+
   public var knownValues: [String] {
     switch self {
     case .enumeration(let values): values
@@ -38,6 +45,11 @@ public struct CodeNames: Sendable, Hashable {
   public func code(named name: String) -> Int? {
     let lowered = name.lowercased()
     return names.firstIndex(of: lowered).map { codes[$0] }
+  }
+
+  /// The code a value written by name (`important`) or by number (`3`) stands for.
+  public func code(written text: String) -> Int? {
+    code(named: text) ?? Int(text).flatMap { codes.contains($0) ? $0 : nil }
   }
 
   public func name(of code: Double) -> String? {

@@ -43,7 +43,10 @@ struct CommandLineTests {
 
         """))
     #expect(help.stdout.components(separatedBy: "ndjson").count == 2)
-    #expect(help.stdout.contains("  --format <format>       Output format. (values: table, json, ndjson, csv, tsv)\n"))
+    #expect(
+      help.stdout.contains(
+        "  --format <format>       Output format. (values: table, json, ndjson, csv,\n                          tsv, markdown)\n"
+      ))
     // What its last line points at works.
     #expect(help.stdout.contains("See 'scansh help <subcommand>' for detailed help."))
     let helpSim = try await Scansh.run(["help", "sim"])

@@ -203,4 +203,25 @@ struct FormatterTests {
     context.color = false
     #expect(Formatting.render([row], as: .csv, context) == "Id,Name,Severity\r\n7,SQL injection,3\r\n")
   }
+
+  @Test func markdownTablesKeepHostileCellsInTheirCell() {
+    let columns = [
+      Column(name: "Name", kind: .string), Column(name: "RunPercent", kind: .number, roles: .progress),
+      Column(name: "Targets", kind: .list),
+    ]
+    let rows = [
+      Row(values: [.string("a | b\nc <script>alert(1)</script> & \\|"), .number(42.5), .list(["x.example", "y"])]),
+      Row(values: [nil, .number(100), .list([])]),
+    ]
+    let context = OutputContext(columns: columns, isScans: false, utc: true)
+    #expect(
+      Formatting.render(rows, as: .markdown, context) == """
+        | Name | RunPercent | Targets |
+        | --- | ---: | --- |
+        | a \\| b<br>c &lt;script&gt;alert(1)&lt;/script&gt; &amp; \\\\\\| | 42.5% | x.example, y |
+        |  | 100% |  |
+
+        """)
+    #expect(Formatting.render([], as: .markdown, context) == "| Name | RunPercent | Targets |\n| --- | ---: | --- |\n")
+  }
 }
