@@ -237,4 +237,6 @@ public enum Command: Sendable, Hashable {
   /// `use NAME, …` or `use all`: the accounts statements read.
   case use([Located<String>])
   case exit
+  /// `param NAME [= VALUE]`: declares a script parameter, or defines one in the shell.
+  case param(name: Located<String>, value: Value?)
 }

@@ -250,9 +250,8 @@ extension LanguageReference {
     LanguageEntry(
       .diff, kind: .stage, signature: "diff PATH [by FIELD [, FIELD]…]",
       summary:
-        "Compare the rows with a snapshot `save` wrote, by their key (ScanId, TaskId, Id): one row per difference, "
-        + "with `Change` (added, removed, changed) and `Changed` (the fields that differ). With `by`, rows match on "
-        + "those fields (a findings baseline: `by Name, Target`), and only added and removed rows are reported.",
+        "Compare the rows with a snapshot `save` wrote, by their key or the fields after `by`: one row per "
+        + "difference, with `Change` (added, removed, changed) and `Changed` (the fields that differ).",
       examples: [
         .init(
           "scans | diff running.ndjson | group Change",
@@ -339,9 +338,7 @@ extension LanguageReference {
       examples: [.init("scans where status = running | save running.ndjson")]),
     LanguageEntry(
       .details, kind: .stage, signature: "details",
-      summary:
-        "Add each finding's details (Description, Solution, Poc, Cwe, …) from DescribeVulnerability: one request "
-        + "per row, made only for the rows that reach it. Naming a detail field anywhere does the same.",
+      summary: "Add each finding's details (DescribeVulnerability, one request per row that reaches it).",
       examples: [
         .init(
           "findings where severity = important | first 1 | details | select Name, Cwe, Solution",
@@ -434,5 +431,12 @@ extension LanguageReference {
       .exit, aliases: ["quit"], kind: .command, signature: "exit",
       summary: "Leave scansh (also quit, or Ctrl-D).",
       examples: [.init("exit")]),
+    LanguageEntry(
+      .param, kind: .command, signature: "param NAME [= VALUE]",
+      summary: "Declare a script parameter, set with `--var NAME=VALUE` and used as `$NAME`; in the shell, define one.",
+      examples: [
+        .init("param days = 1d"),
+        .init("param days = 30d; scans where status = aborted and end > $days | count", prints: "20\n"),
+      ]),
   ]
 }

@@ -15,7 +15,7 @@ public struct LanguageEntry: Sendable, Hashable {
   public enum Name: String, Sendable, Hashable, CaseIterable {
     case scans, sessions, findings, load
     case `where`, sort, select, first, count, group, distinct, diff, expect, watch, format, save, details
-    case help, set, show, explain, history, source, use, exit
+    case help, set, show, explain, history, source, use, exit, param
   }
 
   /// A statement and what it prints on the demo dataset (seed 7, 240 scans, at
@@ -86,13 +86,14 @@ public enum LanguageReference {
   public static var formats: [String] { OutputFormat.allCases.map(\.rawValue) }
 
   public enum ShowTopic: String, Sendable, Hashable, CaseIterable {
-    case settings, fields, config
+    case settings, fields, config, params
 
     public var summary: String {
       switch self {
       case .settings: "the settings in force"
       case .fields: "the fields, their aliases and kinds"
       case .config: "the connection: endpoint, profile, region and where the credentials came from"
+      case .params: "the parameters in force, their values and where each came from"
       }
     }
   }

@@ -16,11 +16,31 @@ public struct Parser {
 
   /// Parses a whole script (or one REPL entry). Statements with errors are left out of the script.
   public static func parse(_ source: SourceText) -> (script: Script, diagnostics: Diagnostics?) {
+    let parsed = parse(source, parameters: ParameterScope(checksGiven: false))
+    return (parsed.script, parsed.diagnostics)
+  }
+
+  /// Parses with parameters: `param` declarations, `--var` values and `$name` replaced by values
+  /// before the grammar sees them; also the parameters in force, for `show params`.
+  public static func parse(_ source: SourceText, parameters scope: ParameterScope) -> (
+    script: Script, diagnostics: Diagnostics?, parameters: [String: ParameterValue]
+  ) {
     let (tokens, lexical) = Lexer.tokenize(source)
-    var parser = Parser(source: source, tokens: tokens, diagnostics: lexical)
-    let script = parser.parseScript()
-    let diagnostics = parser.diagnostics
-    return (script, diagnostics.isEmpty ? nil : Diagnostics(source: source, items: diagnostics))
+    let substitution = ParameterSubstitution(tokens, source: source, scope: scope)
+    var parser = Parser(source: source, tokens: substitution.tokens, diagnostics: lexical)
+    var script = parser.parseScript()
+    // A statement with a `$name` that has no value was reported; it is not bound or run.
+    script.statements.removeAll { statement in
+      substitution.unresolved.contains { statement.span.start <= $0.start && $0.end <= statement.span.end }
+    }
+    let diagnostics =
+      (substitution.diagnostics + parser.diagnostics.filter { !substitution.isReported($0) }.map(substitution.explain))
+      .sorted {
+        $0.span.start < $1.span.start
+      }
+    return (
+      script, diagnostics.isEmpty ? nil : Diagnostics(source: source, items: diagnostics), substitution.values
+    )
   }
 
   /// What the parser would accept where `text` ends: completion asks this at the cursor.
@@ -193,6 +213,16 @@ public struct Parser {
     case .exit:
       _ = advance()
       kind = .command(.exit)
+    case .param:
+      _ = advance()
+      guard let name = current.word else { throw unexpected("a parameter name after 'param'") }
+      let nameSpan = advance().span
+      var value: Value?
+      if case .op(.equal) = current.kind {
+        _ = advance()
+        value = try parseValue(after: "'='", expecting: .searchText)
+      }
+      kind = .command(.param(name: Located(name, nameSpan), value: value))
     case .where, .sort, .select, .first, .count, .group, .distinct, .diff, .expect, .watch, .format, .save, .details:
       preconditionFailure("stages are turned away above")
     }
@@ -362,7 +392,7 @@ public struct Parser {
       kind = .related(ListingName(rawValue: entry.name.rawValue)!)
     case .details:
       kind = .details
-    case .scans, .load, .help, .set, .show, .explain, .history, .source, .use, .exit:
+    case .scans, .load, .help, .set, .show, .explain, .history, .source, .use, .exit, .param:
       preconditionFailure("only stages get here")
     }
     return Stage(kind, span: nameToken.span.to(previous.span), name: name)

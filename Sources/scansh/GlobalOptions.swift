@@ -34,6 +34,8 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "No colour, even on a terminal (NO_COLOR works too).") var noColor = false
   @Flag(help: "One stderr line per request and retry; secrets and signatures are never shown.") var verbose = false
   @Flag(help: "In scripts, go on after a failed statement.") var keepGoing = false
+  @Option(name: .customLong("var"), help: "Set a script parameter, e.g. --var days=7d (repeatable).")
+  var variables: [String] = []
   @Flag(help: "Never send long results through a pager ($PAGER, default less -FRXK).") var noPager = false
   @Option(help: "Per-request timeout, e.g. 20s.") var timeout: Duration = .seconds(20)
 
@@ -48,6 +50,11 @@ struct GlobalOptions: ParsableArguments {
       }
     }
     guard timeout > .zero else { throw ValidationError("--timeout takes a duration such as 20s") }
+    for variable in variables {
+      guard let equals = variable.firstIndex(of: "="), equals != variable.startIndex else {
+        throw ValidationError("--var takes NAME=VALUE, such as --var days=7d; got '\(variable)'")
+      }
+    }
   }
 
   var launch: LaunchOptions {
@@ -63,6 +70,10 @@ struct GlobalOptions: ParsableArguments {
     options.noColor = noColor
     options.verbose = verbose
     options.keepGoing = keepGoing
+    for variable in variables {
+      let equals = variable.firstIndex(of: "=")!
+      options.variables[String(variable[..<equals])] = String(variable[variable.index(after: equals)...])
+    }
     options.noPager = noPager
     options.timeout = timeout
     return options

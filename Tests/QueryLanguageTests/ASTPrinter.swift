@@ -107,6 +107,7 @@ enum ASTPrinter {
     case .history: "(history)"
     case .source(let path): "(source \(quote(path.value)))"
     case .exit: "(exit)"
+    case .param(let name, let value): "(param \(name.value)\(value.map { " " + print($0) } ?? ""))"
     }
   }
 

@@ -26,7 +26,7 @@ struct CompleterTests {
     ("sca‸", "-3 +'scans ' [\"scans\"]"),
     (
       "‸",
-      "-0 +nil [\"scans\", \"sessions\", \"findings\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"use\", \"exit\", \"quit\"]"
+      "-0 +nil [\"scans\", \"sessions\", \"findings\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"use\", \"exit\", \"quit\", \"param\"]"
     ),
     ("he‸", "-2 +'help ' [\"help\"]"),
     (

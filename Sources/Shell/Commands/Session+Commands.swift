@@ -17,6 +17,16 @@ extension Session {
       switch topic.value {
       case "settings": output.write(settings.lines.map { $0 + "\n" }.joined())
       case "fields": output.write(HelpText.fields)
+      case "params":
+        let names = parametersInForce.keys.sorted()
+        let width = max(5, names.map(\.count).max() ?? 0) + 2
+        output.write(
+          names.isEmpty
+            ? "(no parameters: declare one with param NAME = VALUE)\n"
+            : names.map { name in
+              let value = parametersInForce[name]!
+              return name.padded(to: width) + "'\(value.text)'".padded(to: 16) + " from " + value.origin + "\n"
+            }.joined())
       default:
         let lines = await options.describeConnection?() ?? options.connection.lines
         output.write(lines.map { $0 + "\n" }.joined())
@@ -45,6 +55,12 @@ extension Session {
       options.accounts = try await useAccounts(names.map(\.value))
     case .exit:
       return .exit
+    case .param(let name, let value):
+      // In a script, a declaration (its value was taken when the script was read); in the shell,
+      // a definition for the rest of the session.
+      if options.interactive, let value {
+        parameters[name.value] = ParameterValue(value.string, origin: "param in this session")
+      }
     }
     return .next
   }

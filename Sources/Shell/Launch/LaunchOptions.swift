@@ -15,6 +15,8 @@ public struct LaunchOptions: Sendable, Equatable {
   public var noColor = false
   public var verbose = false
   public var keepGoing = false
+  /// `--var NAME=VALUE`, the last of a name winning.
+  public var variables: [String: String] = [:]
   /// `--no-pager`: never page, even on a terminal.
   public var noPager = false
   /// Per request.

@@ -43,6 +43,7 @@ public enum Launcher {
     var sessionOptions = Session.Options(connection: primary.plan.summary, format: options.format)
     sessionOptions.accounts = accounts
     sessionOptions.keepGoing = options.keepGoing
+    sessionOptions.variables = options.variables
     sessionOptions.colorAllowed = !options.noColor && (environment["NO_COLOR"] ?? "").isEmpty
     sessionOptions.outputIsTerminal = isatty(1) != 0
     sessionOptions.terminalWidth = { TerminalSize.columns() }

@@ -13,6 +13,8 @@ public final class Session: @unchecked Sendable {
     /// `--format`; `set format` and the `format` stage override it.
     public var format: OutputFormat?
     public var keepGoing = false
+    /// `--var NAME=VALUE`: parameters the scripts and `-c` statements declare.
+    public var variables: [String: String] = [:]
     /// False with `--no-color` or `NO_COLOR`.
     public var colorAllowed = true
     public var outputIsTerminal = false
@@ -54,6 +56,9 @@ public final class Session: @unchecked Sendable {
   public static let maxSourceDepth = 16
 
   public var settings = Settings()
+  /// Parameters the shell's `param` defined, and those in force in the last script run.
+  var parameters: [String: ParameterValue] = [:]
+  var parametersInForce: [String: ParameterValue] = [:]
   public var options: Options
   public let known = KnownValues()
   /// The REPL's history, for the `history` command.
@@ -95,7 +100,10 @@ public final class Session: @unchecked Sendable {
   /// Then runs them in order. A failed `expect` is reported and the run goes on; any other error
   /// stops it, unless `keepGoing`.
   public func run(_ source: SourceText) async -> Result {
-    let (script, syntaxErrors) = Parser.parse(source)
+    let given = options.variables.mapValues { ParameterValue($0, origin: "--var") }
+    let (script, syntaxErrors, inForce) = Parser.parse(
+      source, parameters: ParameterScope(given: given, defined: parameters, checksGiven: !options.interactive))
+    parametersInForce = inForce
     var diagnostics = syntaxErrors?.items ?? []
     diagnostics += check(script, source: source)
     guard diagnostics.isEmpty else {
@@ -151,7 +159,7 @@ public final class Session: @unchecked Sendable {
       case .command(.help(let topic?)):
         do throws(Diagnostic) { _ = try HelpText.topic(topic) } catch { diagnostics.append(error) }
       case .command(.help(nil)), .command(.show), .command(.history), .command(.source), .command(.use),
-        .command(.exit):
+        .command(.exit), .command(.param):
         break
       }
     }
