@@ -29,6 +29,17 @@ public struct OutputContext: Sendable {
   }
 }
 
+extension OutputContext {
+  /// The columns a person's table shows: for whole rows, those the resource ranks for a table (with
+  /// `Account` first when several accounts are in use), in catalog order; otherwise all of them.
+  var shownColumns: [Int] {
+    guard isScans else { return Array(columns.indices) }
+    let ranked = columns.indices.filter { columns[$0].tableRank != nil }
+    let account = showAccount ? columns.firstIndex { $0.name == "Account" } : nil
+    return (account.map { [$0] } ?? []) + ranked
+  }
+}
+
 /// Turns rows into text, a row at a time where the format allows it.
 public protocol RowFormatter {
   /// Text to print for this row now (nil when the formatter is still collecting).

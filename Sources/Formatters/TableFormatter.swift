@@ -19,14 +19,7 @@ struct TableFormatter: RowFormatter {
 
   init(_ context: OutputContext) {
     self.context = context
-    if context.isScans {
-      // Whole rows: the columns the resource ranks for a table, in catalog order.
-      let ranked = context.columns.indices.filter { context.columns[$0].tableRank != nil }
-      let account = context.showAccount ? context.columns.firstIndex { $0.name == "Account" } : nil
-      shown = (account.map { [$0] } ?? []) + ranked
-    } else {
-      shown = Array(context.columns.indices)
-    }
+    shown = context.shownColumns
   }
 
   mutating func format(_ row: Row) -> String? {
