@@ -49,7 +49,7 @@ public struct Binder: Sendable {
     var diagnostics: [Diagnostic] = []
     var schema = Schema.scans
     switch pipeline.source {
-    case .listing(let name, _, _, _): schema = Schema(resource: Self.resource(name))
+    case .listing(let name, _, _, _): schema = Schema(resource: Resource(name))
     case .load(let path, _): schema = Schema(resource: fileResource(path.value))
     }
     let listed = schema.resource
@@ -108,14 +108,6 @@ public struct Binder: Sendable {
     return BoundPipeline(
       syntax: pipeline, source: boundSource, stages: stages, schemas: schemas, readFields: read, warnings: warnings,
       implicitDetails: implicitDetails)
-  }
-
-  static func resource(_ name: ListingName) -> Resource {
-    switch name {
-    case .scans: .scans
-    case .sessions: .sessions
-    case .findings: .findings
-    }
   }
 
   /// The source's fields a stage reads, while rows are still the source's whole rows.
@@ -195,7 +187,7 @@ public struct Binder: Sendable {
     case .save(let path):
       return (.save(path.value), schema, [])
     case .related(let name):
-      let child = Self.resource(name)
+      let child = Resource(name)
       let parent = schema.resource
       let follows: Bool =
         switch (parent.id, child.id) {

@@ -108,24 +108,23 @@ public struct Evaluator: Sendable {
   ) throws -> any RowStream {
     var stream = source
     let clients = Dictionary(accounts.map { ($0.name, $0.client) }, uniquingKeysWith: { first, _ in first })
-    var listingOptions = options
-    listingOptions.limit = nil
-    let details = DetailCache()
+    let (lang, sourceIp) = (base?.request["Lang"], base?.request["SourceIp"])
+    let cache = DetailCache()
+    func details(_ stream: any RowStream) -> any RowStream {
+      DetailsStream(
+        stream, clients: clients, window: options.concurrency, lang: lang, sourceIp: sourceIp, cache: cache)
+    }
     for (index, planned) in stages.enumerated() {
-      if planned.detailsFirst {
-        stream = DetailsStream(
-          stream, clients: clients, window: options.concurrency, lang: base?.request["Lang"], cache: details)
-      }
+      if planned.detailsFirst { stream = details(stream) }
       switch planned.stage {
       case .related(let child):
         var request = ListRequest(resource: child)
-        for name in ["Lang", "SourceIp"] { request[name] = base?.request[name] }
+        request["Lang"] = lang
+        request["SourceIp"] = sourceIp
         stream = RelatedStream(
-          stream, parent: planned.input.resource, child: child, clients: clients, base: request,
-          options: listingOptions)
+          stream, parent: planned.input.resource, child: child, clients: clients, base: request, options: options)
       case .details:
-        stream = DetailsStream(
-          stream, clients: clients, window: options.concurrency, lang: base?.request["Lang"], cache: details)
+        stream = details(stream)
       case .filter(let predicate): stream = FilterStream(stream, predicate)
       case .sort(let keys):
         var limit: Int?

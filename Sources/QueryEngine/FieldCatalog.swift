@@ -2,6 +2,17 @@ import QueryLanguage
 import ScanAPI
 import Vocabulary
 
+extension Resource {
+  /// The resource a source or relation of the language names.
+  public init(_ name: ListingName) {
+    switch name {
+    case .scans: self = .scans
+    case .sessions: self = .sessions
+    case .findings: self = .findings
+    }
+  }
+}
+
 /// Field names as users may write them: each resource's API names in any case, and short aliases.
 public enum FieldCatalog {
   /// The scan fields' aliases.

@@ -165,6 +165,13 @@ struct FindingsTests {
       #expect(!harness.output.text.contains("  \n"))
       #expect(try await detailCalls("findings | first 2 | where Cwe ~ 'CWE-' | select Id, Solution").count == 2)
       #expect(try await detailCalls("findings where Cwe ~ 'CWE-' | first 2 | select Id").count >= 2)
+      // The settings sent with every call go with details and relations too.
+      await harness.run("set sourceip 203.0.113.5\nset lang en")
+      try await simulator.control("POST", "/_sim/log/clear")
+      await harness.run("scans where status = running | findings | first 1 | details | count")
+      let calls = try await simulator.loggedCalls()
+      #expect(Set(calls.map(\.action)) == ["DescribeScans", "DescribeAllVulnerabilities", "DescribeVulnerability"])
+      #expect(calls.allSatisfy { $0.parameters["SourceIp"] == "203.0.113.5" && $0.parameters["Lang"] == "en" })
       #expect(harness.errors.text == "")
     }
   }

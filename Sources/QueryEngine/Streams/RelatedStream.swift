@@ -12,11 +12,9 @@ final class RelatedStream: StageStream {
   private let clients: [String: ScanClient]
   private let options: ScanListing.Options
   private let base: ListRequest
-  private let window: Int
-  private var pending: [Task<[Row], any Error>] = []
+  private var window: AheadWindow<[Row]>!
   private var rows: [Row] = []
   private var index = 0
-  private var upstreamDone = false
 
   init(
     _ upstream: any RowStream, parent: Resource, child: Resource, clients: [String: ScanClient],
@@ -28,43 +26,24 @@ final class RelatedStream: StageStream {
     self.base = base
     // The request window is shared by the parents: `concurrency` listings at once, each reading
     // its pages one after another (a task's findings are mostly one page).
-    window = max(1, options.concurrency)
+    let size = options.concurrency
     var options = options
     options.limit = nil
     options.wanted = .all
     options.concurrency = 1
     self.options = options
     super.init(upstream)
+    window = AheadWindow(upstream, size: size) { [unowned self] row in listing(for: row) }
   }
-
-  deinit { for task in pending { task.cancel() } }
 
   override func next() async throws -> Row? {
     while index == rows.count {
-      try await fill()
-      guard !pending.isEmpty else { return nil }
-      let task = pending.removeFirst()
-      try await fill()
-      rows = try await withTaskCancellationHandler {
-        try await task.value
-      } onCancel: {
-        task.cancel()
-      }
+      guard let (_, children) = try await window.next() else { return nil }
+      rows = children
       index = 0
     }
     index += 1
     return rows[index - 1]
-  }
-
-  /// Starts listings for parents until `window` are in flight.
-  private func fill() async throws {
-    while !upstreamDone, pending.count < window {
-      guard let row = try await upstream.next() else {
-        upstreamDone = true
-        return
-      }
-      pending.append(listing(for: row))
-    }
   }
 
   private func listing(for row: Row) -> Task<[Row], any Error> {
@@ -92,9 +71,57 @@ final class RelatedStream: StageStream {
   }
 
   override func finish() async throws {
-    for task in pending { task.cancel() }
-    pending = []
+    window.cancel()
     try await upstream.finish()
+  }
+}
+
+/// Work started for the rows of a stream a window ahead of the consumer: up to `size` rows'
+/// tasks in flight, handed out in row order, so a consumer that stops early leaves the rest of
+/// the rows unread. Used for a relation's child listings and for details.
+final class AheadWindow<Value: Sendable> {
+  private let upstream: any RowStream
+  private let size: Int
+  private let start: (Row) -> Task<Value, any Error>
+  private var pending: [(row: Row, task: Task<Value, any Error>)] = []
+  private var upstreamDone = false
+
+  init(_ upstream: any RowStream, size: Int, start: @escaping (Row) -> Task<Value, any Error>) {
+    self.upstream = upstream
+    self.size = max(1, size)
+    self.start = start
+  }
+
+  deinit { cancel() }
+
+  /// The next row and its task's value, in row order; nil at the end.
+  func next() async throws -> (row: Row, value: Value)? {
+    try await fill()
+    guard !pending.isEmpty else { return nil }
+    let (row, task) = pending.removeFirst()
+    try await fill()
+    let value = try await withTaskCancellationHandler {
+      try await task.value
+    } onCancel: {
+      task.cancel()
+    }
+    return (row, value)
+  }
+
+  /// Starts tasks for the next rows until `size` are in flight.
+  private func fill() async throws {
+    while !upstreamDone, pending.count < size {
+      guard let row = try await upstream.next() else {
+        upstreamDone = true
+        return
+      }
+      pending.append((row, start(row)))
+    }
+  }
+
+  func cancel() {
+    for (_, task) in pending { task.cancel() }
+    pending = []
   }
 }
 
@@ -110,60 +137,46 @@ final class DetailCache {
 /// rows ahead, at most `window` at once, once per `Id` in a statement. Rows keep their order.
 final class DetailsStream: StageStream {
   private let clients: [String: ScanClient]
-  private let window: Int
   private let lang: String?
+  private let sourceIp: String?
   private let resource = Resource.findings
-  private var pending: [(row: Row, detail: Task<Scan?, any Error>)] = []
   private let fetched: DetailCache
-  private var upstreamDone = false
+  private var window: AheadWindow<Scan?>!
 
-  init(_ upstream: any RowStream, clients: [String: ScanClient], window: Int, lang: String?, cache: DetailCache) {
+  init(
+    _ upstream: any RowStream, clients: [String: ScanClient], window size: Int, lang: String?, sourceIp: String?,
+    cache: DetailCache
+  ) {
     self.clients = clients
-    self.window = max(1, window)
     self.lang = lang
+    self.sourceIp = sourceIp
     fetched = cache
     super.init(upstream)
+    window = AheadWindow(upstream, size: size) { [unowned self] row in detail(for: row) }
   }
 
   override func next() async throws -> Row? {
-    try await fill()
-    guard !pending.isEmpty else { return nil }
-    let (row, task) = pending.removeFirst()
-    try await fill()
-    let detail = try await withTaskCancellationHandler {
-      try await task.value
-    } onCancel: {
-      task.cancel()
-    }
+    guard let (row, detail) = try await window.next() else { return nil }
     guard let detail else { return row }
     var values = row.values
     for column in resource.detailColumns where values[column] == nil { values[column] = detail.values[column] }
     return Row(values: values)
   }
 
-  private func fill() async throws {
-    while !upstreamDone, pending.count < window {
-      guard let row = try await upstream.next() else {
-        upstreamDone = true
-        return
-      }
-      pending.append((row, detail(for: row)))
-    }
-  }
-
   private func detail(for row: Row) -> Task<Scan?, any Error> {
     guard let id = row.values[resource.key]?.text else { return Task { nil } }
     let account = row.values[resource.account]?.text ?? ""
-    if let known = fetched.tasks[account + "\u{1F}" + id] { return known }
+    let cacheKey = account + "\u{1F}" + id
+    if let known = fetched.tasks[cacheKey] { return known }
     guard let client = clients[account] ?? clients.values.first else { return Task { nil } }
-    let lang = lang
-    let task = Task<Scan?, any Error> { try await client.describeVulnerability(id: id, lang: lang) }
-    fetched.tasks[account + "\u{1F}" + id] = task
+    let (lang, sourceIp) = (lang, sourceIp)
+    let task = Task<Scan?, any Error> { try await client.describeVulnerability(id: id, lang: lang, sourceIp: sourceIp) }
+    fetched.tasks[cacheKey] = task
     return task
   }
 
   override func finish() async throws {
-    for (_, task) in pending { task.cancel() }
+    window.cancel()
     try await upstream.finish()
   }
 }

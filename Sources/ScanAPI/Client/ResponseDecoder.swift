@@ -8,11 +8,19 @@ public enum ResponseDecoder {
   public static func page(
     from body: Data, format: ResponseFormat, resource: Resource = .scans, wanted: FieldSet = .all
   ) throws -> ScanPage {
+    try page(from: body, format: format, resource: resource, wanted: wanted, listKey: "list")
+  }
+
+  /// A page whose rows are under `listKey` (lower-cased): `list`, or DescribeVulnerability's
+  /// `vulnerability`.
+  private static func page(
+    from body: Data, format: ResponseFormat, resource: Resource, wanted: FieldSet, listKey: String
+  ) throws -> ScanPage {
     try body.withUnsafeBytes { raw in
       let bytes = raw.bindMemory(to: UInt8.self)
       switch format {
-      case .json: return try jsonPage(bytes, resource: resource, wanted: wanted)
-      case .xml: return try xmlPage(bytes, resource: resource)
+      case .json: return try jsonPage(bytes, resource: resource, wanted: wanted, listKey: listKey)
+      case .xml: return try xmlPage(bytes, resource: resource, listKey: listKey)
       }
     }
   }
@@ -22,13 +30,7 @@ public enum ResponseDecoder {
   public static func finding(from body: Data, format: ResponseFormat) throws -> Scan {
     let page: ScanPage
     do {
-      page = try body.withUnsafeBytes { raw in
-        let bytes = raw.bindMemory(to: UInt8.self)
-        switch format {
-        case .json: return try jsonPage(bytes, resource: .findings, wanted: .all, listKey: "vulnerability")
-        case .xml: return try xmlPage(bytes, resource: .findings, listKey: "vulnerability")
-        }
-      }
+      page = try self.page(from: body, format: format, resource: .findings, wanted: .all, listKey: "vulnerability")
     } catch ScanAPIError.malformedResponse(_) where format == .json {
       // The SDK's model has the finding's fields at the top level, beside RequestId.
       let flat = body.withUnsafeBytes { raw in

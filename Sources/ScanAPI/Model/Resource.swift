@@ -17,6 +17,10 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
   public let key: Int
   /// One row, in messages: `scan`, `run`, `finding`.
   public let noun: String
+  /// The column `Account`, which every resource has.
+  public let account: Int
+  /// The detail columns of a finding row (what only DescribeVulnerability gives); none elsewhere.
+  public let detailColumns: Set<Int>
   let names: FieldNameTable
 
   /// `layout` gives each column shown in a default table its roles, in order of rank.
@@ -37,6 +41,8 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     self.noun = noun
     names = FieldNameTable(columns.map(\.name))
     self.key = columns.firstIndex { $0.name == key }!
+    account = columns.firstIndex { $0.name == "Account" }!
+    detailColumns = id == .findings ? Set(columns.indices.filter { Self.detailFields.contains(columns[$0].name) }) : []
   }
 
   public static func == (left: Resource, right: Resource) -> Bool { left.id == right.id }
@@ -58,9 +64,6 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
   public func index(of name: String) -> Int? { names.index(of: name) }
 
   public func index(of bytes: UnsafeBufferPointer<UInt8>) -> Int? { names.index(of: bytes) }
-
-  /// The column `Account`, which every resource has.
-  public var account: Int { index(of: "Account")! }
 
   public static let scans = Resource(
     .scans, action: "DescribeScans", columns: ScanField.allCases.map { Column(name: $0.apiName, kind: $0.kind) },
@@ -128,9 +131,4 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
       ("Id", .key), ("Name", .title), ("Severity", .severity), ("Status", .status), ("Target", []),
       ("LastDiscoveredAt", []), ("ScanName", []),
     ])
-
-  /// The detail columns of a finding row, by index.
-  public var detailColumns: Set<Int> {
-    id == .findings ? Set(Self.detailFields.compactMap(index(of:))) : []
-  }
 }

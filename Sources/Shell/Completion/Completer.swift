@@ -43,7 +43,7 @@ public enum Completer {
     for (index, token) in tokens.enumerated() {
       guard let word = token.word, let name = ListingName(rawValue: word.lowercased()) else { continue }
       if index == 0 || tokens[index - 1].kind == .pipe || tokens[index - 1].kind == .separator {
-        resource = Resource.named(Resource.ID(rawValue: name.rawValue)!)
+        resource = Resource(name)
       }
     }
     return resource
