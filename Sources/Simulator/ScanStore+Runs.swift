@@ -21,6 +21,11 @@ extension ScanStore {
 
   /// Findings newest first (by when they were found), then by Id.
   mutating func findings(_ query: Query) -> [SimFinding] {
+    advanceTime()
+    let nowMs = nowMs()
+    if let cached = lastFindings, cached.key == query.filter, cached.version == version, cached.nowMs == nowMs {
+      return cached.found
+    }
     var runQuery = Query()
     runQuery.filter.scanId = query.filter.scanId
     let seed = configuration.seed
@@ -29,19 +34,26 @@ extension ScanStore {
       if let taskId = query.filter.taskId, String(run.taskId) != taskId { continue }
       found += scan.findings(of: run, seed: seed).filter(query.matches)
     }
-    return found.sorted { ($0.discoveredMs, $0.id) > ($1.discoveredMs, $1.id) }
+    found.sort { ($0.discoveredMs, $0.id) > ($1.discoveredMs, $1.id) }
+    lastFindings = (query.filter, version, nowMs, found)
+    return found
   }
 
   mutating func findingsPage(_ query: Query) -> (totalCount: Int, rows: [Scan]) {
     Self.page(findings(query), query) { $0.record(details: false) }
   }
 
-  /// One finding with its details, if some run found it.
+  /// One finding with its details, if some run found it: the run is the one its Id names.
   mutating func finding(id: String) -> Scan? {
     guard let number = Int64(id) else { return nil }
-    var query = Query()
-    query.filter.taskId = String(number / 100)
-    return findings(query).first { $0.id == number }?.record(details: true)
+    advanceTime()
+    let nowMs = nowMs()
+    for (index, scan) in scans.enumerated() {
+      for run in scan.runs(at: nowMs, index: index) where run.taskId == number / 100 {
+        return scan.findings(of: run, seed: configuration.seed).first { $0.id == number }?.record(details: true)
+      }
+    }
+    return nil
   }
 
   private static func page<Item>(_ items: [Item], _ query: Query, _ record: (Item) -> Scan) -> (

@@ -14,9 +14,12 @@ struct ScanStore: Sendable {
   /// The scans time can still change; only these are advanced.
   private var liveIndices: [Int] = []
   /// Bumped whenever a status changes or scans are inserted: what filters depend on.
-  private var version = 0
+  private(set) var version = 0
   /// A listing asks for the same filter on every page; it is computed once per version.
   private var lastFilter: (key: Query.Filter, version: Int, indices: [Int])?
+  /// A findings listing asks for the same filter on every page: its findings are drawn once per
+  /// filter, data version and simulated instant.
+  var lastFindings: (key: Query.Filter, version: Int, nowMs: Int64, found: [SimFinding])?
 
   init(configuration: SimulatorConfiguration, epoch: Date) {
     self.configuration = configuration
