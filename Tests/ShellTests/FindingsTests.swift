@@ -271,6 +271,11 @@ struct FindingsTests {
       await harness.run("findings | save all.ndjson")
       #expect(try await Self.count(harness, "load all.ndjson | where severity >= moderate | count") > 0)
       #expect(try await Self.count(harness, "load all.ndjson | count") == total)
+      // A JSON array of findings (as `format json` prints them) loads as findings too.
+      harness.output.clear()
+      await harness.run("findings | first 3 | format json")
+      try harness.output.text.write(to: folder.appendingPathComponent("three.json"), atomically: true, encoding: .utf8)
+      #expect(try await Self.count(harness, "load three.json | where severity >= info | count") == 3)
       #expect(try await Self.count(harness, "findings | diff all.ndjson | count") == 0)
       // Matched by name and target instead of Id: the same findings, so no differences either.
       #expect(try await Self.count(harness, "findings | diff all.ndjson by Name, Target | count") == 0)

@@ -206,8 +206,11 @@ public struct ScanFileReader {
   /// `TaskId` and `JobStatus`; anything else is read as scans.
   public static func sniff(_ buffer: [UInt8]) -> Resource {
     buffer.withUnsafeBufferPointer { bytes in
-      let end = bytes.firstIndex(of: 0x0A) ?? bytes.count
-      var reader = JSONReader(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+      // The first object: the first line's, or an array's first element.
+      var start = 0
+      while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D, UInt8(ascii: "[")].contains(bytes[start]) { start += 1 }
+      let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+      var reader = JSONReader(UnsafeBufferPointer(rebasing: bytes[start..<end]))
       guard (try? reader.peekKind()) == .object, (try? reader.beginObject()) != nil else { return .scans }
       var keys = Set<String>()
       var first = true
@@ -269,7 +272,9 @@ public struct ScanFileReader {
           var scans: [Scan] = []
           try reader.beginArray()
           var first = true
-          while try reader.nextElement(first: &first) { scans.append(try Scan.decode(from: &reader, wanted: wanted)) }
+          while try reader.nextElement(first: &first) {
+            scans.append(try Scan.decode(from: &reader, resource: resource, wanted: wanted))
+          }
           return scans
         } catch let error as JSONSyntaxError {
           throw Failure(path: path, line: 0, message: "invalid JSON: \(error)")
@@ -278,7 +283,7 @@ public struct ScanFileReader {
       return
     }
     do {
-      documentScans = try ResponseDecoder.page(from: data, format: .json, wanted: wanted).scans
+      documentScans = try ResponseDecoder.page(from: data, format: .json, resource: resource, wanted: wanted).scans
     } catch let error as ScanAPIError {
       throw Failure(path: path, line: 0, message: error.description)
     }
