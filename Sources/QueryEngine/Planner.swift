@@ -140,7 +140,6 @@ public struct Planner: Sendable {
         let pages = max(1, (limit + settings.pageSize - 1) / settings.pageSize) * listings.count
         requests = pages == 1 ? "1 (first \(limit) fits one page)" : "at most \(pages) (first \(limit))"
       }
-      requests += Self.costs(of: planned)
       // The source's own `where` runs on the client too: pushed conditions are checked again.
       let sourceFilter =
         filter.map {
@@ -149,6 +148,7 @@ public struct Planner: Sendable {
               stage: .filter($0), input: pipeline.schemas[0], detailsFirst: pipeline.implicitDetails.contains(-1))
           ]
         } ?? []
+      requests += Self.costs(of: sourceFilter + planned)
       return Plan(
         input: .listing(listings, options), stages: sourceFilter + planned, output: pipeline.output, format: format,
         pushed: pushed, kept: kept,

@@ -84,7 +84,7 @@ extension SimScan {
     set("TriggerType", base[.triggerType])
     set("Period", base[.period])
     set("Interval", base[.interval])
-    let report = run.status == "finished" ? "finished" : run.status == "running" ? "inexistent" : "inexistent"
+    let report = run.status == "finished" ? "finished" : "inexistent"
     set("ReportStatus", .string(report))
     if run.status == "finished" {
       set(

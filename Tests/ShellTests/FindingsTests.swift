@@ -81,6 +81,9 @@ struct FindingsTests {
             + "a time range is checked here\n"))
       #expect(
         harness.output.text.contains("then 1 DescribeVulnerability per row reaching here (once per Id)"))
+      harness.output.clear()
+      await harness.run("explain findings where Cwe ~ 89 | count")
+      #expect(harness.output.text.contains("then 1 DescribeVulnerability per row reaching here (once per Id)"))
     }
   }
 
