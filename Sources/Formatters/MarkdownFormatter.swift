@@ -16,7 +16,7 @@ struct MarkdownFormatter: RowFormatter {
 
   mutating func format(_ row: Row) -> String? {
     count += 1
-    let line = "| " + shown.map { Self.escape(cell(row, $0)) }.joined(separator: " | ") + " |\n"
+    let line = "| " + shown.map { MarkdownText.cell(cell(row, $0)) }.joined(separator: " | ") + " |\n"
     return count == 1 ? header() + line : line
   }
 
@@ -25,7 +25,7 @@ struct MarkdownFormatter: RowFormatter {
   }
 
   private func header() -> String {
-    let names = shown.map { Self.escape(context.columns[$0].name) }
+    let names = shown.map { MarkdownText.cell(context.columns[$0].name) }
     let rules = shown.map { context.columns[$0].kind == .number ? "---:" : "---" }
     return "| " + names.joined(separator: " | ") + " |\n| " + rules.joined(separator: " | ") + " |\n"
   }
@@ -36,9 +36,11 @@ struct MarkdownFormatter: RowFormatter {
     if case .string(let text) = value { return text }
     return CellText.text(value, column: context.columns[column], utc: context.utc)
   }
+}
 
-  /// Text safe inside a GFM table cell.
-  static func escape(_ text: String) -> String {
+/// Text safe inside a GFM table cell, for the `markdown` format and job summaries.
+public enum MarkdownText {
+  public static func cell(_ text: String) -> String {
     var output = ""
     output.reserveCapacity(text.utf8.count)
     for character in text {

@@ -36,6 +36,10 @@ struct GlobalOptions: ParsableArguments {
   @Flag(help: "In scripts, go on after a failed statement.") var keepGoing = false
   @Option(name: .customLong("var"), help: "Set a script parameter, e.g. --var days=7d (repeatable).")
   var variables: [String] = []
+  @Option(
+    help: ArgumentHelp(
+      "Write the checks of the scripts (or -c) as JUnit XML to FILE when the run ends.", valueName: "file"))
+  var junit: String?
   @Flag(help: "Never send long results through a pager ($PAGER, default less -FRXK).") var noPager = false
   @Option(help: "Per-request timeout, e.g. 20s.") var timeout: Duration = .seconds(20)
 
@@ -75,6 +79,7 @@ struct GlobalOptions: ParsableArguments {
       options.variables[String(variable[..<equals])] = String(variable[variable.index(after: equals)...])
     }
     options.noPager = noPager
+    options.junit = junit
     options.timeout = timeout
     return options
   }

@@ -2,12 +2,28 @@ import QueryLanguage
 import ScanAPI
 import Vocabulary
 
-/// An `expect` that did not hold: the check as written and what was found instead.
+/// An `expect` that did not hold: the check as written, what was found instead, and the first rows
+/// that broke it (as one line each), with `more` when there were others.
 public struct ExpectationFailure: Error, Sendable, Equatable, CustomStringConvertible {
   public var check: String
   public var found: String
+  public var examples: [String]
+  public var more: Bool
 
-  public var description: String { "expected \(check), but \(found)" }
+  public init(check: String, found: String, examples: [String] = [], more: Bool = false) {
+    self.check = check
+    self.found = found
+    self.examples = examples
+    self.more = more
+  }
+
+  /// One line: what was expected and what was found.
+  public var summary: String { "expected \(check), but \(found)" }
+
+  public var description: String {
+    guard !examples.isEmpty else { return summary }
+    return summary + ":" + examples.map { "\n  " + $0 }.joined() + (more ? "\n  …" : "")
+  }
 }
 
 /// Passes rows through and, at the end of its input, fails the statement unless the check holds.
@@ -81,9 +97,9 @@ final class ExpectStream: StageStream {
   }
 
   private func failure(_ summary: String) -> ExpectationFailure {
-    let shown = examples.map { "\n  " + RowSummary.line($0, columns: columns) }.joined()
-    let more = offenders > examples.count ? "\n  …" : ""
-    return ExpectationFailure(check: check.text, found: summary + (examples.isEmpty ? "" : ":") + shown + more)
+    ExpectationFailure(
+      check: check.text, found: summary, examples: examples.map { RowSummary.line($0, columns: columns) },
+      more: offenders > examples.count)
   }
 
   static func holds(_ count: Int, _ op: Operator, _ number: Int) -> Bool {

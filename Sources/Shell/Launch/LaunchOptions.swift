@@ -17,6 +17,8 @@ public struct LaunchOptions: Sendable, Equatable {
   public var keepGoing = false
   /// `--var NAME=VALUE`, the last of a name winning.
   public var variables: [String: String] = [:]
+  /// `--junit FILE`: the checks of the scripts (or `-c`) as JUnit XML, written when the run ends.
+  public var junit: String?
   /// `--no-pager`: never page, even on a terminal.
   public var noPager = false
   /// Per request.

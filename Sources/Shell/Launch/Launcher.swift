@@ -29,16 +29,18 @@ public enum Launcher {
         },
         warn: { errors.write("warning: \($0)\n") })
     }
+    let reports = scripts.flatMap { CheckReports(options: options, environment: environment, scripts: $0) }
     let directory: AccountDirectory
     do {
       directory = try made.result.get()
     } catch {
-      return Presenter.reported(error, to: errors)
+      return reports?.failedToStart(error, output: output, errors: errors) ?? Presenter.reported(error, to: errors)
     }
     let (primary, accounts): (Connection, [String])
     switch Blocking.run({ (await directory.primary, await directory.selected) }).result {
     case .success(let made): (primary, accounts) = made
-    case .failure(let error): return Presenter.reported(error, to: errors)
+    case .failure(let error):
+      return reports?.failedToStart(error, output: output, errors: errors) ?? Presenter.reported(error, to: errors)
     }
     var sessionOptions = Session.Options(connection: primary.plan.summary, format: options.format)
     sessionOptions.accounts = accounts
@@ -57,6 +59,7 @@ public enum Launcher {
       options: sessionOptions, output: output, errors: errors, accounts: { try await directory.clients() },
       now: { primary.now() })
     session.requestStats = stats
+    session.checks = reports?.log
     let historyFile = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
     // Scripts can list the interactive shell's history too; the REPL keeps it current.
     session.history = { historyFile.load() }
@@ -85,8 +88,9 @@ public enum Launcher {
     if let signal {
       // A statement that was running has said so, and where; between statements, say it here.
       if code != .interrupted { errors.write("interrupted\n") }
+      _ = reports?.write(output: output, errors: errors)
       return .signaled(signal)
     }
-    return code
+    return max(code, reports?.write(output: output, errors: errors) ?? .success)
   }
 }

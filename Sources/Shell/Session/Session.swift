@@ -67,6 +67,8 @@ public final class Session: @unchecked Sendable {
   public var progress: ProgressLine?
   /// Requests and throttling, counted by the client's event sink.
   public var requestStats = RequestStats()
+  /// `--junit` and GitHub Actions: what each check did, recorded as statements end.
+  public var checks: CheckLog?
   public lazy var watchClock: any ClientClock = SystemClock(wallClock: now)
   let output: any TextSink
   let errors: any TextSink
@@ -106,32 +108,67 @@ public final class Session: @unchecked Sendable {
     parametersInForce = inForce
     var diagnostics = syntaxErrors?.items ?? []
     diagnostics += check(script, source: source)
+    checks?.begin(source)
     guard diagnostics.isEmpty else {
-      errors.write(DiagnosticRenderer.render(Diagnostics(source: source, items: diagnostics)))
+      let rendered = DiagnosticRenderer.render(Diagnostics(source: source, items: diagnostics))
+      errors.write(rendered)
+      if let first = diagnostics.first {
+        let (line, column) = source.location(of: first.span.start)
+        checks?.recordInvalid(source, message: rendered.trimmingCharacters(in: .newlines), line: line, column: column)
+        checks?.skip(script.statements, in: source)
+      }
       return Result(code: .usage, exited: false)
     }
     var code = ExitCode.success
-    for statement in script.statements {
+    let statements = script.statements
+    for (index, statement) in statements.enumerated() {
+      let started = ContinuousClock.now
+      let seconds = { Self.seconds(ContinuousClock.now - started) }
       do {
-        if try await execute(statement, source: source) == .exit { return Result(code: code, exited: true) }
+        let flow = try await execute(statement, source: source)
+        if CheckLog.isCheck(statement) { checks?.record(statement, in: source, seconds: seconds(), outcome: .passed) }
+        if flow == .exit {
+          checks?.skip(statements[(index + 1)...], in: source)
+          return Result(code: code, exited: true)
+        }
       } catch {
         let report = Presenter.report(error, source: source)
         errors.write(locate(report.text, statement: statement, source: source, error: error))
         code = max(code, report.code)
-        if stops(after: report.code) { return Result(code: code, exited: false) }
+        // A sourced script has recorded its own checks.
+        if let error = error as? ShellError, case .sourcedScriptFailed = error {
+        } else {
+          checks?.record(
+            statement, in: source, seconds: seconds(), outcome: CheckLog.outcome(of: error, report: report))
+        }
+        if stops(after: report.code) {
+          checks?.skip(statements[(index + 1)...], in: source)
+          return Result(code: code, exited: false)
+        }
       }
     }
     return Result(code: code, exited: false)
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 
   /// Runs scripts in order, by the same rule as statements: on after a failed `expect`, on after
   /// anything with `keepGoing`, never after an interruption or `exit`.
   public func run(_ scripts: [SourceText]) async -> Result {
     var code = ExitCode.success
-    for script in scripts {
+    for (index, script) in scripts.enumerated() {
       let result = await run(script)
       code = max(code, result.code)
-      if result.exited || stops(after: result.code) { return Result(code: code, exited: result.exited) }
+      if result.exited || stops(after: result.code) {
+        // The scripts after a stop are in the reports too, their checks skipped.
+        for later in scripts[(index + 1)...] {
+          checks?.begin(later)
+          checks?.skip(Parser.parse(later).script.statements, in: later)
+        }
+        return Result(code: code, exited: result.exited)
+      }
     }
     return Result(code: code, exited: false)
   }
