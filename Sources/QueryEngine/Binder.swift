@@ -216,6 +216,25 @@ public struct Binder: Sendable {
             ? "put 'details' before '\(schema.shape.rawValue)'" : "for example: findings | first 5 | details")
       }
       return (.details, schema, [schema.resource.key])
+    case .report(let spec):
+      guard index == all.count - 1 else {
+        throw Diagnostic(
+          "'report' must be the last stage", at: stage.name.span, help: "it saves files and prints where it put them")
+      }
+      guard schema.resource == .sessions, let taskId = schema.index(of: "TaskId"),
+        let scanId = schema.index(of: "ScanId")
+      else {
+        let what = schema.resource == .sessions ? "rows without TaskId and ScanId" : "\(schema.resource)"
+        throw Diagnostic(
+          "'report' saves the reports of runs, but these rows are \(what)", at: stage.name.span,
+          help: schema.resource == .scans
+            ? "add '| sessions' before it: scans where … | sessions | report to reports"
+            : "for example: sessions where status = finished | first 3 | report to reports")
+      }
+      let report = BoundReport(
+        directory: spec.directory.value, limit: spec.limit.map { .milliseconds($0.value) }, stageIndex: index,
+        taskIdColumn: taskId, scanIdColumn: scanId)
+      return (.report(report), schema, [taskId, scanId])
     }
   }
 

@@ -29,6 +29,8 @@ public struct BoundPipeline: Sendable {
     case related(Resource)
     /// Each finding's details, one DescribeVulnerability per row.
     case details
+    /// The reports of the runs before it, made and saved (the shell runs it, as it runs a watch).
+    case report(BoundReport)
   }
 
   public struct SortSpec: Sendable {
@@ -86,4 +88,16 @@ public struct BoundWatch: Sendable {
   public var limit: Duration?
   /// Index of the watch stage: the pipeline before it is what each tick runs.
   public var stageIndex: Int
+}
+
+/// `report to DIR [for DURATION]`, resolved.
+public struct BoundReport: Sendable {
+  public var directory: String
+  /// How long to wait for the reports to be made; nil for the default.
+  public var limit: Duration?
+  /// Index of the report stage: the pipeline before it gives the runs.
+  public var stageIndex: Int
+  /// Where the runs' TaskId and ScanId are in the rows before it.
+  public var taskIdColumn: Int
+  public var scanIdColumn: Int
 }

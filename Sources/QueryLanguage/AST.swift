@@ -95,6 +95,8 @@ public struct Stage: Sendable, Hashable {
     case related(ListingName)
     /// `| details`: each finding's details (DescribeVulnerability).
     case details
+    /// `report to DIR [for DURATION]`: the reports of the runs before it.
+    case report(ReportSpec)
   }
 
   public var kind: Kind
@@ -239,4 +241,17 @@ public enum Command: Sendable, Hashable {
   case exit
   /// `param NAME [= VALUE]`: declares a script parameter, or defines one in the shell.
   case param(name: Located<String>, value: Value?)
+  /// `report TASKID, … to DIR [for DURATION]`: the runs' reports, made and downloaded.
+  case report(taskIds: [Located<String>], spec: ReportSpec)
+}
+
+/// Where `report` saves the reports, and how long it waits for them to be made (nil: the default).
+public struct ReportSpec: Sendable, Hashable {
+  public var directory: Located<String>
+  public var limit: Located<Int64>?
+
+  public init(directory: Located<String>, limit: Located<Int64>?) {
+    self.directory = directory
+    self.limit = limit
+  }
 }

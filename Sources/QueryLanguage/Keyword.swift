@@ -2,7 +2,7 @@
 /// commands (which are in `LanguageReference.entries`). The parser matches them and records them
 /// as what it expects, so completion offers exactly what the parser would accept.
 public enum Keyword: String, Sendable, Hashable, CaseIterable {
-  case search, `where`, asc, desc, until, `for`, `in`, not, and, or, by, with
+  case search, `where`, asc, desc, until, `for`, `in`, not, and, or, by, with, to
   /// The forms of a check (`expect …`, `watch … until …`).
   case empty, count, all, any, none
 }

@@ -438,5 +438,15 @@ extension LanguageReference {
         .init("param days = 1d"),
         .init("param days = 30d; scans where status = aborted and end > $days | count", prints: "20\n"),
       ]),
+    LanguageEntry(
+      .report, kind: .command, signature: "report TASKID, … to DIR [for DURATION]  |  … | report to DIR [for DURATION]",
+      summary:
+        "Have the runs' reports made (GenerateVulReport), wait until each is ready (10m unless `for` says),"
+        + " and save each as DIR/<TaskId>.<ext>; after `|`, the reports of the runs before it.",
+      examples: [
+        .init("sessions where status = finished | first 3 | report to reports"),
+        .init("scans where Name = \"uat-admin-weekly\" | sessions | first 1 | report to reports for 5m"),
+        .init("report 7173510589062, 2410752017166 to reports"),
+      ]),
   ]
 }

@@ -15,7 +15,7 @@ public struct LanguageEntry: Sendable, Hashable {
   public enum Name: String, Sendable, Hashable, CaseIterable {
     case scans, sessions, findings, load
     case `where`, sort, select, first, count, group, distinct, diff, expect, watch, format, save, details
-    case help, set, show, explain, history, source, use, exit, param
+    case help, set, show, explain, history, source, use, exit, param, report
   }
 
   /// A statement and what it prints on the demo dataset (seed 7, 240 scans, at
@@ -51,6 +51,9 @@ public struct LanguageEntry: Sendable, Hashable {
   /// A source that can follow `|` too: the runs or findings of the rows before it.
   public var isRelation: Bool { name == .sessions || name == .findings }
 
+  /// A source or command that is also a stage: the relations, and `report` (of the runs before it).
+  public var followsPipe: Bool { isRelation || name == .report }
+
   /// Every word that names this entry.
   public var words: [String] { [name.rawValue] + aliases }
 }
@@ -70,7 +73,7 @@ public enum LanguageReference {
   /// The words of a kind; stages include the relations (`sessions`, `findings`), sources that
   /// may also follow `|`.
   public static func names(of kind: LanguageEntry.Kind) -> [String] {
-    entries.filter { $0.kind == kind || (kind == .stage && $0.isRelation) }.flatMap(\.words)
+    entries.filter { $0.kind == kind || (kind == .stage && $0.followsPipe) }.flatMap(\.words)
   }
 
   /// What a statement can start with: sources, then commands.

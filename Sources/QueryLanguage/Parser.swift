@@ -223,6 +223,24 @@ public struct Parser {
         value = try parseValue(after: "'='", expecting: .searchText)
       }
       kind = .command(.param(name: Located(name, nameSpan), value: value))
+    case .report:
+      _ = advance()
+      var taskIds: [Located<String>] = []
+      while case .number = current.kind {
+        let text = current.text
+        guard text.allSatisfy(\.isASCII), text.allSatisfy(\.isNumber) else {
+          throw Diagnostic("a TaskId is a whole number, such as 1234567890123", at: current.span)
+        }
+        taskIds.append(Located(text, advance().span))
+        guard current.kind == .comma else { break }
+        _ = advance()
+      }
+      guard !taskIds.isEmpty else {
+        throw unexpected(
+          "a run's TaskId after 'report'",
+          help: "for example: report 1234567890123 to reports, or: sessions where … | report to reports")
+      }
+      kind = .command(.report(taskIds: taskIds, spec: try parseReportSpec()))
     case .where, .sort, .select, .first, .count, .group, .distinct, .diff, .expect, .watch, .format, .save, .details:
       preconditionFailure("stages are turned away above")
     }
@@ -303,7 +321,7 @@ public struct Parser {
     }
     let nameToken = advance()
     let name = Located(word, nameToken.span)
-    guard let entry = LanguageReference.entry(named: word), entry.kind == .stage || entry.isRelation else {
+    guard let entry = LanguageReference.entry(named: word), entry.kind == .stage || entry.followsPipe else {
       let message =
         LanguageReference.entry(named: word)?.kind == .source
         ? "'\(word)' starts a pipeline; it cannot follow '|'" : "unknown stage '\(word)'"
@@ -392,6 +410,8 @@ public struct Parser {
       kind = .related(ListingName(rawValue: entry.name.rawValue)!)
     case .details:
       kind = .details
+    case .report:
+      kind = .report(try parseReportSpec())
     case .scans, .load, .help, .set, .show, .explain, .history, .source, .use, .exit, .param:
       preconditionFailure("only stages get here")
     }
@@ -459,6 +479,24 @@ public struct Parser {
       throw unexpected("a whole number after \(what)")
     }
     return Located(Int(number), advance().span)
+  }
+
+  /// `to DIR [for DURATION]`, after `report`.
+  private mutating func parseReportSpec() throws(Diagnostic) -> ReportSpec {
+    note(.keyword(.to))
+    guard at(.to) else { throw unexpected("'to DIR' after 'report'", help: "for example: report to reports") }
+    _ = advance()
+    let directory = try parsePath(after: "to")
+    var limit: Located<Int64>?
+    note(.keyword(.for))
+    if at(.for) {
+      _ = advance()
+      guard case .duration(let milliseconds) = current.kind else {
+        throw unexpected("a duration such as 10m after 'for'")
+      }
+      limit = Located(milliseconds, advance().span)
+    }
+    return ReportSpec(directory: directory, limit: limit)
   }
 
   private mutating func parsePath(after what: String) throws(Diagnostic) -> Located<String> {

@@ -14,13 +14,14 @@ import Vocabulary
 ///     POST /_sim/fail?next=N[&code=ServiceUnavailable|InternalError]
 ///                                              answer the next N calls with a 503 (or a 500)
 ///     POST /_sim/insert?count=N                insert N new running scans (newest first)
+///     POST /_sim/report-failures?next=N        the next N reports asked for (GenerateVulReport) fail
 struct ControlAPI {
   let core: SimulatorCore
 
   static let usage = """
     GET  /_sim/stats | GET /_sim/log | POST /_sim/log/clear | POST /_sim/advance?by=DURATION
     POST /_sim/reset | POST /_sim/throttle?next=N[&retryAfter=MS][&code=CODE] | POST /_sim/fail?next=N[&code=CODE]
-    POST /_sim/insert?count=N
+    POST /_sim/insert?count=N | POST /_sim/report-failures?next=N
     """
 
   func respond(method: HTTPRequest.Method, path: String, query: String) async -> Response {
@@ -60,6 +61,12 @@ struct ControlAPI {
         return bad("fail's code is ServiceUnavailable or InternalError")
       }
       await core.fail(next: count, code: code)
+      return ok()
+    case (.post, "/report-failures"):
+      guard let count = parameters["next"].flatMap(Int.init), count >= 0 else {
+        return bad("report-failures needs next=N")
+      }
+      await core.failReports(next: count)
       return ok()
     case (.post, "/insert"):
       guard let count = parameters["count"].flatMap(Int.init), (0...100_000).contains(count) else {

@@ -16,7 +16,52 @@ extension ScanStore {
   }
 
   mutating func sessionsPage(_ query: Query) -> (totalCount: Int, rows: [Scan]) {
-    Self.page(runs(query), query) { $0.scan.sessionRecord($0.run) }
+    let runs = runs(query)
+    let nowMs = nowMs()
+    return Self.page(runs, query) {
+      $0.scan.sessionRecord($0.run, report: SimReport(run: $0.run, job: reportJobs[$0.run.taskId], nowMs: nowMs))
+    }
+  }
+
+  /// GenerateVulReport: each run's report is made anew from now; the first `failing` of them fail.
+  /// TaskIds of no run are left out, and returned.
+  mutating func generateReports(_ taskIds: [Int64], failing: inout Int) -> [Int64] {
+    advanceTime()
+    let nowMs = nowMs()
+    var unknown: [Int64] = []
+    for taskId in taskIds {
+      guard run(taskId: taskId) != nil else {
+        unknown.append(taskId)
+        continue
+      }
+      reportJobs[taskId] = SimReportJob(requestedMs: nowMs, fails: failing > 0)
+      if failing > 0 { failing -= 1 }
+    }
+    return unknown
+  }
+
+  /// The run with this TaskId, and its task.
+  func run(taskId: Int64) -> (run: SimRun, scan: SimScan)? {
+    let nowMs = nowMs()
+    for (index, scan) in scans.enumerated() {
+      if let run = scan.runs(at: nowMs, index: index).first(where: { $0.taskId == taskId }) { return (run, scan) }
+    }
+    return nil
+  }
+
+  /// The report a link names, if the link is valid now: an HTML page of what the run found.
+  mutating func reportDocument(taskId: Int64, expires: Int64, signature: String) -> Result<String, SimReportRefusal> {
+    advanceTime()
+    let nowMs = nowMs()
+    guard let (run, scan) = run(taskId: taskId) else { return .failure(.noSuchKey) }
+    let report = SimReport(run: run, job: reportJobs[taskId], nowMs: nowMs)
+    guard let madeMs = report.madeMs, report.status == "finished" else { return .failure(.noSuchKey) }
+    guard signature == SimReport.signature(taskId: taskId, madeMs: madeMs, expires: expires) else {
+      return .failure(.signatureDoesNotMatch)
+    }
+    guard expires * 1000 >= nowMs else { return .failure(.expired) }
+    return .success(
+      SimReportDocument.html(run: run, scan: scan, findings: scan.findings(of: run, seed: configuration.seed)))
   }
 
   /// Findings newest first (by when they were found), then by Id.

@@ -20,6 +20,8 @@ struct ScanStore: Sendable {
   /// A findings listing asks for the same filter on every page: its findings are drawn once per
   /// filter, data version and simulated instant.
   var lastFindings: (key: Query.Filter, version: Int, nowMs: Int64, found: [SimFinding])?
+  /// Reports asked for with GenerateVulReport, by TaskId.
+  var reportJobs: [Int64: SimReportJob] = [:]
 
   init(configuration: SimulatorConfiguration, epoch: Date) {
     self.configuration = configuration

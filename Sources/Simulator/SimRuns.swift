@@ -68,8 +68,8 @@ extension SimScan {
     return runs
   }
 
-  /// The run as DescribeScanSessions lists it.
-  func sessionRecord(_ run: SimRun) -> Scan {
+  /// The run as DescribeScanSessions lists it, with its report's state.
+  func sessionRecord(_ run: SimRun, report: SimReport) -> Scan {
     let resource = Resource.sessions
     var record = Scan(resource: resource)
     func set(_ name: String, _ value: FieldValue?) { record.values[resource.index(of: name)!] = value }
@@ -84,14 +84,8 @@ extension SimScan {
     set("TriggerType", base[.triggerType])
     set("Period", base[.period])
     set("Interval", base[.interval])
-    let report = run.status == "finished" ? "finished" : "inexistent"
-    set("ReportStatus", .string(report))
-    if run.status == "finished" {
-      set(
-        "ReportUrl",
-        .string("https://reports.example.com/VUL_REPORT/\(run.taskId).pdf?Expires=\(run.createdMs / 1000 + 7 * 86_400)")
-      )
-    }
+    set("ReportStatus", .string(report.status))
+    set("ReportUrl", report.link.map { .string($0) })
     return record
   }
 
@@ -169,5 +163,58 @@ extension SimFinding {
       .string(Self.json([("request", .string(request)), ("status", .number(template.severity >= 2 ? 500 : 200))])))
     set("Args", .string(Self.json([("param", .string(template.parameter)), ("payload", .string(template.payload))])))
     return record
+  }
+}
+
+/// A report asked for with GenerateVulReport: made `SimReport.generationMs` of simulated time
+/// after it was asked for, unless it was set to fail.
+struct SimReportJob: Sendable {
+  var requestedMs: Int64
+  var fails: Bool
+}
+
+/// A run's report as DescribeScanSessions shows it: its status and, once made, a signed link. The
+/// link is a path on the simulator itself (`/reports/<TaskId>`); the server puts the host the
+/// request came to in front of it, so it works from wherever the simulator is reached.
+struct SimReport: Sendable, Equatable {
+  /// How long a report takes to make, in simulated time.
+  static let generationMs: Int64 = 30_000
+  /// How long a link stays valid, in simulated time.
+  static let linkLifetimeMs: Int64 = 3_600_000
+
+  var status: String
+  var link: String?
+  /// When the report was made (what its link's signature covers).
+  var madeMs: Int64?
+
+  /// The report of `run` at `nowMs`: a finished run has one already (made when it finished);
+  /// one asked for is `running` until made, then `finished` or `failed`; a waiting run cannot
+  /// have one.
+  init(run: SimRun, job: SimReportJob?, nowMs: Int64) {
+    if let job {
+      if run.status == "waiting" || (job.fails && nowMs >= job.requestedMs + Self.generationMs) {
+        status = "failed"
+      } else if nowMs < job.requestedMs + Self.generationMs {
+        status = "running"
+      } else {
+        status = "finished"
+        madeMs = job.requestedMs + Self.generationMs
+      }
+    } else if run.status == "finished" {
+      status = "finished"
+      madeMs = run.finishedMs ?? run.createdMs
+    } else {
+      status = "inexistent"
+    }
+    if let madeMs {
+      let expires = (max(nowMs, madeMs) + Self.linkLifetimeMs) / 1000
+      link =
+        "/reports/\(run.taskId)?Expires=\(expires)&OSSAccessKeyId=simulator&Signature="
+        + Self.signature(taskId: run.taskId, madeMs: madeMs, expires: expires)
+    }
+  }
+
+  static func signature(taskId: Int64, madeMs: Int64, expires: Int64) -> String {
+    String(stableHash("report-link", taskId, madeMs, expires), radix: 16)
   }
 }

@@ -18,6 +18,8 @@ public actor SimulatorCore {
   var random: SplitMix64
   /// Temporary credentials issued by STS or the instance metadata service.
   var stsIssued = 0
+  /// Reports still to fail when asked for (`POST /_sim/report-failures?next=N`).
+  private var reportFailures = 0
 
   public init(configuration: SimulatorConfiguration, wallClock: @escaping @Sendable () -> Date = { Date() }) {
     self.configuration = configuration
@@ -47,7 +49,8 @@ public actor SimulatorCore {
 
   // MARK: DescribeScans
 
-  func describeScans(method: String, parameters pairs: [(String, String)]) -> SimResponse {
+  /// `host` is the `Host` the request came to: report links point there.
+  func describeScans(method: String, parameters pairs: [(String, String)], host: String? = nil) -> SimResponse {
     requestLog.countRequest()
     var parameters: [String: String] = [:]
     var duplicate: String?
@@ -65,10 +68,12 @@ public actor SimulatorCore {
     case .success(let page) where page.detail != nil:
       response = encoder.detail(page.detail!, requestId: requestId)
     case .success(let page):
+      var rows = page.scans
+      if page.resource == .sessions { rows = rows.map { Self.linked($0, host: host) } }
       response = encoder.page(
         .init(
           requestId: requestId, totalCount: page.totalCount, pageSize: page.pageSize, currentPage: page.currentPage,
-          scans: page.scans, resource: page.resource))
+          scans: rows, resource: page.resource))
       if configuration.drift > 0, page.resource == .scans { stores[page.account].insert(count: configuration.drift) }
     case .failure(let rejection):
       response = encoder.error(
@@ -145,10 +150,15 @@ public actor SimulatorCore {
     let account = authenticator.account(of: parameters["AccessKeyId"] ?? "") ?? 0
     guard let resource = listed else {
       if action == "GenerateVulReport" {
-        // Reports are made at once here: a finished run's ReportStatus is already `finished`.
-        guard parameters.keys.contains(where: { $0.hasPrefix("TaskIds.") }) else {
-          return .failure(Refusal(.missing("TaskIds.1")))
+        // Each run's report is made over simulated time (SimReport); its run shows how it goes.
+        let listed = parameters.filter { $0.key.hasPrefix("TaskIds.") }.sorted { $0.key < $1.key }
+        guard !listed.isEmpty else { return .failure(Refusal(.missing("TaskIds.1"))) }
+        var taskIds: [Int64] = []
+        for (name, value) in listed {
+          guard let taskId = Int64(value) else { return invalid(name) }
+          taskIds.append(taskId)
         }
+        _ = stores[account].generateReports(taskIds, failing: &reportFailures)
         requestLog.countAnswered(action)
         var page = Page(account: account, totalCount: 0, pageSize: 1, currentPage: 1, scans: [])
         page.acknowledged = true
@@ -224,6 +234,49 @@ public actor SimulatorCore {
   func insert(count: Int) { stores[0].insert(count: count) }
 
   func nowMs() -> Int64 { stores[0].nowMs() }
+
+  func failReports(next count: Int) { reportFailures = count }
+
+  /// A run's ReportUrl, made absolute: the simulator's own `/reports/…`, at the host asked.
+  private static func linked(_ run: Scan, host: String?) -> Scan {
+    let column = Resource.sessions.index(of: "ReportUrl")!
+    guard case .string(let path) = run.values[column], path.hasPrefix("/") else { return run }
+    var run = run
+    run.values[column] = .string("http://\(host ?? "127.0.0.1")" + path)
+    return run
+  }
+
+  /// `GET /reports/<TaskId>?Expires=…&OSSAccessKeyId=…&Signature=…`: a report link, answered as
+  /// the storage service would, and logged.
+  func reportDownload(path: String, query: [String: String]) -> SimResponse {
+    requestLog.countRequest()
+    let name = String(path.dropFirst("/reports/".count))
+    let result: Result<String, SimReportRefusal>
+    if let taskId = Int64(name), let expires = query["Expires"].flatMap(Int64.init), let signature = query["Signature"]
+    {
+      var found: Result<String, SimReportRefusal> = .failure(.noSuchKey)
+      for index in stores.indices where stores[index].run(taskId: taskId) != nil {
+        found = stores[index].reportDocument(taskId: taskId, expires: expires, signature: signature)
+        break
+      }
+      result = found
+    } else {
+      result = .failure(name.isEmpty || Int64(name) == nil ? .noSuchKey : .signatureDoesNotMatch)
+    }
+    var response: SimResponse
+    switch result {
+    case .success(let html):
+      requestLog.countAnswered("report download")
+      response = SimResponse(status: 200, contentType: "text/html; charset=utf-8", body: Array(html.utf8))
+    case .failure(let refusal):
+      response = SimResponse(status: refusal.status, contentType: "application/xml", body: Array(refusal.xml.utf8))
+      response.code = refusal.code
+    }
+    requestLog.record(
+      method: "GET", pairs: [("Report", name)], status: response.status, code: response.code)
+    response.delayed = true
+    return response
+  }
 
   func logEntries() -> [RequestLog.Entry] { requestLog.entries }
 

@@ -21,6 +21,14 @@ struct SimulatorResponder: HTTPResponder {
     if path.hasPrefix("/latest/") {
       return Self.response(await core.metadata(method: request.method.rawValue, path: path))
     }
+    if path.hasPrefix("/reports/"), request.method == .get {
+      let query = Dictionary(
+        (PercentEncoding.decodePairs(Substring(request.uri.query ?? ""), plusIsSpace: true) ?? []),
+        uniquingKeysWith: { $1 })
+      let answer = await core.reportDownload(path: path, query: query)
+      if answer.delayed { try await delay() }
+      return Self.response(answer)
+    }
     let encoder = ResponseEncoder(format: .json, flat: configuration.flat)
     func reject(_ status: Int, _ code: String, _ message: String) -> Response {
       Self.response(
@@ -54,7 +62,8 @@ struct SimulatorResponder: HTTPResponder {
     if parameters.contains(where: { $0.0 == "Action" && $0.1.hasPrefix("AssumeRole") }) {
       return Self.response(await core.sts(method: request.method.rawValue, parameters: parameters))
     }
-    let answer = await core.describeScans(method: request.method.rawValue, parameters: parameters)
+    let answer = await core.describeScans(
+      method: request.method.rawValue, parameters: parameters, host: request.head.authority)
     if answer.delayed { try await delay() }
     return Self.response(answer)
   }

@@ -55,6 +55,7 @@ enum ASTPrinter {
       return "(diff \(quote(path.value))"
         + (fields.isEmpty ? "" : " (by " + fields.map(\.name).joined(separator: ", ") + ")") + ")"
     case .expect(let check): return "(expect \(print(check)))"
+    case .report(let spec): return "(report \(print(spec)))"
     case .watch(let spec):
       var text = "(watch \(spec.interval.value)ms"
       if let until = spec.until { text += " (until \(print(until)))" }
@@ -108,7 +109,12 @@ enum ASTPrinter {
     case .source(let path): "(source \(quote(path.value)))"
     case .exit: "(exit)"
     case .param(let name, let value): "(param \(name.value)\(value.map { " " + print($0) } ?? ""))"
+    case .report(let taskIds, let spec): "(report " + taskIds.map(\.value).joined(separator: ", ") + " \(print(spec)))"
     }
+  }
+
+  static func print(_ spec: ReportSpec) -> String {
+    "(to \(quote(spec.directory.value)))" + (spec.limit.map { " (for \($0.value)ms)" } ?? "")
   }
 
   static func quote(_ text: String) -> String { "\"" + text + "\"" }

@@ -26,12 +26,12 @@ struct CompleterTests {
     ("sca‸", "-3 +'scans ' [\"scans\"]"),
     (
       "‸",
-      "-0 +nil [\"scans\", \"sessions\", \"findings\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"use\", \"exit\", \"quit\", \"param\"]"
+      "-0 +nil [\"scans\", \"sessions\", \"findings\", \"load\", \"help\", \"set\", \"show\", \"explain\", \"history\", \"source\", \"use\", \"exit\", \"quit\", \"param\", \"report\"]"
     ),
     ("he‸", "-2 +'help ' [\"help\"]"),
     (
       "scans |‸",
-      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"details\"]"
+      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"details\", \"report\"]"
     ),
     ("scans | so‸", "-2 +'sort ' [\"sort\"]"),
     ("scans | sort RunPer‸", "-6 +'RunPercent ' [\"RunPercent\"]"),
@@ -55,7 +55,7 @@ struct CompleterTests {
     ("scans where status = running ‸", "-0 +nil [\"and\", \"or\", \"|\"]"),
     (
       "scans where status = running |‸",
-      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"details\"]"
+      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"details\", \"report\"]"
     ),
     ("scans | count ‸", "-0 +'| ' [\"|\"]"),
     ("scans | where status = running and RunP‸", "-4 +'RunPercent ' [\"RunPercent\"]"),

@@ -27,6 +27,8 @@ public final class HostileServer: Sendable {
     case close
     /// Accept and never answer.
     case hang
+    /// Say the body is `declared` bytes long, send `body` (shorter), and close.
+    case truncated(status: Int, headers: [String: String], body: [UInt8], declared: Int)
 
     public static func json(_ status: Int, _ text: String, headers: [String: String] = [:]) -> Behavior {
       .respond(
@@ -125,6 +127,11 @@ public final class HostileServer: Sendable {
         return
       case .hang:
         while !state.stopped.load(ordering: .relaxed) { usleep(20_000) }
+        return
+      case .truncated(let status, let headers, let body, let declared):
+        var text = "HTTP/1.1 \(status) Answer\r\nContent-Length: \(declared)\r\n"
+        for (name, value) in headers { text += "\(name): \(value)\r\n" }
+        _ = writeAll(fd, Array((text + "\r\n").utf8) + body)
         return
       case .respond(let status, let headers, let body):
         var text = "HTTP/1.1 \(status) Answer\r\nContent-Length: \(body.count)\r\n"

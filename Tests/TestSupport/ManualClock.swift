@@ -7,9 +7,14 @@ import Synchronization
 public final class ManualClock: ClientClock, Sendable {
   private let state = Mutex<(now: Duration, sleeps: [Duration])>((.zero, []))
   private let wallStart: Date
+  private let onSleep: (@Sendable (Duration) async -> Void)?
 
-  public init(wallStart: Date = Date(timeIntervalSince1970: 1_793_610_000)) {
+  /// `onSleep` is told of each sleep: a simulator's clock can be moved on with it.
+  public init(
+    wallStart: Date = Date(timeIntervalSince1970: 1_793_610_000), onSleep: (@Sendable (Duration) async -> Void)? = nil
+  ) {
     self.wallStart = wallStart
+    self.onSleep = onSleep
   }
 
   public func now() -> Date {
@@ -24,6 +29,7 @@ public final class ManualClock: ClientClock, Sendable {
       $0.now += duration
       $0.sleeps.append(duration)
     }
+    await onSleep?(duration)
   }
 
   public var sleeps: [Duration] { state.withLock { $0.sleeps } }

@@ -91,7 +91,7 @@ public struct ScanClient: Sendable {
 
   /// Sends one call, retrying as the policy allows; the decoded answer, the attempts it took, and
   /// whether the API throttled any of them.
-  private func call<Value>(
+  func call<Value>(
     _ rpc: RPCRequest, page: Int?, decode: @Sendable (Data) throws -> Value
   ) async throws -> (value: Value, attempts: Int, throttled: Bool) {
     let policy = configuration.retry

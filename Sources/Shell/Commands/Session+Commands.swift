@@ -55,6 +55,8 @@ extension Session {
       options.accounts = try await useAccounts(names.map(\.value))
     case .exit:
       return .exit
+    case .report(let taskIds, let spec):
+      try await runReportCommand(taskIds: taskIds, spec: spec, source: source)
     case .param(let name, let value):
       // In a script, a declaration (its value was taken when the script was read); in the shell,
       // a definition for the rest of the session.

@@ -108,6 +108,8 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
   case notAvailable(String)
   /// Demo mode's built-in simulator could not start.
   case demoDidNotStart(String)
+  /// Reports that were not saved (`report`): each run and why; the others were saved.
+  case reportsNotSaved([String], saved: Int, of: Int)
   /// The bridge from the shell's thread to a statement's task could not be made (no descriptors).
   case bridgeFailed(String)
 
@@ -121,6 +123,9 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notAvailable(let what): what
     case .demoDidNotStart(let reason): "demo mode could not start its simulator: \(reason)"
     case .bridgeFailed(let reason): "cannot run the statement: \(reason)"
+    case .reportsNotSaved(let runs, let saved, let total):
+      "\(total - saved) of \(total) \(total == 1 ? "report was" : "reports were") not saved:\n"
+        + runs.map { "  " + $0 }.joined(separator: "\n")
     }
   }
 
@@ -132,6 +137,7 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
     case .watchFailedTicks(_, _, let code): code
     case .demoDidNotStart: .network
     case .bridgeFailed: .internalError
+    case .reportsNotSaved: .api
     }
   }
 }

@@ -13,6 +13,10 @@ extension Session {
       try await runWatch(bound, watch: watch, source: source)
       return
     }
+    if let report = bound.stages.lazy.compactMap({ if case .report(let spec) = $0 { spec } else { nil } }).first {
+      try await runReportStage(bound, report: report, source: source)
+      return
+    }
     let plan = Planner(settings: settings).plan(bound, source: source)
     do {
       try await print(plan)

@@ -196,7 +196,7 @@ public final class Session: @unchecked Sendable {
       case .command(.help(let topic?)):
         do throws(Diagnostic) { _ = try HelpText.topic(topic) } catch { diagnostics.append(error) }
       case .command(.help(nil)), .command(.show), .command(.history), .command(.source), .command(.use),
-        .command(.exit), .command(.param):
+        .command(.exit), .command(.param), .command(.report):
         break
       }
     }
