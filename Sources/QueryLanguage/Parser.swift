@@ -20,6 +20,14 @@ public struct Parser {
     return (parsed.script, parsed.diagnostics)
   }
 
+  /// A diagnostic found after parsing (by the binder), at a `$name`, saying what the name stood
+  /// for and where its value came from, as the parser's own say.
+  public static func explain(_ diagnostic: Diagnostic, in source: SourceText, parameters scope: ParameterScope)
+    -> Diagnostic
+  {
+    ParameterSubstitution(Lexer.tokenize(source).tokens, source: source, scope: scope).explain(diagnostic)
+  }
+
   /// Parses with parameters: `param` declarations, `--var` values and `$name` replaced by values
   /// before the grammar sees them; also the parameters in force, for `show params`.
   public static func parse(_ source: SourceText, parameters scope: ParameterScope) -> (

@@ -2,6 +2,10 @@ import Foundation
 import TestSupport
 import Testing
 
+#if canImport(FoundationXML)
+  import FoundationXML
+#endif
+
 /// Every command the README shows runs, in demo mode, and prints exactly what the README says.
 /// `scripts/gen-docs` rewrites the outputs.
 @Suite(.serialized)
@@ -59,6 +63,74 @@ struct DocumentationTests {
     let text = try String(contentsOf: Self.readme, encoding: .utf8)
     #expect(text.hasPrefix("# scansh\n\n```sh\nscripts/scansh "))
     #expect(text.contains("\nscripts/test "))
+  }
+
+  /// The shell lines of docs/ci.md's workflows: a line that runs scansh, or reads its exit code.
+  static func ciCommands(in text: String) -> [(system: String, commands: String)] {
+    var blocks: [(String, String)] = []
+    var current: [String]?
+    var system = ""
+    for line in text.components(separatedBy: "\n") {
+      if line.hasPrefix("## ") { system = String(line.dropFirst(3)) }
+      if line == "```yaml" {
+        current = []
+      } else if line == "```", let lines = current {
+        blocks.append((system, lines.joined(separator: "\n")))
+        current = nil
+      } else if current != nil {
+        var command = line.trimmingCharacters(in: .whitespaces)
+        if command.hasPrefix("- ") { command.removeFirst(2) }
+        if ["test -f ", "scansh ", "if [ \"${code", "exit \"${code"].contains(where: command.hasPrefix) {
+          current?.append(command)
+        }
+      }
+    }
+    return blocks
+  }
+
+  /// Each workflow's commands, as written, in a checkout holding the gate, against the simulator:
+  /// twice, the second time with the first run's snapshot (the CI cache).
+  @Test func ciPageCommands() async throws {
+    let text = try String(contentsOf: Scansh.root.appendingPathComponent("docs/ci.md"), encoding: .utf8)
+    let workflows = Self.ciCommands(in: text)
+    #expect(workflows.map(\.system) == ["GitHub Actions", "GitLab CI"])
+    // Reports are made over simulated time: let it run.
+    let simulator = try SimulatorProcess(["--clock-speed", "600"])
+    for (system, commands) in workflows {
+      #expect(commands.contains("--junit scansh-junit.xml ci/gate.scansh"), "\(system)")
+      let folder = FileManager.default.temporaryDirectory.appendingPathComponent("scansh-ci-\(UUID().uuidString)")
+      try FileManager.default.createDirectory(
+        at: folder.appendingPathComponent("ci"), withIntermediateDirectories: true)
+      defer { try? FileManager.default.removeItem(at: folder) }
+      try FileManager.default.copyItem(
+        at: Scansh.root.appendingPathComponent("scripts/examples/release-gate.scansh"),
+        to: folder.appendingPathComponent("ci/gate.scansh"))
+      let summary = folder.appendingPathComponent("summary.md").path
+      var extra = ["ALIBABA_CLOUD_ENDPOINT": simulator.endpoint]
+      if system == "GitHub Actions" { extra.merge(["GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": summary]) { $1 } }
+      for round in 1...2 {
+        let output = try await Scansh.shell(commands, environment: simulator.environment(extra), directory: folder)
+        // The simulated account has unhandled findings: the gate fails, as a gate should.
+        #expect(output.status == 1, "\(system), run \(round): \(output.stdout)")
+        #expect(output.stdout.contains("ci/gate.scansh:10: expect failed: expected empty, but found "))
+        #expect(output.stdout.contains(" rows to snapshot.ndjson\n"))
+        let junit = try XMLDocument(contentsOf: folder.appendingPathComponent("scansh-junit.xml"))
+        let cases = junit.rootElement()?.elements(forName: "testsuite").first?.elements(forName: "testcase") ?? []
+        #expect(
+          cases.map { $0.attribute(forName: "name")?.stringValue ?? "" } == [
+            "no unhandled findings at or above the threshold", "no vulnerability scan aborted recently",
+            "vulnerability scans are configured at all",
+          ])
+        let reports = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("reports").path)
+        // The newest runs move on with simulated time: the second round may save others too.
+        #expect(round == 1 ? reports.count == 3 : reports.count >= 3, "\(reports)")
+        #expect(reports.allSatisfy { $0.hasSuffix(".html") }, "\(reports)")
+      }
+      if system == "GitHub Actions" {
+        let written = try String(contentsOfFile: summary, encoding: .utf8)
+        #expect(written.components(separatedBy: "### scansh: 3 checks").count == 3)
+      }
+    }
   }
 
   @Test func ciGateExample() async throws {

@@ -78,4 +78,14 @@ struct CheckReportTests {
     #expect(summary.contains("| ❌ fail | a \\| b | g.scansh:2 | expected empty, but found 1 row |\n"))
     #expect(summary.hasSuffix("````text\n```x\n````\n\n"))
   }
+
+  @Test func aLongSummaryIsCutAtALine() {
+    let text = (1...100).map { "line \($0)" }.joined(separator: "\n") + "\n"
+    let cut = GitHubReport.cut(text, to: 200)
+    #expect(cut.utf8.count <= 200)
+    #expect(cut.hasPrefix("line 1\nline 2\n"))
+    #expect(
+      cut.hasSuffix("\n… the rest is cut: GitHub takes 1 MiB of summary per step; the JUnit report has every check.\n"))
+    #expect(GitHubReport.cut(text, to: 10_000) == text)
+  }
 }

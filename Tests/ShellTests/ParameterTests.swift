@@ -72,6 +72,25 @@ struct ParameterTests {
     }
   }
 
+  /// A value the binder rejects (not a severity) is reported where it is used, with its origin.
+  @Test func aValueOfTheWrongKindSaysWhereItCameFrom() async throws {
+    try await TestSimulator.with { simulator async throws in
+      let harness = try Self.harness(simulator, ["severity": "x or 1=1"])
+      let result = await harness.run(
+        "param severity = important\nfindings where severity >= $severity | expect empty\n", name: "gate.scansh")
+      #expect(result.code == .usage)
+      #expect(
+        harness.errors.text == """
+          gate.scansh:2:28: error: unknown Severity 'x or 1=1'
+            findings where severity >= $severity | expect empty
+                                       ^^^^^^^^^
+          help: one of info, low, moderate, important; $severity is 'x or 1=1' (from --var)
+
+          """)
+      #expect(try await simulator.loggedCalls().isEmpty)
+    }
+  }
+
   @Test func defaultsGivenValuesAndShowParams() async throws {
     try await TestSimulator.with { simulator async throws in
       let literal = try Self.harness(simulator, [:])

@@ -9,6 +9,8 @@ public enum GitHubReport {
   public static let annotationLimit = 10
   /// Rows of a failure shown in the summary.
   static let summaryRows = 10
+  /// GitHub takes at most 1 MiB of summary per step; a longer one is cut at a line, and says so.
+  static let summaryBudget = 1_000_000
 
   /// The workflow commands for the failed and erroring cases, one per line.
   public static func commands(_ log: CheckLog) -> String {
@@ -80,7 +82,18 @@ public enum GitHubReport {
       let fence = String(repeating: "`", count: max(3, longestRun(of: "`", in: shown) + 1))
       text += fence + "text\n" + shown + "\n" + fence + "\n\n"
     }
-    return text
+    return cut(text, to: summaryBudget)
+  }
+
+  static func cut(_ text: String, to budget: Int) -> String {
+    guard text.utf8.count > budget else { return text }
+    let note = "\n… the rest is cut: GitHub takes 1 MiB of summary per step; the JUnit report has every check.\n"
+    var kept = ""
+    for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      if kept.utf8.count + line.utf8.count + 1 + note.utf8.count > budget { break }
+      kept += line + "\n"
+    }
+    return kept + note
   }
 
   /// Appends the summary to the file GitHub names.

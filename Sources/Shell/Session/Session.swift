@@ -103,11 +103,13 @@ public final class Session: @unchecked Sendable {
   /// stops it, unless `keepGoing`.
   public func run(_ source: SourceText) async -> Result {
     let given = options.variables.mapValues { ParameterValue($0, origin: "--var") }
-    let (script, syntaxErrors, inForce) = Parser.parse(
-      source, parameters: ParameterScope(given: given, defined: parameters, checksGiven: !options.interactive))
+    let scope = ParameterScope(given: given, defined: parameters, checksGiven: !options.interactive)
+    let (script, syntaxErrors, inForce) = Parser.parse(source, parameters: scope)
     parametersInForce = inForce
     var diagnostics = syntaxErrors?.items ?? []
-    diagnostics += check(script, source: source)
+    let checked = check(script, source: source)
+    // What a `$name` stood for, where the binder found it wrong.
+    diagnostics += checked.isEmpty ? [] : checked.map { Parser.explain($0, in: source, parameters: scope) }
     checks?.begin(source)
     guard diagnostics.isEmpty else {
       let rendered = DiagnosticRenderer.render(Diagnostics(source: source, items: diagnostics))
