@@ -82,6 +82,13 @@ public struct Binder: Sendable {
     var stages: [BoundPipeline.Stage] = []
     for (index, stage) in pipeline.stages.enumerated() {
       do throws(Diagnostic) {
+        if pipeline.stages[..<index].contains(where: { if case .watch = $0.kind { true } else { false } }),
+          !Self.followsWatch(stage.kind)
+        {
+          throw Diagnostic(
+            "'\(stage.name.value)' cannot follow 'watch'", at: stage.name.span,
+            help: "after a watch come its events, one at a time: where, select, format, save, exec, post, notify")
+        }
         let (bound, next, columns) = try bind(stage, at: index, of: pipeline.stages, in: schema)
         read = read.union(Self.fields(columns, schema, listed))
         switch bound {
@@ -170,10 +177,7 @@ public struct Binder: Sendable {
       let bound = try bind(check, in: schema)
       return (.expect(bound), schema, Self.columns(of: bound))
     case .watch(let spec):
-      if all[(index + 1)...].contains(where: { if case .format = $0.kind { false } else { true } }) {
-        throw Diagnostic(
-          "'watch' must be the last stage", at: stage.name.span, help: "only 'format' may follow it")
-      }
+      // After a watch come its events: filtered, shaped, saved, acted on (checked at each stage).
       let until = try spec.until.map { check throws(Diagnostic) in try bind(check, in: schema) }
       let watch = BoundWatch(
         interval: .milliseconds(spec.interval.value), until: until, limit: spec.limit.map { .milliseconds($0.value) },
@@ -181,7 +185,10 @@ public struct Binder: Sendable {
       guard spec.interval.value >= 100 else {
         throw Diagnostic("the watch interval must be at least 100ms", at: spec.interval.span)
       }
-      return (.watch(watch), schema, until.map(Self.columns(of:)) ?? [])
+      let events = Schema(
+        columns: schema.columns + [DiffColumns.change, DiffColumns.changed, DiffColumns.reason], shape: .diff,
+        resource: schema.resource)
+      return (.watch(watch), events, until.map(Self.columns(of:)) ?? [])
     case .format(let format):
       return (.format(format.value), schema, [])
     case .save(let path):
@@ -216,6 +223,28 @@ public struct Binder: Sendable {
             ? "put 'details' before '\(schema.shape.rawValue)'" : "for example: findings | first 5 | details")
       }
       return (.details, schema, [schema.resource.key])
+    case .exec(let words):
+      try Self.requireWatch(before: index, of: all, stage)
+      return (.exec(words.map(\.value)), schema, [])
+    case .post(let service, let url):
+      try Self.requireWatch(before: index, of: all, stage)
+      guard let components = URLComponents(string: url.value), let scheme = components.scheme?.lowercased(),
+        let host = components.host, !host.isEmpty
+      else {
+        throw Diagnostic("'post' needs a URL such as https://example.com/hook", at: url.span)
+      }
+      let bare = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
+      guard scheme == "https" || (scheme == "http" && Endpoint.isLoopback(bare)) else {
+        throw Diagnostic(
+          scheme == "http"
+            ? "refusing plain http:// to '\(host)': the webhook's token would travel unencrypted"
+            : "'post' sends to https:// URLs only", at: url.span,
+          help: "use https:// (plain http is allowed only to loopback addresses)")
+      }
+      return (.post(service: service?.value, url: url.value), schema, [])
+    case .notify:
+      try Self.requireWatch(before: index, of: all, stage)
+      return (.notify, schema, [])
     case .report(let spec):
       guard index == all.count - 1 else {
         throw Diagnostic(
@@ -235,6 +264,22 @@ public struct Binder: Sendable {
         directory: spec.directory.value, limit: spec.limit.map { .milliseconds($0.value) }, stageIndex: index,
         taskIdColumn: taskId, scanIdColumn: scanId)
       return (.report(report), schema, [taskId, scanId])
+    }
+  }
+
+  /// What may follow a watch: stages that take its events one at a time.
+  static func followsWatch(_ kind: Stage.Kind) -> Bool {
+    switch kind {
+    case .filter, .select, .selectAll, .format, .save, .exec, .post, .notify: true
+    default: false
+    }
+  }
+
+  static func requireWatch(before index: Int, of all: [Stage], _ stage: Stage) throws(Diagnostic) {
+    guard all[..<index].contains(where: { if case .watch = $0.kind { true } else { false } }) else {
+      throw Diagnostic(
+        "'\(stage.name.value)' acts on a watch's changes, and there is no watch before it", at: stage.name.span,
+        help: "for example: scans where status = running | watch 30s | where Change = removed | \(stage.name.value) …")
     }
   }
 

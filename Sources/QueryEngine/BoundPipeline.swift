@@ -31,6 +31,10 @@ public struct BoundPipeline: Sendable {
     case details
     /// The reports of the runs before it, made and saved (the shell runs it, as it runs a watch).
     case report(BoundReport)
+    /// After a watch, per event: a program run, a webhook posted to, a desktop notification.
+    case exec([String])
+    case post(service: String?, url: String)
+    case notify
   }
 
   public struct SortSpec: Sendable {

@@ -7,6 +7,9 @@ public enum DiffColumns {
   /// The names of the fields whose values differ (for `changed`).
   public static let changed = Column(name: "Changed", kind: .list)
 
+  /// After a watch: where a removed row went (`finished`, `aborted`, `gone`), when it was asked.
+  public static let reason = Column(name: "Reason", kind: .string)
+
   public enum Change: String, Sendable, CaseIterable {
     case added, removed, changed
   }

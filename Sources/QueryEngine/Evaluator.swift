@@ -139,7 +139,7 @@ public struct Evaluator: Sendable {
         stream = DiffStream(stream, path: resolve(path), shownPath: path, columns: planned.input.columns, keys: keys)
       case .expect(let check): stream = ExpectStream(stream, check: check, columns: planned.input.columns)
       case .save(let path): stream = try SaveStream(stream, path: resolve(path), columns: planned.input.columns)
-      case .format, .watch, .report: continue
+      case .format, .watch, .report, .exec, .post, .notify: continue
       }
     }
     return stream

@@ -24,6 +24,10 @@ public struct Settings: Sendable, Equatable {
   public var sourceIp: String?
   /// Results taller than the terminal go through the pager.
   public var pager = true
+  /// `notify` stages notify.
+  public var notify = true
+  /// Seconds an `exec` may run.
+  public var execTimeout = 30
 
   public init() {}
 
@@ -49,6 +53,8 @@ public struct Settings: Sendable, Equatable {
     case .color: color = ColorSetting(rawValue: text)!
     case .sourceip: sourceIp = text == "off" ? nil : text
     case .pager: pager = text == "on"
+    case .notify: notify = text == "on"
+    case .exectimeout: execTimeout = Int(text)!
     }
   }
 
@@ -63,6 +69,8 @@ public struct Settings: Sendable, Equatable {
     case .color: color.rawValue
     case .sourceip: sourceIp ?? LanguageReference.setting(.sourceip).defaultValue
     case .pager: pager ? "on" : "off"
+    case .notify: notify ? "on" : "off"
+    case .exectimeout: String(execTimeout)
     }
   }
 

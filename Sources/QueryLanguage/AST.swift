@@ -97,6 +97,12 @@ public struct Stage: Sendable, Hashable {
     case details
     /// `report to DIR [for DURATION]`: the reports of the runs before it.
     case report(ReportSpec)
+    /// `exec PROGRAM ARG…` after a watch: the program run for each event (no shell).
+    case exec([Located<String>])
+    /// `post [SERVICE] URL` after a watch: each event posted to a webhook.
+    case post(service: Located<String>?, url: Located<String>)
+    /// `notify` after a watch: a desktop notification per event.
+    case notify
   }
 
   public var kind: Kind

@@ -22,7 +22,8 @@ public enum DiagnosticRenderer {
     let spanEnd = min(diagnostic.span.end, lineRange.upperBound)
     let under = String(
       decoding: source.bytes[diagnostic.span.start..<max(diagnostic.span.start, spanEnd)], as: UTF8.self)
-    text += "  " + line.replacingTabs() + "\n"
+    // A webhook URL on the line is masked, to its length: the caret stays where it was.
+    text += "  " + SecretText.maskURLs(in: line.replacingTabs(), keepLength: true) + "\n"
     text +=
       "  " + String(repeating: " ", count: DisplayWidth.of(before))
       + String(repeating: "^", count: max(1, DisplayWidth.of(under))) + "\n"

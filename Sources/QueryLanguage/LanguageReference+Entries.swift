@@ -337,6 +337,34 @@ extension LanguageReference {
       summary: "Write the rows to PATH as ndjson (atomically: a temporary file, then a rename).",
       examples: [.init("scans where status = running | save running.ndjson")]),
     LanguageEntry(
+      .exec, kind: .stage, signature: "exec PROGRAM [ARG]…",
+      summary:
+        "After a watch: run PROGRAM for each change (no shell), the event as a JSON line on stdin and as"
+        + " SCANSH_* variables; one at a time, each stopped after `set exectimeout` seconds.",
+      examples: [
+        .init(
+          "scans where status = running and RunPercent > 85 | watch 1m for 1h | where Change = removed | exec ./scan-done.sh --quiet",
+          prints: "09:00:00  2026100806291588262  dev-vpn-external  added: Status running, RunPercent 85.2\n")
+      ]),
+    LanguageEntry(
+      .post, kind: .stage, signature: "post [dingtalk|slack|feishu|wecom] URL",
+      summary:
+        "After a watch: POST each change to a webhook (https; the event as JSON, or a chat service's text"
+        + " message), retried on 5xx and throttling. Pass the URL as a parameter: it holds a token.",
+      examples: [
+        .init(
+          "param hook = \"https://example.com/hook\"; scans where status = running and RunPercent > 85 | watch 5m for 1h | where Change = removed | post slack $hook",
+          prints: "09:00:00  2026100806291588262  dev-vpn-external  added: Status running, RunPercent 85.2\n")
+      ]),
+    LanguageEntry(
+      .notify, kind: .stage, signature: "notify",
+      summary: "After a watch: a desktop notification per change, on a terminal (`set notify off` silences it).",
+      examples: [
+        .init(
+          "sessions where status = running and RunPercent > 85 | watch 1m for 1h | where Change = removed | notify",
+          prints: "09:00:00  9293896786792  dev-vpn-external  added: JobStatus running, RunPercent 85.2\n")
+      ]),
+    LanguageEntry(
       .details, kind: .stage, signature: "details",
       summary: "Add each finding's details (DescribeVulnerability, one request per row that reaches it).",
       examples: [
@@ -385,6 +413,8 @@ extension LanguageReference {
             color        auto
             sourceip     (none)
             pager        on
+            notify       on
+            exectimeout  30
 
             """),
         .init(

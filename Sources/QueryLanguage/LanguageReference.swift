@@ -15,6 +15,7 @@ public struct LanguageEntry: Sendable, Hashable {
   public enum Name: String, Sendable, Hashable, CaseIterable {
     case scans, sessions, findings, load
     case `where`, sort, select, first, count, group, distinct, diff, expect, watch, format, save, details
+    case exec, post, notify
     case help, set, show, explain, history, source, use, exit, param, report
   }
 
@@ -125,6 +126,12 @@ public enum LanguageReference {
     SettingSpec(
       name: .pager, domain: .choice(["on", "off"]), defaultValue: "on",
       summary: "results taller than the terminal go through `$PAGER` (default `less -FRXK`)"),
+    SettingSpec(
+      name: .notify, domain: .choice(["on", "off"]), defaultValue: "on",
+      summary: "`notify` after a watch notifies the desktop (`off`: it does nothing)"),
+    SettingSpec(
+      name: .exectimeout, domain: .integer(1...3600, suggested: [30, 10, 300]), defaultValue: "30",
+      summary: "seconds an `exec` after a watch may run before it is stopped"),
   ]
 
   public static func setting(named word: String) -> SettingSpec? {

@@ -249,7 +249,8 @@ public struct Parser {
           help: "for example: report 1234567890123 to reports, or: sessions where … | report to reports")
       }
       kind = .command(.report(taskIds: taskIds, spec: try parseReportSpec()))
-    case .where, .sort, .select, .first, .count, .group, .distinct, .diff, .expect, .watch, .format, .save, .details:
+    case .where, .sort, .select, .first, .count, .group, .distinct, .diff, .expect, .watch, .format, .save, .details,
+      .exec, .post, .notify:
       preconditionFailure("stages are turned away above")
     }
     if !atStatementEnd {
@@ -420,6 +421,37 @@ public struct Parser {
       kind = .details
     case .report:
       kind = .report(try parseReportSpec())
+    case .exec:
+      var words: [Located<String>] = []
+      while !atStatementEnd, current.kind != .pipe {
+        let token = advance()
+        switch token.kind {
+        case .string(let text): words.append(Located(text, token.span))
+        default: words.append(Located(token.text, token.span))
+        }
+      }
+      guard !words.isEmpty else {
+        throw unexpected("a program after 'exec'", help: "for example: exec ./on-change.sh --quiet")
+      }
+      kind = .exec(words)
+    case .post:
+      var service: Located<String>?
+      if let word = current.word, Self.webhookServices.contains(word.lowercased()) {
+        service = Located(word.lowercased(), advance().span)
+      }
+      guard case .string(let url) = current.kind else {
+        if current.word != nil || current.kind != .end {
+          throw unexpected(
+            "a quoted URL after 'post'",
+            help: "quote it, or pass it as a parameter: param hook, then post $hook with --var hook=URL")
+        }
+        throw unexpected(
+          "a webhook URL after 'post'",
+          help: "post URL, or post " + Self.webhookServices.joined(separator: "|") + " URL; pass it as --var hook=URL")
+      }
+      kind = .post(service: service, url: Located(url, advance().span))
+    case .notify:
+      kind = .notify
     case .scans, .load, .help, .set, .show, .explain, .history, .source, .use, .exit, .param:
       preconditionFailure("only stages get here")
     }
@@ -488,6 +520,9 @@ public struct Parser {
     }
     return Located(Int(number), advance().span)
   }
+
+  /// The chat services `post` knows the body of (else it posts the event as JSON).
+  public static let webhookServices = ["dingtalk", "slack", "feishu", "wecom"]
 
   /// `to DIR [for DURATION]`, after `report`.
   private mutating func parseReportSpec() throws(Diagnostic) -> ReportSpec {

@@ -2,7 +2,7 @@
 /// `--concurrency` and `--format` check their values against the same entries.
 public struct SettingSpec: Sendable, Hashable {
   public enum Name: String, Sendable, Hashable, CaseIterable {
-    case pagesize, concurrency, format, lang, timezone, color, sourceip, pager
+    case pagesize, concurrency, format, lang, timezone, color, sourceip, pager, notify, exectimeout
   }
 
   public enum Domain: Sendable, Hashable {

@@ -93,8 +93,8 @@ struct PromptTests {
     #expect(narrow.allSatisfy { $0.count <= 60 }, "\(narrow.joined(separator: "\n"))")
     #expect(narrow.contains("  explain   Show the plan: API parameters, client-side"))
     #expect(narrow.contains("            stages, requests expected."))
-    #expect(narrow.contains("  select    Keep only these fields, in this order (`*`:"))
-    #expect(narrow.contains("            every field, in the catalog's order)."))
+    #expect(narrow.contains("  save      Write the rows to PATH as ndjson (atomically: a"))
+    #expect(narrow.contains("            temporary file, then a rename)."))
     let wide = try await Self.help(columns: 130)
     #expect(
       wide.contains(

@@ -82,15 +82,40 @@ struct BinderTests {
     #expect(bindingErrors("scans | count | where count > 3") == "ok")
   }
 
-  @Test func watchMustBeLast() {
+  /// After a watch come its events: stages that take them one at a time, and the actions.
+  @Test func whatMayFollowAWatch() {
     #expect(
       bindingErrors("scans | watch 5s | first 3") == """
-        error: 'watch' must be the last stage
+        error: 'first' cannot follow 'watch'
           scans | watch 5s | first 3
-                  ^^^^^
-        help: only 'format' may follow it
+                             ^^^^^
+        help: after a watch come its events, one at a time: where, select, format, save, exec, post, notify
 
         """)
+    #expect(
+      bindingErrors("scans | post 'https://example.com/hook?key=SECRET'") == """
+        error: 'post' acts on a watch's changes, and there is no watch before it
+          scans | post 'https://example.com/hook?key=******'
+                  ^^^^
+        help: for example: scans where status = running | watch 30s | where Change = removed | post …
+
+        """)
+    #expect(
+      bindingErrors("scans | watch 5s | post 'http://example.com/hook?key=SECRET'") == """
+        error: refusing plain http:// to 'example.com': the webhook's token would travel unencrypted
+          scans | watch 5s | post 'http://example.com/hook?key=******'
+                                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^
+        help: use https:// (plain http is allowed only to loopback addresses)
+
+        """)
+    #expect(
+      bindingErrors(
+        "scans where status = running | watch 30s | where Change = removed and status = aborted | select ScanId, Changed, Reason | save e.ndjson | exec ./x.sh a 'b c' | notify"
+      ) == "ok")
+    #expect(
+      bindingErrors(
+        "findings where severity = important | watch 5m | where Change = added | post slack 'https://hooks.example.com/T/B/X'"
+      ) == "ok")
     #expect(bindingErrors("scans | watch 5s until empty | format ndjson") == "ok")
   }
 

@@ -56,6 +56,9 @@ enum ASTPrinter {
         + (fields.isEmpty ? "" : " (by " + fields.map(\.name).joined(separator: ", ") + ")") + ")"
     case .expect(let check): return "(expect \(print(check)))"
     case .report(let spec): return "(report \(print(spec)))"
+    case .exec(let words): return "(exec " + words.map { quote($0.value) }.joined(separator: " ") + ")"
+    case .post(let service, let url): return "(post \(service.map { $0.value + " " } ?? "")\(quote(url.value)))"
+    case .notify: return "(notify)"
     case .watch(let spec):
       var text = "(watch \(spec.interval.value)ms"
       if let until = spec.until { text += " (until \(print(until)))" }

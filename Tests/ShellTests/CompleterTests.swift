@@ -31,7 +31,7 @@ struct CompleterTests {
     ("he‸", "-2 +'help ' [\"help\"]"),
     (
       "scans |‸",
-      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"details\", \"report\"]"
+      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"exec\", \"post\", \"notify\", \"details\", \"report\"]"
     ),
     ("scans | so‸", "-2 +'sort ' [\"sort\"]"),
     ("scans | sort RunPer‸", "-6 +'RunPercent ' [\"RunPercent\"]"),
@@ -55,7 +55,7 @@ struct CompleterTests {
     ("scans where status = running ‸", "-0 +nil [\"and\", \"or\", \"|\"]"),
     (
       "scans where status = running |‸",
-      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"details\", \"report\"]"
+      "-0 +nil [\"sessions\", \"findings\", \"where\", \"sort\", \"select\", \"first\", \"limit\", \"count\", \"group\", \"distinct\", \"diff\", \"expect\", \"watch\", \"format\", \"save\", \"exec\", \"post\", \"notify\", \"details\", \"report\"]"
     ),
     ("scans | count ‸", "-0 +'| ' [\"|\"]"),
     ("scans | where status = running and RunP‸", "-4 +'RunPercent ' [\"RunPercent\"]"),
@@ -72,7 +72,7 @@ struct CompleterTests {
     ("scans | watch 30s until e‸", "-1 +nil [\"empty\", \"end\", \"EndDate\"]"),
     (
       "set ‸",
-      "-0 +nil [\"pagesize\", \"concurrency\", \"format\", \"lang\", \"timezone\", \"color\", \"sourceip\", \"pager\"]"
+      "-0 +nil [\"pagesize\", \"concurrency\", \"format\", \"lang\", \"timezone\", \"color\", \"sourceip\", \"pager\", \"notify\", \"exectimeout\"]"
     ),
     ("set timezone u‸", "-1 +'utc ' [\"utc\"]"),
     ("show s‸", "-1 +'settings ' [\"settings\"]"),

@@ -51,7 +51,7 @@ public struct Endpoint: Sendable, Equatable, CustomStringConvertible {
 
   public var description: String { url.absoluteString }
 
-  static func isLoopback(_ host: String) -> Bool {
+  public static func isLoopback(_ host: String) -> Bool {
     let lowered = host.lowercased()
     if lowered == "localhost" || lowered == "::1" || lowered == "0:0:0:0:0:0:0:1" { return true }
     let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)

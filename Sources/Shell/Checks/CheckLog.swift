@@ -2,6 +2,7 @@ import Foundation
 import QueryEngine
 import QueryLanguage
 import Synchronization
+import Vocabulary
 
 /// What a run's checks did — every `expect` and `watch … until`, and every statement that failed
 /// with an error — for the reports a CI system reads: JUnit XML, GitHub's annotations and summary.
@@ -86,6 +87,9 @@ public final class CheckLog: Sendable {
     if let error = error as? ShellError, case .watchGaveUp(let message) = error {
       return .failed(message: message, rows: [])
     }
+    if let error = error as? ShellError, case .watchActionsFailed = error {
+      return .failed(message: error.description, rows: [])
+    }
     var text = report.text.trimmingCharacters(in: .whitespacesAndNewlines)
     if text.hasPrefix("error: ") { text.removeFirst("error: ".count) }
     return .error(message: text.isEmpty ? "exit \(report.code.rawValue)" : text)
@@ -117,7 +121,8 @@ public final class CheckLog: Sendable {
         if !comment.isEmpty { return comment }
       }
     }
-    return source.slice(statement.span).split(whereSeparator: \.isNewline)
-      .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+    return SecretText.maskURLs(
+      in: source.slice(statement.span).split(whereSeparator: \.isNewline)
+        .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "))
   }
 }

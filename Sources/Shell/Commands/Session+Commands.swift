@@ -25,7 +25,8 @@ extension Session {
             ? "(no parameters: declare one with param NAME = VALUE)\n"
             : names.map { name in
               let value = parametersInForce[name]!
-              return name.padded(to: width) + "'\(value.text)'".padded(to: 16) + " from " + value.origin + "\n"
+              let shown = SecretText.maskURLs(in: value.text)
+              return name.padded(to: width) + "'\(shown)'".padded(to: 16) + " from " + value.origin + "\n"
             }.joined())
       default:
         let lines = await options.describeConnection?() ?? options.connection.lines

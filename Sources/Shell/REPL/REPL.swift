@@ -3,6 +3,7 @@ import Foundation
 import QueryLanguage
 import ScanAPI
 import Synchronization
+import Vocabulary
 
 /// The interactive shell: a libedit prompt, history that survives sessions, Tab completion,
 /// continuation lines for unfinished statements, and Ctrl-C that cancels instead of quitting.
@@ -119,7 +120,8 @@ public final class REPL {
     editor.remember(updated[updated.count - 1])
     do {
       // Appended to the file as it is now, under a lock, so another shell's lines stay too.
-      try historyFile?.append(statement)
+      // A webhook URL holds a token: the history keeps it masked.
+      try historyFile?.append(SecretText.maskURLs(in: statement))
     } catch {
       guard !historyWarned else { return }
       historyWarned = true

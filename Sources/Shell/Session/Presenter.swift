@@ -108,6 +108,8 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
   case notAvailable(String)
   /// Demo mode's built-in simulator could not start.
   case demoDidNotStart(String)
+  /// Actions after a watch failed (`exec`, `post`, …): how many of how many runs.
+  case watchActionsFailed(Int, of: Int)
   /// Reports that were not saved (`report`): each run and why; the others were saved.
   case reportsNotSaved([String], saved: Int, of: Int)
   /// The bridge from the shell's thread to a statement's task could not be made (no descriptors).
@@ -123,6 +125,8 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
     case .notAvailable(let what): what
     case .demoDidNotStart(let reason): "demo mode could not start its simulator: \(reason)"
     case .bridgeFailed(let reason): "cannot run the statement: \(reason)"
+    case .watchActionsFailed(let failed, let total):
+      "\(failed) of \(total) \(total == 1 ? "action" : "actions") after the watch failed (warned above)"
     case .reportsNotSaved(let runs, let saved, let total):
       "\(total - saved) of \(total) \(total == 1 ? "report was" : "reports were") not saved:\n"
         + runs.map { "  " + $0 }.joined(separator: "\n")
@@ -138,6 +142,7 @@ public enum ShellError: Error, Sendable, Equatable, CustomStringConvertible {
     case .demoDidNotStart: .network
     case .bridgeFailed: .internalError
     case .reportsNotSaved: .api
+    case .watchActionsFailed: .checkFailed
     }
   }
 }

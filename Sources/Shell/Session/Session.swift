@@ -209,7 +209,7 @@ public final class Session: @unchecked Sendable {
   private func locate(_ text: String, statement: Statement, source: SourceText, error: any Error) -> String {
     guard let name = source.name, !(error is Diagnostic), !(error is Diagnostics) else { return text }
     let line = source.location(of: statement.span.start).line
-    let statementText = source.slice(statement.span).replacingOccurrences(of: "\n", with: " ")
+    let statementText = SecretText.maskURLs(in: source.slice(statement.span).replacingOccurrences(of: "\n", with: " "))
     if error is ExpectationFailure { return "\(name):\(line): \(text)" }
     return text + "  in \(name):\(line): \(statementText)\n"
   }

@@ -18,6 +18,10 @@ final class ScreenDisplay: WatchLoop.Display {
   private let size: () -> (rows: Int, columns: Int)
   private let utc: Bool
   private let requests: () -> Int
+  private let actionFailures: () -> Int
+  /// The latest lines of the actions after the watch (`exec`, `post`, …), newest last.
+  private var notes: [String] = []
+  static let notesShown = 3
   private let keyColumn: Int
   private var rows: [Row] = []
   private var events: [String: WatchEvent] = [:]
@@ -32,7 +36,7 @@ final class ScreenDisplay: WatchLoop.Display {
 
   init(
     query: String, columns: [Column], output: any TextSink, size: @escaping () -> (rows: Int, columns: Int), utc: Bool,
-    requests: @escaping () -> Int
+    requests: @escaping () -> Int, actionFailures: @escaping () -> Int = { 0 }
   ) {
     self.query = query
     self.columns = columns
@@ -40,6 +44,7 @@ final class ScreenDisplay: WatchLoop.Display {
     self.size = size
     self.utc = utc
     self.requests = requests
+    self.actionFailures = actionFailures
     keyColumn = WatchDiff.keyColumn(columns)
   }
 
@@ -74,6 +79,12 @@ final class ScreenDisplay: WatchLoop.Display {
     draw(at: date, next: next, state: state)
   }
 
+  /// An action's line, shown under the header until newer ones push it out.
+  func note(_ text: String) {
+    notes.append(text)
+    if notes.count > Self.notesShown { notes.removeFirst(notes.count - Self.notesShown) }
+  }
+
   func failed(_ error: any Error, at date: Date, state: WatchLoop.State) {
     lastError = Presenter.report(error).text.split(separator: "\n").first.map(String.init)
     failingSince = failingSince ?? date
@@ -100,6 +111,8 @@ final class ScreenDisplay: WatchLoop.Display {
     header +=
       state.effectiveInterval > state.interval
       ? " · throttled: every \(DurationText.format(state.effectiveInterval))" : " · not throttled"
+    let failures = actionFailures()
+    if failures > 0 { header += " · \(failures) \(failures == 1 ? "action" : "actions") failed" }
     lines.append(CellText.truncate(query, to: width))
     lines.append(CellText.truncate(header, to: width))
     if let lastError {
@@ -109,6 +122,7 @@ final class ScreenDisplay: WatchLoop.Display {
         CellText.truncate(
           "ticks failing\(since) (\(count) in a row; the rows below are the last good ones): \(lastError)", to: width))
     }
+    for note in notes { lines.append(CellText.truncate(note, to: width)) }
     lines.append("")
     let table = self.table(width: width, now: date)
     let room = max(1, height - lines.count - 1)

@@ -20,7 +20,14 @@ extension Session {
     let format = stageFormat ?? settings.format ?? options.format ?? .table
     let columns = bound.schemas[watch.stageIndex].columns
     let utc = settings.timeZone == .utc
-    let query = source.slice(bound.syntax.span)
+    let query = SecretText.maskURLs(in: source.slice(bound.syntax.span))
+    let actions = try watchActions(bound, watch: watch)
+    let writer = actions.map { EventWriter(format: format, columns: $0.outputColumns, utc: utc, output: output) }
+    let act = { (events: [WatchEvent], date: Date) async throws in
+      guard let actions else { return }
+      let rows = try await actions.handle(events, at: date)
+      if !actions.hasActions { writer?.write(rows, at: date) }
+    }
 
     let loop = WatchLoop(
       interval: watch.interval, columns: columns, until: watch.until, limit: watch.limit,
@@ -47,14 +54,20 @@ extension Session {
     }
 
     let outcome: WatchLoop.Outcome
-    if options.outputIsTerminal, format == .table {
+    if let actions, !actions.hasActions {
+      // Stages after the watch that only filter and shape: its events are the output.
+      let quiet = EventStreamDisplay(errors: errors, utc: utc)
+      outcome = try await loop.run(display: quiet, fetch: fetch, enrich: enrich, act: act)
+    } else if options.outputIsTerminal, format == .table {
       let screen = ScreenDisplay(
         query: query, columns: columns, output: output,
         size: { [options] in (options.terminalHeight() ?? 24, options.terminalWidth() ?? 80) }, utc: utc,
-        requests: { [requestStats] in requestStats.requests })
+        requests: { [requestStats] in requestStats.requests },
+        actionFailures: { actions?.failureCount ?? 0 })
+      actions?.note = { [weak screen] in screen?.note($0) }
       screen.enter()
       do {
-        outcome = try await loop.run(display: screen, fetch: fetch, enrich: enrich)
+        outcome = try await loop.run(display: screen, fetch: fetch, enrich: enrich, act: act)
         screen.leave()
       } catch {
         screen.leave()
@@ -63,10 +76,110 @@ extension Session {
     } else {
       let log = LogDisplay(
         columns: columns, output: output, errors: errors, json: format == .ndjson || format == .json, utc: utc)
-      outcome = try await loop.run(display: log, fetch: fetch, enrich: enrich)
+      actions?.note = { [errors] in errors.write($0 + "\n") }
+      outcome = try await loop.run(display: log, fetch: fetch, enrich: enrich, act: act)
     }
+    if let summary = actions?.summary { errors.write(summary + "\n") }
     try await finish(outcome, watch: watch, query: query, upstream: upstream, source: source)
+    if let actions, actions.failureCount > 0 {
+      throw ShellError.watchActionsFailed(actions.failureCount, of: actions.runs.values.reduce(0, +))
+    }
   }
+
+  /// The stages after the watch, ready to take its events; nil when only `format` follows it.
+  private func watchActions(_ bound: BoundPipeline, watch: BoundWatch) throws -> WatchActions? {
+    let first = watch.stageIndex + 1
+    guard bound.stages[first...].contains(where: { if case .format = $0 { false } else { true } }) else { return nil }
+    let environment = ProcessInfo.processInfo.environment
+    var steps: [(step: WatchActions.Step, columns: [Column])] = []
+    for index in first..<bound.stages.count {
+      let columns = bound.schemas[index].columns
+      switch bound.stages[index] {
+      case .filter(let predicate): steps.append((.filter(predicate), columns))
+      case .select(let indices): steps.append((.select(indices), columns))
+      case .save(let path):
+        let file = EventFile(path: evaluator.resolve(path))
+        if let reason = file.openError { throw EvaluationError.save(path: path, reason: reason) }
+        steps.append((.save(file), columns))
+      case .exec(let words):
+        let action = ExecAction(
+          program: words[0], arguments: Array(words.dropFirst()), directory: options.directory,
+          timeout: .seconds(settings.execTimeout), errors: errors, environment: environment)
+        steps.append((.exec(action), columns))
+      case .post(let service, let url):
+        let action = PostAction(
+          url: URL(string: url)!, service: service, transport: URLSessionTransport(timeout: .seconds(10)),
+          clock: watchClock)
+        steps.append((.post(action), columns))
+      case .notify:
+        guard settings.notify else { continue }
+        let notifier = Notifier(output: output, isTerminal: options.outputIsTerminal, environment: environment)
+        steps.append((.notify(notifier), columns))
+      default:
+        continue
+      }
+    }
+    return WatchActions(
+      steps: steps, eventColumns: bound.schemas[first].columns, outputColumns: bound.output.columns)
+  }
+}
+
+/// Events as the output: one JSON object a line for json and ndjson, csv or tsv rows under one
+/// header, else a log line (the time, then the row's cells).
+final class EventWriter: @unchecked Sendable {
+  private let format: OutputFormat
+  private let columns: [Column]
+  private let utc: Bool
+  private let output: any TextSink
+  private var formatter: any RowFormatter
+
+  init(format: OutputFormat, columns: [Column], utc: Bool, output: any TextSink) {
+    self.format = format
+    self.columns = columns
+    self.utc = utc
+    self.output = output
+    formatter = Formatting.make(format, OutputContext(columns: columns, isScans: false, utc: utc))
+  }
+
+  func write(_ rows: [Row], at date: Date) {
+    var text = ""
+    for row in rows {
+      switch format {
+      case .json, .ndjson:
+        text += EventText.json(row, columns: columns, at: date) + "\n"
+      case .csv, .tsv:
+        text += formatter.format(row) ?? ""
+      case .table, .markdown:
+        let cells = columns.indices.map { CellText.text(row.values[$0], column: columns[$0], utc: utc) }
+        text += ([LogDisplay.time(date, utc: utc)] + cells.filter { !$0.isEmpty }).joined(separator: "  ") + "\n"
+      }
+    }
+    if !text.isEmpty { output.write(text) }
+  }
+}
+
+/// The display of a watch whose events are the output: it shows only failed ticks.
+final class EventStreamDisplay: WatchLoop.Display {
+  private let errors: any TextSink
+  private let utc: Bool
+
+  init(errors: any TextSink, utc: Bool) {
+    self.errors = errors
+    self.utc = utc
+  }
+
+  var wantsCountdown: Bool { false }
+
+  func tick(rows: [Row], events: [WatchEvent], at: Date, next: Duration?, state: WatchLoop.State) {}
+
+  func failed(_ error: any Error, at date: Date, state: WatchLoop.State) {
+    errors.write("\(LogDisplay.time(date, utc: utc))  tick \(state.ticks) failed: \(Presenter.report(error).text)")
+  }
+
+  func idle(at: Date, next: Duration, state: WatchLoop.State) {}
+}
+
+extension Session {
 
   private func finish(
     _ outcome: WatchLoop.Outcome, watch: BoundWatch, query: String, upstream: Pipeline, source: SourceText

@@ -70,7 +70,8 @@ public struct WatchLoop: Sendable {
 
   public func run(
     display: some Display, fetch: () async throws -> TickResult,
-    enrich: ([WatchEvent]) async -> [WatchEvent] = { $0 }
+    enrich: ([WatchEvent]) async -> [WatchEvent] = { $0 },
+    act: ([WatchEvent], Date) async throws -> Void = { _, _ in }
   ) async throws -> Outcome {
     let start = clock.monotonic()
     let deadline = limit.map { start + $0 }
@@ -88,8 +89,9 @@ public struct WatchLoop: Sendable {
         previous = result.rows
         let done = until?.holds(for: result.rows) == true
         let next = done ? nil : nextTick(after: &scheduled, state: state)
-        display.tick(
-          rows: result.rows, events: diff, at: clock.now(), next: next.map { $0 - clock.monotonic() }, state: state)
+        let at = clock.now()
+        display.tick(rows: result.rows, events: diff, at: at, next: next.map { $0 - clock.monotonic() }, state: state)
+        try await act(diff, at)
         if done { return .satisfied(ticks: state.ticks) }
       } catch is CancellationError {
         throw CancellationError()
