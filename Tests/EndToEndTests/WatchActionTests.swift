@@ -52,6 +52,62 @@ struct WatchActionTests {
     #expect(firstRunAt != lastRunAt)
   }
 
+  /// The two events people want most: a run that finished (it left the running runs; its new
+  /// status looked up), and a new finding.
+  @Test func aRunThatFinishedAndANewFinding() async throws {
+    let simulator = try SimulatorProcess(["--clock-speed", "3000"])
+    let folder = try Folder()
+    let runs = try await Self.run(
+      "sessions where status = running | watch 1s for 3s | where Change = removed and status = finished"
+        + " | select TaskId, JobStatus, Change, Changed, Reason | format ndjson", simulator, folder: folder)
+    #expect(runs.status == 0, "\(runs.stderr)")
+    let finished = runs.stdout.split(separator: "\n")
+    #expect(!finished.isEmpty)
+    for line in finished {
+      let event = try Self.json(line)
+      #expect(event["JobStatus"] as? String == "finished")
+      #expect(event["Reason"] as? String == "finished")
+      #expect(event["Changed"] as? [String] == ["JobStatus"])
+    }
+    let findings = try await Self.run(
+      "findings | watch 1s for 3s | where Change = added | select Id, Name, TaskId, Change | format ndjson", simulator,
+      folder: folder)
+    #expect(findings.status == 0, "\(findings.stderr)")
+    let added = findings.stdout.split(separator: "\n")
+    #expect(!added.isEmpty)
+    #expect(try added.allSatisfy { try Self.json($0)["Change"] as? String == "added" })
+  }
+
+  /// scripts/examples/notify-when-done.scansh, on a fast clock with a loopback chat robot.
+  @Test func notifyWhenDoneExample() async throws {
+    let simulator = try SimulatorProcess(["--clock-speed", "3000"])
+    let folder = try Folder()
+    let bodies = Mutex<[String]>([])
+    let robot = try HostileServer { request in
+      bodies.withLock { $0.append(request.body) }
+      return .json(200, #"{"errcode":0,"errmsg":"ok"}"#)
+    }
+    defer { robot.stop() }
+    let script = Scansh.root.appendingPathComponent("scripts/examples/notify-when-done.scansh").path
+    let output = try await Scansh.run(
+      [
+        "--endpoint", simulator.endpoint, "--var", "every=1s", "--var", "hours=3s", "--var",
+        "hook=http://127.0.0.1:\(robot.port)/robot/send?access_token=TOKEN77", script,
+      ], environment: simulator.environment(), directory: folder.url)
+    #expect(output.status == 0, "\(output.stderr)")
+    let saved = try String(contentsOf: folder.url.appendingPathComponent("finished-scans.ndjson"), encoding: .utf8)
+      .split(separator: "\n")
+    let posted = bodies.withLock { $0 }
+    #expect(!saved.isEmpty)
+    #expect(posted.count == saved.count)
+    for body in posted {
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any])
+      #expect(object["msgtype"] as? String == "text")
+      #expect(((object["text"] as? [String: Any])?["content"] as? String)?.hasPrefix("scansh: removed ") == true)
+    }
+    #expect(!(output.stdout + output.stderr).contains("TOKEN77"))
+  }
+
   /// A program per event: the event on stdin and in SCANSH_* variables, one at a time in order; a
   /// failure and a timeout are warned, counted, and end the script with 1.
   @Test func execRunsAProgramPerEvent() async throws {

@@ -50,7 +50,7 @@ extension Session {
       return WatchLoop.TickResult(rows: rows, throttled: requestStats.throttled > throttledBefore)
     }
     let enrich = { [self] (events: [WatchEvent]) async -> [WatchEvent] in
-      await whereTheyWent(events, source: bound.source)
+      await whereTheyWent(events, source: bound.source, columns: columns)
     }
 
     let outcome: WatchLoop.Outcome
@@ -205,11 +205,15 @@ extension Session {
     }
   }
 
-  /// For rows that left the result, asks the API what became of them: `finished`, `aborted`,
-  /// `gone` when it no longer lists them, or `lookup failed` (not `gone`: it may still be listed).
-  /// A few lookups per tick at most.
-  private func whereTheyWent(_ events: [WatchEvent], source: BoundPipeline.Source) async -> [WatchEvent] {
-    guard case .listing(.scans, _, _) = source, events.contains(where: { $0.kind == .removed }) else { return events }
+  /// For rows that left the result, asks the API what became of them: a scan's or a run's status,
+  /// a finding's (DescribeVulnerability), `gone` when it is no longer listed, or `lookup failed`
+  /// (not `gone`: it may still be listed). A few lookups per tick at most.
+  private func whereTheyWent(_ events: [WatchEvent], source: BoundPipeline.Source, columns: [Column]) async
+    -> [WatchEvent]
+  {
+    guard case .listing(let resource, _, _) = source, events.contains(where: { $0.kind == .removed }) else {
+      return events
+    }
     var lookups = 0
     var result: [WatchEvent] = []
     for var event in events {
@@ -218,10 +222,16 @@ extension Session {
         do {
           let accounts = try await evaluator.accounts()
           if let client = (accounts.first { $0.name == event.account } ?? accounts.first)?.client {
-            let page = try await client.describeScans(
-              DescribeScansRequest(scanId: event.key), wanted: FieldSet([.scanId, .status])
-            ).page
-            event.reason = page.scans.first { $0.scanId == event.key }?[.status]?.text ?? "gone"
+            event.status = try await status(of: event, resource: resource, columns: columns, client: client)
+            event.reason =
+              event.status.map { value in
+                if case .coded(let codes) = resource.columns[resource.index(of: "Status") ?? 0].kind,
+                  let number = value.numberValue, let name = codes.name(of: number)
+                {
+                  return name
+                }
+                return value.text
+              } ?? "gone"
           }
         } catch {
           event.reason = "lookup failed"
@@ -230,5 +240,45 @@ extension Session {
       result.append(event)
     }
     return result
+  }
+
+  /// The status a removed row has now, as its listing would show it; nil when it is gone.
+  private func status(of event: WatchEvent, resource: Resource, columns: [Column], client: ScanClient) async throws
+    -> FieldValue?
+  {
+    switch resource.id {
+    case .scans:
+      let page = try await client.describeScans(
+        DescribeScansRequest(scanId: event.key), wanted: FieldSet([.scanId, .status])
+      ).page
+      return page.scans.first { $0.scanId == event.key }?[.status]
+    case .sessions:
+      // DescribeScanSessions cannot filter by TaskId: the task's runs, by the row's ScanId.
+      guard let scanColumn = columns.firstIndex(where: { $0.name == "ScanId" }),
+        let scanId = event.row.values[scanColumn]?.text
+      else { return nil }
+      let task = resource.index(of: "TaskId")!
+      let status = resource.index(of: "JobStatus")!
+      var page = 1
+      while page <= 10 {
+        let result = try await client.list(
+          ListRequest(resource: resource, filters: [.init("ScanId", scanId)], currentPage: page, pageSize: 100))
+        if let run = result.page.scans.first(where: { $0.values[task]?.text == event.key }) {
+          return run.values[status]
+        }
+        if result.page.scans.count < 100 { return nil }
+        page += 1
+      }
+      return nil
+    case .findings:
+      do {
+        let finding = try await client.describeVulnerability(
+          id: event.key, lang: settings.lang, sourceIp: settings.sourceIp)
+        return finding.values[resource.index(of: "Status")!]
+      } catch let error as ScanAPIError {
+        if case .api(let api, _) = error, api.httpStatus == 404 { return nil }
+        throw error
+      }
+    }
   }
 }

@@ -113,10 +113,10 @@ final class WatchActions: @unchecked Sendable {
     var values = Array(event.row.values.prefix(base))
     while values.count < base { values.append(nil) }
     var changed = event.changes.map { columns[$0.column].name }
-    if event.kind == .removed, let reason = event.reason, !["gone", "lookup failed"].contains(reason),
-      let status = Array(columns.prefix(base)).firstIndex(role: .status), values[status]?.text != reason
+    if event.kind == .removed, let new = event.status,
+      let status = Array(columns.prefix(base)).firstIndex(role: .status), values[status] != new
     {
-      values[status] = .string(reason)
+      values[status] = new
       changed.append(columns[status].name)
     }
     values.append(.string(event.kind.rawValue))

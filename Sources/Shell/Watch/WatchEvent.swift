@@ -21,6 +21,8 @@ public struct WatchEvent: Sendable, Equatable {
   public var changes: [Change]
   /// For `removed`: where the row went (`finished`, `aborted`, …, or `gone`), when known.
   public var reason: String?
+  /// For `removed`: the row's status where it went, as the status column holds it, when looked up.
+  public var status: FieldValue?
   /// The row's account, when rows carry one: the same ScanId in two accounts is two rows.
   public var account: String?
 
