@@ -22,6 +22,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
+    // The client's HTTP stack (the network issue chose it by measurement), its TLS, and the
+    // certificates the tests make for https on loopback.
+    .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
     // The rest of the graph, pinned in a package of its own (Pins/Package.swift says why).
     .package(path: "Pins"),
   ],
@@ -32,7 +37,12 @@ let package = Package(
     .target(name: "Vocabulary", dependencies: [.product(name: "Pins", package: "Pins")], swiftSettings: strict),
     .target(
       name: "ScanAPI",
-      dependencies: ["Vocabulary", .product(name: "Crypto", package: "swift-crypto")],
+      dependencies: [
+        "Vocabulary", .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ],
       swiftSettings: strict
     ),
     .target(name: "QueryLanguage", dependencies: ["Vocabulary"], swiftSettings: strict),
@@ -44,8 +54,10 @@ let package = Package(
       dependencies: [
         "ScanAPI", "Vocabulary",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
       ],
       swiftSettings: strict
@@ -71,7 +83,10 @@ let package = Package(
     .target(name: "CPseudoTerminal", path: "Tests/CPseudoTerminal"),
     .target(
       name: "TestSupport",
-      dependencies: ["CPseudoTerminal", "Simulator", "ScanAPI"],
+      dependencies: [
+        "CPseudoTerminal", "Simulator", "ScanAPI", .product(name: "X509", package: "swift-certificates"),
+        .product(name: "Crypto", package: "swift-crypto"),
+      ],
       path: "Tests/TestSupport",
       swiftSettings: strict
     ),

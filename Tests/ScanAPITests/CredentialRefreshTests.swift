@@ -72,7 +72,7 @@ struct CredentialRefreshTests {
     var configuration = TestSimulator.configuration()
     configuration.credentialLifetime = 3600
     try await TestSimulator.with(configuration, wallClock: clock.now) { simulator async throws in
-      let transport = URLSessionTransport(timeout: .seconds(10))
+      let transport = NIOTransport(timeout: .seconds(10))
       let sts = STSClient(endpoint: try Endpoint(simulator.endpoint), transport: transport, now: { clock.now() })
       let role = CredentialSpec.RoleRequest(
         roleArn: "acs:ram::1234567890123456:role/scanner", sessionName: "test", stsEndpoint: simulator.endpoint)

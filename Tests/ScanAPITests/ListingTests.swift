@@ -30,7 +30,7 @@ struct ListingTests {
 
   @Test func everyRowOnceAndInOrder() async throws {
     try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 1_234 }) { simulator in
-      let probe = ConcurrencyProbe(URLSessionTransport())
+      let probe = ConcurrencyProbe(NIOTransport())
       let client = try simulator.client(transport: probe)
       let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(concurrency: 4)))
       #expect(scans.count == 1_234)
@@ -60,7 +60,7 @@ struct ListingTests {
     try await TestSimulator.with(TestSimulator.configuration { $0.scanCount = 2_000 }) { simulator in
       // Page 1 is throttled once: the rest of the listing fetches at most 4 pages at a time, not 8.
       try await simulator.control("POST", "/_sim/throttle?next=1&retryAfter=1")
-      let probe = ConcurrencyProbe(URLSessionTransport())
+      let probe = ConcurrencyProbe(NIOTransport())
       let client = try simulator.client(transport: probe)
       let scans = try await Self.collect(ScanListing(client: client, request: .init(), options: .init(concurrency: 8)))
       #expect(scans.count == 2_000)
@@ -143,7 +143,7 @@ struct ListingTests {
     let client = ScanClient(
       configuration: .init(
         endpoint: try Endpoint(server.endpoint), credentials: Credentials(accessKeyId: "i", accessKeySecret: "s")),
-      transport: URLSessionTransport())
+      transport: NIOTransport())
     var seen: [String] = []
     do {
       for try await scan in ScanListing(client: client, request: .init(), options: .init(concurrency: 2)) {
@@ -168,7 +168,7 @@ struct ListingTests {
         $0.latency = .seconds(3600)
       }
     ) { simulator in
-      let client = try simulator.client(transport: URLSessionTransport(timeout: .seconds(7200)))
+      let client = try simulator.client(transport: NIOTransport(timeout: .seconds(7200)))
       let task = Task { try await Self.collect(ScanListing(client: client, request: .init())) }
       try await eventually("the request at the simulator") { try await !simulator.loggedParameters().isEmpty }
       task.cancel()

@@ -52,12 +52,12 @@ struct UserAgentTests {
     var configuration = ScanClient.Configuration(
       endpoint: RPCRequestTests.endpoint, credentials: Credentials(accessKeyId: "i", accessKeySecret: "s"))
     #expect(
-      ScanClient(configuration: configuration, transport: URLSessionTransport())
+      ScanClient(configuration: configuration, transport: NIOTransport())
         .signedRequest(DescribeScansRequest(), with: Credentials(accessKeyId: "i", accessKeySecret: "s"))
         .headers["User-Agent"] == "scansh")
     configuration.userAgent = "scansh/0.1.0"
     #expect(
-      ScanClient(configuration: configuration, transport: URLSessionTransport())
+      ScanClient(configuration: configuration, transport: NIOTransport())
         .signedRequest(DescribeScansRequest(), with: Credentials(accessKeyId: "i", accessKeySecret: "s"))
         .headers["User-Agent"] == "scansh/0.1.0")
   }

@@ -58,7 +58,7 @@ struct ReportLinkTests {
     let client = ScanClient(
       configuration: .init(
         endpoint: try Endpoint(server.endpoint), credentials: Credentials(accessKeyId: "i", accessKeySecret: "s")),
-      transport: URLSessionTransport(timeout: .seconds(10)))
+      transport: NIOTransport(timeout: .seconds(10)))
     let base = "http://127.0.0.1:\(server.port)"
     await #expect(
       throws: ScanAPIError.network(

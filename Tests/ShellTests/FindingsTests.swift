@@ -302,6 +302,6 @@ extension RunningSimulator {
     ).http(
       endpoint: try Endpoint(endpoint), method: .post, format: .json,
       signing: .signed(Credentials(accessKeyId: "testid", accessKeySecret: "testsecret")), at: Date(), headers: [:])
-    return String(decoding: try await URLSessionTransport().send(request).body, as: UTF8.self)
+    return String(decoding: try await NIOTransport().send(request).body, as: UTF8.self)
   }
 }

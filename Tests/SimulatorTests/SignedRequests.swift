@@ -31,7 +31,7 @@ struct SignedRequests {
     let signed = signature ?? Signer.signature(method: method, parameters: common + operation, secret: secret)
     let query = method == "GET" ? common + operation + [("Signature", signed)] : common + [("Signature", signed)]
     let body = method == "POST" ? Data(PercentEncoding.pairs(operation, form: true).utf8) : nil
-    let response = try await URLSessionTransport().send(
+    let response = try await NIOTransport().send(
       HTTPRequest(
         method: method, url: URL(string: simulator.endpoint + "?" + PercentEncoding.pairs(query))!,
         headers: ["Content-Type": "application/x-www-form-urlencoded"], body: body))

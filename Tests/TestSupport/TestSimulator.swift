@@ -56,14 +56,14 @@ extension RunningSimulator {
         endpoint: try Endpoint(endpoint),
         credentials: Credentials(accessKeyId: "testid", accessKeySecret: "testsecret"),
         method: method, format: format, retry: retry),
-      transport: transport ?? URLSessionTransport(timeout: .seconds(10)), events: events)
+      transport: transport ?? NIOTransport(timeout: .seconds(10)), events: events)
   }
 
   /// Calls the control API and returns the body.
   @discardableResult
   public func control(_ method: String, _ path: String) async throws -> String {
     let url = URL(string: "http://\(host):\(port)\(path)")!
-    let response = try await URLSessionTransport().send(
+    let response = try await NIOTransport().send(
       HTTPRequest(method: method, url: url, headers: [:], body: method == "POST" ? Data() : nil))
     return String(decoding: response.body, as: UTF8.self)
   }

@@ -27,7 +27,7 @@ public struct HTTPResponse: Sendable {
   }
 }
 
-/// Sends one HTTP request. The seam where tests put a double and production puts URLSession.
+/// Sends one HTTP request. The seam where tests put a double and production puts `NIOTransport`.
 public protocol HTTPTransport: Sendable {
   func send(_ request: HTTPRequest) async throws -> HTTPResponse
 }

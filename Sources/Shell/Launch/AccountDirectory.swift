@@ -135,8 +135,9 @@ public actor SharedTransport {
 
   func transport(for plan: ConnectionPlan) -> any HTTPTransport {
     if let made { return made }
-    let transport = URLSessionTransport(
-      timeout: plan.timeout, maxConnectionsPerHost: plan.maxConnections * Evaluator.maxAccountsAtOnce)
+    let transport = NIOTransport(
+      timeout: plan.timeout, maxConnectionsPerHost: plan.maxConnections * Evaluator.maxAccountsAtOnce,
+      settings: plan.network)
     made = transport
     return transport
   }

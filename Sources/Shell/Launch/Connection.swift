@@ -62,7 +62,8 @@ public actor Connection {
       endpoint = remote
       let timeout = plan.timeout
       let context = CredentialProviders.Context(
-        transport: { URLSessionTransport(timeout: min($0, timeout)) }, events: events)
+        transport: { [network = plan.network] in NIOTransport(timeout: min($0, timeout), settings: network) },
+        events: events)
       credentials = try CredentialProviders.make(spec, for: plan.summary.source.subject, context)
       provider = credentials
     case .demo(let settings):

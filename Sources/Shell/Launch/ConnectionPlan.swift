@@ -17,6 +17,8 @@ public struct ConnectionPlan: Sendable, Equatable {
   /// HTTP connections per host for one account: at least its paging window. The pool the accounts
   /// share holds this many for each account read at once (`SharedTransport`).
   public var maxConnections: Int
+  /// Proxy and trust, from the environment.
+  public var network = NetworkSettings()
 
   /// The name of the account this plan connects: the profile's, `demo`, or `env`.
   public var accountName: String {
@@ -69,9 +71,13 @@ public struct ConnectionPlan: Sendable, Equatable {
       accessKeyId: credentials.fixedCredentials?.maskedAccessKeyId,
       hasSecurityToken: credentials.fixedCredentials?.securityToken != nil)
     summary.roleArn = credentials.roleArn
-    return ConnectionPlan(
+    let network = try NetworkSettings(environment: environment)
+    summary.network = network.lines
+    var plan = ConnectionPlan(
       target: .remote(endpoint: endpoint, credentials: credentials), summary: summary, timeout: timeout,
       maxConnections: maxConnections)
+    plan.network = network
+    return plan
   }
 
   public var demo: DemoSettings? {

@@ -13,6 +13,8 @@ public struct ConnectionSummary: Sendable, Equatable {
   public var roleArn: String?
   /// Demo mode because `--demo` asked for it, not for want of credentials.
   public var demoAsked = false
+  /// The proxy and trust store in use (nothing in demo mode: it is plain http on loopback).
+  public var network: [String] = []
 
   public init(
     endpoint: String, profile: String? = nil, region: String? = nil, source: CredentialSource,
@@ -44,6 +46,6 @@ public struct ConnectionSummary: Sendable, Equatable {
     ]
     if let roleArn { lines.append("role         \(roleArn)") }
     lines.append("access key   \(accessKeyId ?? "-")\(hasSecurityToken ? " (STS token set)" : "")")
-    return lines
+    return lines + network
   }
 }
