@@ -27,6 +27,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
+    .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
     // The rest of the graph, pinned in a package of its own (Pins/Package.swift says why).
     .package(path: "Pins"),
   ],
@@ -54,6 +55,7 @@ let package = Package(
       dependencies: [
         "ScanAPI", "Vocabulary",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "HummingbirdTLS", package: "hummingbird"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -85,7 +87,7 @@ let package = Package(
       name: "TestSupport",
       dependencies: [
         "CPseudoTerminal", "Simulator", "ScanAPI", .product(name: "X509", package: "swift-certificates"),
-        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Crypto", package: "swift-crypto"), .product(name: "SwiftASN1", package: "swift-asn1"),
       ],
       path: "Tests/TestSupport",
       swiftSettings: strict

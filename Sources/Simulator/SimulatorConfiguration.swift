@@ -4,6 +4,8 @@ import ScanAPI
 /// Everything `scansh sim` can be told.
 public struct SimulatorConfiguration: Sendable {
   public var host = "127.0.0.1"
+  /// Serve https with this certificate chain and key (PEM files); nil for plain http.
+  public var tls: (certificate: String, key: String)?
   /// 0 picks a free port.
   public var port = 0
   public var seed: UInt64 = 1

@@ -1,7 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import ScanAPI
 
 /// `scansh sim` as a value: a Hummingbird HTTP server over a `SimulatorCore`.
@@ -16,8 +19,15 @@ public struct SimulatorServer: Sendable {
 
   /// Serves until the calling task is cancelled; `onListening` gets the bound port once.
   public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
+    var server = HTTPServerBuilder.http1()
+    if let tls = configuration.tls {
+      let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+      let key = try NIOSSLPrivateKey(file: tls.key, format: .pem)
+      server = try .tls(
+        .http1(), tlsConfiguration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+    }
     let app = Application(
-      responder: SimulatorResponder(core: core, configuration: configuration),
+      responder: SimulatorResponder(core: core, configuration: configuration), server: server,
       configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
       onServerRunning: { channel in await onListening(channel.localAddress?.port ?? 0) },
       logger: Logger(label: "scansh.sim", factory: { _ in SwiftLogNoOpLogHandler() })
@@ -46,7 +56,8 @@ public struct SimulatorServer: Sendable {
       }
       throw SimulatorError.didNotStart
     }
-    return RunningSimulator(port: port, host: configuration.host, core: core, task: task)
+    return RunningSimulator(
+      port: port, host: configuration.host, scheme: configuration.tls == nil ? "http" : "https", core: core, task: task)
   }
 }
 
@@ -60,18 +71,20 @@ public enum SimulatorError: Error, Sendable, Equatable, CustomStringConvertible 
 public final class RunningSimulator: Sendable {
   public let port: Int
   public let host: String
+  public let scheme: String
   public let core: SimulatorCore
   private let task: Task<Void, any Error>
 
-  init(port: Int, host: String, core: SimulatorCore, task: Task<Void, any Error>) {
+  init(port: Int, host: String, scheme: String, core: SimulatorCore, task: Task<Void, any Error>) {
     self.port = port
     self.host = host
+    self.scheme = scheme
     self.core = core
     self.task = task
   }
 
-  /// `http://127.0.0.1:PORT/`
-  public var endpoint: String { "http://\(host):\(port)/" }
+  /// `http://127.0.0.1:PORT/` (https when it serves TLS).
+  public var endpoint: String { "\(scheme)://\(host):\(port)/" }
 
   public func stop() async {
     task.cancel()

@@ -75,6 +75,8 @@ struct SimCommand: ParsableCommand {
       "Accounts served from this port: account N has key pair testidN/testsecretN and its own data (see /_sim/stats)."
   )
   var accounts = 1
+  @Option(help: "Serve https with this PEM certificate chain (with --tls-key).") var tlsCert: String?
+  @Option(help: "The PEM private key of --tls-cert.") var tlsKey: String?
 
   func validate() throws {
     guard (0...1).contains(throttleRate), (0...1).contains(errorRate) else {
@@ -82,6 +84,7 @@ struct SimCommand: ParsableCommand {
     }
     guard maxPageSize >= 1 else { throw ValidationError("--max-page-size must be at least 1") }
     guard clockSpeed >= 0 else { throw ValidationError("--clock-speed must not be negative") }
+    guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
     guard (1...64).contains(accounts) else { throw ValidationError("--accounts takes a number from 1 to 64") }
     if let epoch, DemoSettings.parseEpoch(epoch) == nil {
       throw ValidationError("--epoch: expected epoch milliseconds or yyyy-MM-ddTHH:mm:ssZ")
@@ -110,6 +113,7 @@ struct SimCommand: ParsableCommand {
     configuration.oidcToken = oidcToken
     configuration.ecsRole = ecsRole
     configuration.accounts = accounts
+    if let tlsCert, let tlsKey { configuration.tls = (tlsCert, tlsKey) }
     if let dataset {
       var reader = try ScanFileReader(path: dataset)
       var scans: [Scan] = []
@@ -129,9 +133,10 @@ struct SimCommand: ParsableCommand {
       return
     }
     let host = host
+    let scheme = tlsCert == nil ? "http" : "https"
     try Blocking.run {
       try await server.run { port in
-        StandardOutput.write("listening on http://\(host):\(port)\n")
+        StandardOutput.write("listening on \(scheme)://\(host):\(port)\n")
       }
     }.result.get()
   }

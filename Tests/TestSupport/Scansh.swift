@@ -182,16 +182,21 @@ public final class SimulatorProcess: @unchecked Sendable {
       read.wait()
     }
     let text = box.text
-    guard text.hasPrefix("listening on http://127.0.0.1:"), let port = Int(text.split(separator: ":").last ?? "") else {
+    guard text.hasPrefix("listening on http://127.0.0.1:") || text.hasPrefix("listening on https://127.0.0.1:"),
+      let port = Int(text.split(separator: ":").last ?? "")
+    else {
       process.terminate()
       throw WaitTimedOut("scansh sim's 'listening on' line", seen: text)
     }
     self.port = port
+    scheme = text.hasPrefix("listening on https") ? "https" : "http"
   }
 
   deinit { stop() }
 
-  public var endpoint: String { "http://127.0.0.1:\(port)/" }
+  public let scheme: String
+
+  public var endpoint: String { "\(scheme)://127.0.0.1:\(port)/" }
 
   public func stop() {
     if process.isRunning {

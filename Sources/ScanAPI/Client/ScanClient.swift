@@ -151,6 +151,8 @@ public struct ScanClient: Sendable {
       switch error {
       case .bodyTooLarge:
         throw AttemptFailure(error: .malformedResponse(error.reason), retryable: false)
+      case .untrusted:
+        throw AttemptFailure(error: .network(endpoint: endpoint, reason: error.reason), retryable: false)
       case .timedOut:
         throw AttemptFailure(error: .network(endpoint: endpoint, reason: error.reason), retryable: true, timedOut: true)
       default:

@@ -39,6 +39,9 @@ public enum TransportError: Error, Sendable, Equatable {
   case connectionLost(String)
   case bodyTooLarge(limit: Int)
   case failed(String)
+  /// TLS refused the server (a certificate not trusted, out of date, or for another host): no retry
+  /// changes that.
+  case untrusted(String)
 
   public var reason: String {
     switch self {
@@ -47,6 +50,7 @@ public enum TransportError: Error, Sendable, Equatable {
     case .connectionLost(let why): "the connection failed (\(why))"
     case .bodyTooLarge(let limit): "the response body is larger than \(limit / (1 << 20)) MiB; refused unread"
     case .failed(let why): why
+    case .untrusted(let why): "could not connect (\(why))"
     }
   }
 }

@@ -158,14 +158,14 @@ public final class NIOTransport: HTTPTransport {
         status: Int(response.status.code), headers: headers,
         body: Data(body.readableBytesView))
     } catch {
-      throw Self.translate(error)
+      throw Self.translate(error, host: request.url.host ?? "")
     }
   }
 
   /// What each failure means to scansh: a cancellation as such, a timeout, a connection that
   /// could not be made (a refused port, a name that does not resolve, a certificate not
   /// trusted), or one lost on the way.
-  static func translate(_ error: any Error) -> any Error {
+  static func translate(_ error: any Error, host: String = "") -> any Error {
     if error is CancellationError || error is TransportError { return error }
     if let error = error as? HTTPClientError {
       switch error {
@@ -182,14 +182,18 @@ public final class NIOTransport: HTTPTransport {
     }
     if let error = error as? NIOSSLError {
       switch error {
-      case .handshakeFailed(let reason): return TransportError.cannotConnect("TLS handshake failed: \(tls(reason))")
+      case .handshakeFailed(let reason) where "\(reason)".contains("CERTIFICATE_VERIFY_FAILED"):
+        // BoringSSL does not say which check failed; these are the two it makes.
+        return TransportError.untrusted(
+          "the server's certificate is not trusted: no CA in SSL_CERT_FILE or the system's store signed it,"
+            + " or it is out of date")
+      case .handshakeFailed(let reason): return TransportError.cannotConnect("TLS handshake failed: \(reason)")
       case .unableToValidateCertificate: return TransportError.cannotConnect("the server's certificate is not valid")
       default: return TransportError.cannotConnect("TLS: \(error)")
       }
     }
-    if let error = error as? NIOSSLExtraError, "\(error)".contains("hostname") {
-      return TransportError.cannotConnect(
-        "the server's certificate does not name this host (\(String(describing: error)))")
+    if let error = error as? NIOSSLExtraError, "\(error)".contains("failedToValidateHostname") {
+      return TransportError.untrusted("the server's certificate is not for \(host)")
     }
     if let error = error as? NIOSSLExtraError { return TransportError.cannotConnect("TLS: \(error)") }
     if let error = error as? IOError { return TransportError.cannotConnect(error.description) }
@@ -207,13 +211,6 @@ public final class NIOTransport: HTTPTransport {
     return TransportError.failed(text)
   }
 
-  /// BoringSSL's reason, in words: `certificate verify failed`, `certificate has expired`.
-  private static func tls(_ reason: BoringSSLError) -> String {
-    let text = "\(reason)"
-    if text.contains("CERTIFICATE_VERIFY_FAILED") { return "the server's certificate is not trusted (\(text))" }
-    return text
-  }
-
   /// Clients live as long as the process: AsyncHTTPClient wants a shutdown before a client is
   /// released, and scansh's transports are few (one per configuration) and used to the end.
   final class Clients: Sendable {
@@ -228,7 +225,8 @@ public final class NIOTransport: HTTPTransport {
     func clients(for key: Key) -> (HTTPClient, HTTPClient?) {
       made.withLock { made in
         if let clients = made[key] { return clients }
-        let direct = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration(key, proxy: nil))
+        let direct = HTTPClient(
+          eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration(key, proxy: nil))
         let proxied = key.settings.proxy.map { proxy in
           HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration(key, proxy: proxy))
         }
@@ -237,9 +235,23 @@ public final class NIOTransport: HTTPTransport {
       }
     }
 
+    /// A bundle file as it is; a folder's PEM files each read (not only the hashed names OpenSSL's
+    /// `c_rehash` makes), so a folder of CA files works as users expect.
+    static func trustRoots(_ path: String) -> NIOSSLTrustRoots {
+      var isFolder: ObjCBool = false
+      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+        return .file(path)
+      }
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+      let certificates = names.sorted().flatMap { name -> [NIOSSLCertificate] in
+        (try? NIOSSLCertificate.fromPEMFile((path as NSString).appendingPathComponent(name))) ?? []
+      }
+      return .certificates(certificates)
+    }
+
     private func configuration(_ key: Key, proxy: NetworkSettings.Proxy?) -> HTTPClient.Configuration {
       var tls = TLSConfiguration.makeClientConfiguration()
-      if let trust = key.settings.trust { tls.trustRoots = .file(trust.path) }
+      if let trust = key.settings.trust { tls.trustRoots = Self.trustRoots(trust.path) }
       var pool = HTTPClient.Configuration.ConnectionPool(
         idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: key.connections)
       pool.retryConnectionEstablishment = false

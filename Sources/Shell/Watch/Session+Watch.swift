@@ -108,7 +108,9 @@ extension Session {
         steps.append((.exec(action), columns))
       case .post(let service, let url):
         let action = PostAction(
-          url: URL(string: url)!, service: service, transport: NIOTransport(timeout: .seconds(10), settings: (try? NetworkSettings(environment: environment)) ?? NetworkSettings()),
+          url: URL(string: url)!, service: service,
+          transport: NIOTransport(
+            timeout: .seconds(10), settings: (try? NetworkSettings(environment: environment)) ?? NetworkSettings()),
           clock: watchClock)
         steps.append((.post(action), columns))
       case .notify:

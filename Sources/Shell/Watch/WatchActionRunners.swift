@@ -3,7 +3,6 @@ import ScanAPI
 import Synchronization
 import Vocabulary
 
-
 /// `exec PROGRAM ARG…`: the program run for an event, without a shell, the event as a JSON line on
 /// its stdin and as `SCANSH_*` variables; its output passed through on stderr, each line prefixed
 /// with the program's name; stopped (SIGTERM, then SIGKILL) after the timeout.
