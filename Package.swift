@@ -39,8 +39,7 @@ let package = Package(
     .target(
       name: "ScanAPI",
       dependencies: [
-        "Vocabulary", .product(name: "Crypto", package: "swift-crypto"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        "Vocabulary", .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ],
@@ -93,8 +92,9 @@ let package = Package(
       swiftSettings: strict
     ),
     .testTarget(
-      name: "ScanAPITests", dependencies: ["ScanAPI", "Vocabulary", "TestSupport"], resources: [.copy("Fixtures")],
-      swiftSettings: strict),
+      name: "ScanAPITests",
+      dependencies: ["ScanAPI", "Vocabulary", "TestSupport", .product(name: "Crypto", package: "swift-crypto")],
+      resources: [.copy("Fixtures")], swiftSettings: strict),
     .testTarget(
       name: "SimulatorTests",
       dependencies: [

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Alibaba Cloud RPC signature version 1.0 (HMAC-SHA1).
@@ -15,9 +14,8 @@ public enum Signer {
 
   /// Base64 of HMAC-SHA1 over the string to sign, keyed with `secret + "&"`.
   public static func signature(method: String, parameters: [(String, String)], secret: String) -> String {
-    let key = SymmetricKey(data: Array((secret + "&").utf8))
-    let code = HMAC<Insecure.SHA1>.authenticationCode(
-      for: bytesToSign(method: method, parameters: parameters), using: key)
+    let code = HMACSHA1.authenticationCode(
+      for: bytesToSign(method: method, parameters: parameters), key: Array((secret + "&").utf8))
     return Data(code).base64EncodedString()
   }
 
