@@ -22,7 +22,7 @@ build_release() {
   if [ -x "$release_binary" ]; then
     echo "$1: sources changed, rebuilding scansh (seconds to a few minutes)" >&2
   else
-    echo "$1: building scansh for the first time (about 4 minutes on 2 cores; later runs start at once)" >&2
+    echo "$1: building scansh for the first time (about 5 minutes on 2 cores; later runs start at once)" >&2
   fi
   mkdir -p .build
   touch "$release_stamp.new"
