@@ -1,6 +1,7 @@
 import Formatters
 import Foundation
 import ScanAPI
+import Synchronization
 import Vocabulary
 
 /// `watch` on a terminal: the alternate screen, redrawn in place. A header (query, time, countdown,
@@ -20,7 +21,8 @@ final class ScreenDisplay: WatchLoop.Display {
   private let requests: () -> Int
   private let actionFailures: () -> Int
   /// The latest lines of the actions after the watch (`exec`, `post`, …), newest last.
-  private var notes: [String] = []
+  /// Written from an exec's output thread too, hence the lock.
+  private let notes = Mutex<[String]>([])
   static let notesShown = 3
   private let keyColumn: Int
   private var rows: [Row] = []
@@ -81,8 +83,10 @@ final class ScreenDisplay: WatchLoop.Display {
 
   /// An action's line, shown under the header until newer ones push it out.
   func note(_ text: String) {
-    notes.append(text)
-    if notes.count > Self.notesShown { notes.removeFirst(notes.count - Self.notesShown) }
+    notes.withLock { notes in
+      notes.append(text)
+      if notes.count > Self.notesShown { notes.removeFirst(notes.count - Self.notesShown) }
+    }
   }
 
   func failed(_ error: any Error, at date: Date, state: WatchLoop.State) {
@@ -122,7 +126,7 @@ final class ScreenDisplay: WatchLoop.Display {
         CellText.truncate(
           "ticks failing\(since) (\(count) in a row; the rows below are the last good ones): \(lastError)", to: width))
     }
-    for note in notes { lines.append(CellText.truncate(note, to: width)) }
+    for note in notes.withLock({ $0 }) { lines.append(CellText.truncate(note, to: width)) }
     lines.append("")
     let table = self.table(width: width, now: date)
     let room = max(1, height - lines.count - 1)

@@ -21,7 +21,10 @@ extension Session {
     let columns = bound.schemas[watch.stageIndex].columns
     let utc = settings.timeZone == .utc
     let query = SecretText.maskURLs(in: source.slice(bound.syntax.span))
-    let actions = try watchActions(bound, watch: watch)
+    // What actions print (an exec's output) goes where the watch's own lines go: under the screen's
+    // header on a terminal, else to stderr.
+    let actionOutput = ActionOutput(errors)
+    let actions = try watchActions(bound, watch: watch, output: actionOutput)
     let writer = actions.map { EventWriter(format: format, columns: $0.outputColumns, utc: utc, output: output) }
     let act = { (events: [WatchEvent], date: Date) async throws in
       guard let actions else { return }
@@ -65,6 +68,9 @@ extension Session {
         requests: { [requestStats] in requestStats.requests },
         actionFailures: { actions?.failureCount ?? 0 })
       actions?.note = { [weak screen] in screen?.note($0) }
+      actionOutput.forward { [weak screen] text in
+        for line in text.split(separator: "\n") { screen?.note(String(line)) }
+      }
       screen.enter()
       do {
         outcome = try await loop.run(display: screen, fetch: fetch, enrich: enrich, act: act)
@@ -87,7 +93,9 @@ extension Session {
   }
 
   /// The stages after the watch, ready to take its events; nil when only `format` follows it.
-  private func watchActions(_ bound: BoundPipeline, watch: BoundWatch) throws -> WatchActions? {
+  private func watchActions(_ bound: BoundPipeline, watch: BoundWatch, output actionOutput: any TextSink) throws
+    -> WatchActions?
+  {
     let first = watch.stageIndex + 1
     guard bound.stages[first...].contains(where: { if case .format = $0 { false } else { true } }) else { return nil }
     let environment = ProcessInfo.processInfo.environment
@@ -104,7 +112,7 @@ extension Session {
       case .exec(let words):
         let action = ExecAction(
           program: words[0], arguments: Array(words.dropFirst()), directory: options.directory,
-          timeout: .seconds(settings.execTimeout), errors: errors, environment: environment)
+          timeout: .seconds(settings.execTimeout), errors: actionOutput, environment: environment)
         steps.append((.exec(action), columns))
       case .post(let service, let url):
         let action = PostAction(
@@ -157,6 +165,27 @@ final class EventWriter: @unchecked Sendable {
       }
     }
     if !text.isEmpty { output.write(text) }
+  }
+}
+
+/// Where actions' own output goes: stderr, until a watch's screen takes it.
+final class ActionOutput: TextSink, @unchecked Sendable {
+  private let lock = NSLock()
+  private var target: (String) -> Void
+
+  init(_ errors: any TextSink) { target = { errors.write($0) } }
+
+  func forward(_ target: @escaping (String) -> Void) {
+    lock.lock()
+    self.target = target
+    lock.unlock()
+  }
+
+  func write(_ text: String) {
+    lock.lock()
+    let target = self.target
+    lock.unlock()
+    target(text)
   }
 }
 
