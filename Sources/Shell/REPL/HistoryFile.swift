@@ -76,29 +76,11 @@ public struct HistoryFile: Sendable {
     let folder = (path as NSString).deletingLastPathComponent
     try FileManager.default.createDirectory(
       atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-    let temporary = folder + "/.history.\(getpid()).tmp"
     let text = entries.suffix(Self.capacity).map { $0 + "\n" }.joined()
-    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-    guard descriptor >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
-    var failed = false
-    text.utf8CString.withUnsafeBufferPointer { buffer in
-      var offset = 0
-      let count = buffer.count - 1
-      while offset < count {
-        let written = write(descriptor, buffer.baseAddress! + offset, count - offset)
-        if written <= 0 {
-          failed = true
-          return
-        }
-        offset += written
-      }
-    }
-    fchmod(descriptor, 0o600)
-    if fsync(descriptor) != 0 { failed = true }
-    close(descriptor)
-    guard !failed, rename(temporary, path) == 0 else {
-      unlink(temporary)
-      throw POSIXError(.EIO)
+    do {
+      try AtomicFile.write(Data(text.utf8), to: path, mode: 0o600)
+    } catch {
+      throw POSIXError(POSIXErrorCode(rawValue: error.code) ?? .EIO)
     }
   }
 }
