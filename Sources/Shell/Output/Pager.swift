@@ -11,9 +11,7 @@ final class Pager: TextSink, @unchecked Sendable {
     if let pager = environment["PAGER"] {
       return pager.allSatisfy(\.isWhitespace) ? nil : pager
     }
-    let path = environment["PATH"] ?? "/usr/bin:/bin"
-    let hasLess = path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/less") }
-    return hasLess ? "less -FRXK" : nil
+    return SearchPath.find("less", environment: environment) == nil ? nil : "less -FRXK"
   }
 
   private let output: any TextSink

@@ -163,11 +163,7 @@ struct ExecAction: Sendable {
       let path = program.hasPrefix("/") ? program : (directory?.appendingPathComponent(program).path ?? program)
       return access(path, X_OK) == 0 ? path : nil
     }
-    for folder in (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":") {
-      let candidate = "\(folder)/\(program)"
-      if access(candidate, X_OK) == 0 { return candidate }
-    }
-    return nil
+    return SearchPath.find(program, environment: environment)
   }
 }
 
@@ -285,10 +281,8 @@ struct Notifier: Sendable {
   static func method(isTerminal: Bool, environment: [String: String]) -> Method {
     guard isTerminal else { return .none }
     let desktop = !(environment["DISPLAY"] ?? "").isEmpty || !(environment["WAYLAND_DISPLAY"] ?? "").isEmpty
-    if desktop {
-      for folder in (environment["PATH"] ?? "").split(separator: ":") where access("\(folder)/notify-send", X_OK) == 0 {
-        return .notifySend("\(folder)/notify-send")
-      }
+    if desktop, let path = SearchPath.find("notify-send", environment: environment, defaultPath: "") {
+      return .notifySend(path)
     }
     let program = environment["TERM_PROGRAM"] ?? ""
     let term = environment["TERM"] ?? ""
