@@ -63,6 +63,29 @@ public enum ReportLink {
 }
 
 extension ScanClient {
+  /// The runs with these TaskIds among one task's runs, by TaskId: DescribeScanSessions cannot
+  /// filter by TaskId, so the task's runs (by `ScanId`) are read page by page until all of them
+  /// are seen, the listing ends, or `maxPages` were read. A run not listed is absent.
+  public func runs(ofScan scanId: String, taskIds: Set<String>, pageSize: Int = 100, maxPages: Int = .max)
+    async throws -> [String: Scan]
+  {
+    let resource = Resource.sessions
+    let task = resource.index(of: "TaskId")!
+    var found: [String: Scan] = [:]
+    var page = 1
+    while found.count < taskIds.count, page <= maxPages {
+      let result = try await list(
+        ListRequest(resource: resource, filters: [.init("ScanId", scanId)], currentPage: page, pageSize: pageSize))
+      for run in result.page.scans {
+        if let id = run.values[task]?.text, taskIds.contains(id) { found[id] = run }
+      }
+      let listed = result.page.scans.count
+      if listed < pageSize || page * pageSize >= result.page.totalCount ?? .max { break }
+      page += 1
+    }
+    return found
+  }
+
   /// Asks for the reports of these runs (GenerateVulReport); the service makes them in the
   /// background, and each run's `ReportStatus` says when one is ready.
   public func generateReport(taskIds: [String], lang: String? = nil, sourceIp: String? = nil) async throws {

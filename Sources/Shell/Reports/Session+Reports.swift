@@ -179,30 +179,16 @@ extension Session {
     var scanId: String
   }
 
-  /// The ReportStatus and ReportUrl of these runs of one task, reading its runs page by page until
-  /// all of them are seen.
+  /// The ReportStatus and ReportUrl of these runs of one task.
   private func reportStates(of taskIds: Set<String>, scanId: String, client: ScanClient) async throws -> [String: (
     status: String?, link: String?
   )] {
     let resource = Resource.sessions
-    let task = resource.index(of: "TaskId")!
     let reportStatus = resource.index(of: "ReportStatus")!
     let reportUrl = resource.index(of: "ReportUrl")!
-    var found: [String: (status: String?, link: String?)] = [:]
-    var page = 1
-    while found.count < taskIds.count {
-      let request = ListRequest(
-        resource: resource, filters: [.init("ScanId", scanId)], currentPage: page, pageSize: settings.pageSize)
-      let result = try await client.list(request)
-      for run in result.page.scans {
-        guard let id = run.values[task]?.text, taskIds.contains(id) else { continue }
-        found[id] = (run.values[reportStatus]?.text, run.values[reportUrl]?.text)
-      }
-      let total = result.page.totalCount ?? 0
-      if result.page.scans.isEmpty || page * settings.pageSize >= total { break }
-      page += 1
+    return try await client.runs(ofScan: scanId, taskIds: taskIds, pageSize: settings.pageSize).mapValues { run in
+      (run.values[reportStatus]?.text, run.values[reportUrl]?.text)
     }
-    return found
   }
 
   static func bytes(_ count: Int) -> String {
@@ -213,10 +199,10 @@ extension Session {
 }
 
 /// A line on a terminal's stderr saying how the reports are coming, redrawn in place.
-struct ReportStatusLine {
-  let errors: any TextSink
-  let enabled: Bool
-  private let shown = ShownFlag()
+final class ReportStatusLine {
+  private let errors: any TextSink
+  private let enabled: Bool
+  private var shown = false
 
   init(errors: any TextSink, enabled: Bool) {
     self.errors = errors
@@ -226,16 +212,12 @@ struct ReportStatusLine {
   func show(_ text: String) {
     guard enabled else { return }
     errors.write("\r\u{1B}[K" + text)
-    shown.value = true
+    shown = true
   }
 
   func clear() {
-    guard enabled, shown.value else { return }
+    guard enabled, shown else { return }
     errors.write("\r\u{1B}[K")
-    shown.value = false
-  }
-
-  private final class ShownFlag: @unchecked Sendable {
-    var value = false
+    shown = false
   }
 }

@@ -284,23 +284,12 @@ extension Session {
       ).page
       return page.scans.first { $0.scanId == event.key }?[.status]
     case .sessions:
-      // DescribeScanSessions cannot filter by TaskId: the task's runs, by the row's ScanId.
+      // The task's runs, by the row's ScanId.
       guard let scanColumn = columns.firstIndex(where: { $0.name == "ScanId" }),
         let scanId = event.row.values[scanColumn]?.text
       else { return nil }
-      let task = resource.index(of: "TaskId")!
-      let status = resource.index(of: "JobStatus")!
-      var page = 1
-      while page <= 10 {
-        let result = try await client.list(
-          ListRequest(resource: resource, filters: [.init("ScanId", scanId)], currentPage: page, pageSize: 100))
-        if let run = result.page.scans.first(where: { $0.values[task]?.text == event.key }) {
-          return run.values[status]
-        }
-        if result.page.scans.count < 100 { return nil }
-        page += 1
-      }
-      return nil
+      let runs = try await client.runs(ofScan: scanId, taskIds: [event.key], maxPages: 10)
+      return runs[event.key]?.values[resource.index(of: "JobStatus")!]
     case .findings:
       do {
         let finding = try await client.describeVulnerability(
