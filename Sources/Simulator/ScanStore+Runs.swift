@@ -24,20 +24,14 @@ extension ScanStore {
   }
 
   /// GenerateVulReport: each run's report is made anew from now; the first `failing` of them fail.
-  /// TaskIds of no run are left out, and returned.
-  mutating func generateReports(_ taskIds: [Int64], failing: inout Int) -> [Int64] {
+  /// TaskIds of no run are left out.
+  mutating func generateReports(_ taskIds: [Int64], failing: inout Int) {
     advanceTime()
     let nowMs = nowMs()
-    var unknown: [Int64] = []
-    for taskId in taskIds {
-      guard run(taskId: taskId) != nil else {
-        unknown.append(taskId)
-        continue
-      }
+    for taskId in taskIds where run(taskId: taskId) != nil {
       reportJobs[taskId] = SimReportJob(requestedMs: nowMs, fails: failing > 0)
       if failing > 0 { failing -= 1 }
     }
-    return unknown
   }
 
   /// The run with this TaskId, and its task.
