@@ -37,6 +37,11 @@ public enum DurationText {
     return Double(String(text))
   }
 
+  /// A duration as seconds, fractions kept.
+  public static func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+  }
+
   /// The shortest exact spelling: `90000ms` prints `90s` (`1m30s` is not attempted).
   public static func format(_ duration: Duration) -> String {
     let milliseconds = Int64(duration / .milliseconds(1))

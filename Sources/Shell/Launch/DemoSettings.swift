@@ -46,8 +46,7 @@ public struct DemoSettings: Sendable, Equatable {
   /// The simulated time after `elapsed` real time, so `now-1d` means the same in the demo's world
   /// as in its data.
   public func now(after elapsed: Duration) -> Date {
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return epoch.addingTimeInterval(seconds * speed)
+    epoch.addingTimeInterval(DurationText.seconds(elapsed) * speed)
   }
 
   /// The stderr notice that says statements are not going to a real account, and why.

@@ -125,7 +125,7 @@ public final class Session: @unchecked Sendable {
     let statements = script.statements
     for (index, statement) in statements.enumerated() {
       let started = ContinuousClock.now
-      let seconds = { Self.seconds(ContinuousClock.now - started) }
+      let seconds = { DurationText.seconds(ContinuousClock.now - started) }
       do {
         let flow = try await execute(statement, source: source)
         if CheckLog.isCheck(statement) { checks?.record(statement, in: source, seconds: seconds(), outcome: .passed) }
@@ -150,10 +150,6 @@ public final class Session: @unchecked Sendable {
       }
     }
     return Result(code: code, exited: false)
-  }
-
-  static func seconds(_ duration: Duration) -> Double {
-    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
   }
 
   /// Runs scripts in order, by the same rule as statements: on after a failed `expect`, on after
