@@ -175,8 +175,9 @@ public final class NIOTransport: HTTPTransport {
         return TransportError.timedOut
       case .httpProxyHandshakeTimeout: return TransportError.cannotConnect("the proxy did not answer")
       case .remoteConnectionClosed: return TransportError.connectionLost("the server closed the connection")
+      case .invalidProxyResponse, .proxyAuthenticationRequired, .invalidProxyConfiguration:
+        return TransportError.cannotConnect("the proxy refused: \(error)")
       default:
-        if "\(error)".contains("proxy") { return TransportError.cannotConnect("the proxy refused: \(error)") }
         return TransportError.failed("\(error)")
       }
     }
