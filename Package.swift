@@ -22,9 +22,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
     .package(url: "https://github.com/apple/swift-nio", exact: "2.101.3"),
     .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
-    // The client's HTTP stack (the network issue chose it by measurement), its TLS, and the
-    // certificates the tests make for https on loopback.
-    .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+    // The client's TLS (the simulator's server uses it too), and the certificates the tests make
+    // for https on loopback.
     .package(url: "https://github.com/apple/swift-nio-ssl", exact: "2.37.6"),
     .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
     .package(url: "https://github.com/apple/swift-asn1", exact: "1.7.4"),
@@ -39,8 +38,9 @@ let package = Package(
     .target(
       name: "ScanAPI",
       dependencies: [
-        "Vocabulary", .product(name: "AsyncHTTPClient", package: "async-http-client"),
-        .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        "Vocabulary", .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOTLS", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ],
       swiftSettings: strict

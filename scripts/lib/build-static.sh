@@ -2,7 +2,7 @@
 # Builds release binaries with the Swift runtime and Foundation linked in (what scripts/release
 # packs and scripts/bench measures):
 #   scripts/lib/build-static.sh SCRATCH [PRODUCT…]     (default product: scansh)
-# The HTTP client is SwiftNIO's (AsyncHTTPClient, BoringSSL inside): no libcurl, so nothing
+# The HTTP client is SwiftNIO's HTTP/1.1 codec with NIOSSL (BoringSSL inside): no libcurl, so nothing
 # besides the C library, the C++ runtime, zlib and libedit is loaded.
 set -euo pipefail
 . "$(dirname "$0")/ensure-deps.sh"

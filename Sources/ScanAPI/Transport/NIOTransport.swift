@@ -1,120 +1,25 @@
-import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// How requests leave the machine, as the user's environment says: a proxy for https
-/// (`HTTPS_PROXY`/`https_proxy`, with credentials in its URL), the hosts that bypass it
-/// (`NO_PROXY`/`no_proxy`: names, `.suffix` or `suffix` matching subdomains too, `*` for all), and
-/// the CA certificates trusted (`SSL_CERT_FILE`, `SSL_CERT_DIR`, else the system's store). Plain
-/// http goes only to loopback and never through a proxy.
-public struct NetworkSettings: Sendable, Hashable {
-  public struct Proxy: Sendable, Hashable {
-    public var host: String
-    public var port: Int
-    public var username: String?
-    public var password: String?
-    /// The variable it came from.
-    public var source: String
-
-    /// As `show config` says it: credentials masked.
-    public var shown: String {
-      "http://" + (username.map { "\($0):****@" } ?? "") + "\(host):\(port) (\(source))"
-    }
-  }
-
-  public var proxy: Proxy?
-  /// `NO_PROXY`'s entries, lower-cased, leading dots dropped.
-  public var noProxy: [String] = []
-  /// A CA bundle file or a folder of CA certificates; nil for the system's store.
-  public var trust: (path: String, source: String)?
-
-  public init() {}
-
-  public static func == (a: NetworkSettings, b: NetworkSettings) -> Bool {
-    a.proxy == b.proxy && a.noProxy == b.noProxy && a.trust?.path == b.trust?.path
-  }
-
-  public func hash(into hasher: inout Hasher) {
-    hasher.combine(proxy)
-    hasher.combine(noProxy)
-    hasher.combine(trust?.path)
-  }
-
-  /// The settings an environment gives; a proxy URL that cannot be read is an error with its name.
-  public init(environment: [String: String]) throws(ScanAPIError) {
-    for name in ["HTTPS_PROXY", "https_proxy"] {
-      guard let value = environment[name], !value.isEmpty else { continue }
-      proxy = try Self.proxy(value, source: name)
-      break
-    }
-    for name in ["NO_PROXY", "no_proxy"] {
-      guard let value = environment[name] else { continue }
-      noProxy = value.split(separator: ",").map {
-        var entry = $0.trimmingCharacters(in: .whitespaces).lowercased()
-        while entry.hasPrefix(".") { entry.removeFirst() }
-        // A port on an entry is ignored: hosts are matched by name.
-        if !entry.hasPrefix("["), let colon = entry.lastIndex(of: ":"), entry.filter({ $0 == ":" }).count == 1 {
-          entry = String(entry[..<colon])
-        }
-        return entry
-      }.filter { !$0.isEmpty }
-      break
-    }
-    if let file = environment["SSL_CERT_FILE"], !file.isEmpty {
-      trust = (file, "SSL_CERT_FILE")
-    } else if let folder = environment["SSL_CERT_DIR"], !folder.isEmpty {
-      // OpenSSL's list form: the first folder.
-      trust = (String(folder.split(separator: ":").first ?? ""), "SSL_CERT_DIR")
-    }
-  }
-
-  static func proxy(_ text: String, source: String) throws(ScanAPIError) -> Proxy {
-    let withScheme = text.contains("://") ? text : "http://" + text
-    guard let components = URLComponents(string: withScheme), let host = components.host, !host.isEmpty,
-      ["http", "https"].contains(components.scheme?.lowercased() ?? "")
-    else {
-      throw .invalidEndpoint("\(source) is not a proxy URL such as http://proxy.example.com:3128")
-    }
-    return Proxy(
-      host: host, port: components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80),
-      username: components.percentEncodedUser?.removingPercentEncoding,
-      password: components.percentEncodedPassword?.removingPercentEncoding, source: source)
-  }
-
-  /// Whether a request to `host` goes through the proxy.
-  public func usesProxy(for host: String, scheme: String) -> Bool {
-    guard proxy != nil, scheme == "https" else { return false }
-    let host = host.lowercased()
-    for entry in noProxy {
-      if entry == "*" || host == entry || host.hasSuffix("." + entry) { return false }
-    }
-    return true
-  }
-
-  /// `show config`'s lines for these settings.
-  public var lines: [String] {
-    var lines = ["proxy        " + (proxy.map(\.shown) ?? "none")]
-    if proxy != nil, !noProxy.isEmpty { lines.append("no proxy     " + noProxy.joined(separator: ", ")) }
-    lines.append("trust        " + (trust.map { "\($0.path) (\($0.source))" } ?? "the system's CA certificates"))
-    return lines
-  }
-}
-
-/// The production transport: AsyncHTTPClient on SwiftNIO, with keep-alive pools (one direct and,
-/// with a proxy, one through it), a deadline per request, cancellation, and TLS trusting what
-/// `NetworkSettings` says. A body larger than `maxBodyBytes` is refused: by its Content-Length
-/// before a byte of it is read, or as soon as the bytes read pass the limit.
+/// The production transport: HTTP/1.1 on SwiftNIO, with a keep-alive pool per server (and per
+/// proxy tunnel), a deadline per request, cancellation, and TLS trusting what `NetworkSettings`
+/// says. A body larger than `maxBodyBytes` is refused: by its Content-Length before a byte of it is
+/// read, or as soon as the bytes read pass the limit.
+///
+/// The client is NIO's own HTTP/1.1 codec and NIOSSL, which the simulator's server already builds:
+/// an HTTP client package (AsyncHTTPClient) was measured first and cost more build time than the
+/// project allows for the same speed (docs/design.md, "Transport").
 public final class NIOTransport: HTTPTransport {
   public static let defaultMaxBodyBytes = 32 << 20
 
   private let timeout: Duration
   private let maxBodyBytes: Int
+  private let idleLimit: Int
   private let settings: NetworkSettings
-  private let direct: HTTPClient
-  private let proxied: HTTPClient?
 
   public init(
     timeout: Duration = .seconds(20), maxConnectionsPerHost: Int = 8, maxBodyBytes: Int = defaultMaxBodyBytes,
@@ -122,43 +27,83 @@ public final class NIOTransport: HTTPTransport {
   ) {
     self.timeout = timeout
     self.maxBodyBytes = maxBodyBytes
+    self.idleLimit = max(1, maxConnectionsPerHost)
     self.settings = settings
-    let key = Clients.Key(settings: settings, connections: max(1, maxConnectionsPerHost))
-    (direct, proxied) = Clients.shared.clients(for: key)
   }
 
   public func send(_ request: HTTPRequest) async throws -> HTTPResponse {
-    var outgoing = HTTPClientRequest(url: request.url.absoluteString)
-    outgoing.method = HTTPMethod(rawValue: request.method)
-    for (name, value) in request.headers { outgoing.headers.replaceOrAdd(name: name, value: value) }
-    if let body = request.body {
-      outgoing.headers.replaceOrAdd(name: "Content-Length", value: String(body.count))
-      outgoing.body = .bytes(ByteBuffer(bytes: body))
-    }
-    let scheme = request.url.scheme?.lowercased() ?? "https"
-    let client = settings.usesProxy(for: request.url.host ?? "", scheme: scheme) ? (proxied ?? direct) : direct
-    let milliseconds = Int64(timeout / .milliseconds(1))
+    let host = request.url.host ?? ""
     do {
-      let response = try await client.execute(outgoing, timeout: .milliseconds(milliseconds))
-      var headers: [String: String] = [:]
-      for (name, value) in response.headers {
+      let scheme = request.url.scheme?.lowercased() ?? "https"
+      let tls = scheme == "https"
+      let destination = Destination(
+        tls: tls, host: host, port: request.url.port ?? (tls ? 443 : 80),
+        proxy: settings.usesProxy(for: host, scheme: scheme) ? settings.proxy : nil)
+      var headers = HTTPHeaders()
+      headers.add(name: "Host", value: destination.hostHeader)
+      for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+        headers.replaceOrAdd(name: name, value: value)
+      }
+      if let body = request.body { headers.replaceOrAdd(name: "Content-Length", value: String(body.count)) }
+      var uri = request.url.path(percentEncoded: true)
+      if uri.isEmpty { uri = "/" }
+      if let query = request.url.query(percentEncoded: true) { uri += "?" + query }
+      let head = HTTPRequestHead(
+        version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: uri, headers: headers)
+      let reply = try await exchange(
+        head, body: request.body.map { ByteBuffer(bytes: $0) }, destination: destination,
+        deadline: .now() + .nanoseconds(Int64(timeout / .nanoseconds(1))))
+      var fields: [String: String] = [:]
+      for (name, value) in reply.head.headers {
         let key = name.lowercased()
-        headers[key] = headers[key].map { $0 + ", " + value } ?? value
-      }
-      if let length = headers["content-length"].flatMap(Int.init), length > maxBodyBytes {
-        throw TransportError.bodyTooLarge(limit: maxBodyBytes)
-      }
-      let body: ByteBuffer
-      do {
-        body = try await response.body.collect(upTo: maxBodyBytes)
-      } catch is NIOTooManyBytesError {
-        throw TransportError.bodyTooLarge(limit: maxBodyBytes)
+        fields[key] = fields[key].map { $0 + ", " + value } ?? value
       }
       return HTTPResponse(
-        status: Int(response.status.code), headers: headers,
-        body: Data(body.readableBytesView))
+        status: Int(reply.head.status.code), headers: fields, body: Data(reply.body.readableBytesView))
     } catch {
-      throw Self.translate(error, host: request.url.host ?? "")
+      if Task.isCancelled { throw CancellationError() }
+      throw Self.translate(error, host: host)
+    }
+  }
+
+  /// Sends on an idle connection to the destination, else on a new one. A pooled connection the
+  /// server closed while it sat idle fails before any reply comes: the request goes again, once,
+  /// on a new connection.
+  private func exchange(
+    _ head: HTTPRequestHead, body: ByteBuffer?, destination: Destination, deadline: NIODeadline
+  ) async throws -> Reply {
+    let key = ConnectionPool.Key(destination: destination, trust: settings.trust?.path)
+    var reused = false
+    while true {
+      let channel: any Channel
+      if let idle = ConnectionPool.shared.take(key) {
+        channel = idle
+        reused = true
+      } else {
+        let context = try destination.tls ? TLSContexts.shared.context(trust: settings.trust?.path) : nil
+        channel = try await HTTPConnection.open(
+          destination, tls: context, connectTimeout: min(timeout, .seconds(10)), deadline: deadline)
+        ConnectionPool.shared.adopt(channel, key: key)
+        reused = false
+      }
+      let promise = channel.eventLoop.makePromise(of: Reply.self)
+      channel.writeAndFlush(
+        Exchange(head: head, body: body, maxBodyBytes: maxBodyBytes, deadline: deadline, reply: promise)
+      ).whenFailure { promise.fail($0) }
+      do {
+        let reply = try await HTTPConnection.cancellable(promise.futureResult, on: channel.eventLoop)
+        if reply.head.isKeepAlive {
+          ConnectionPool.shared.give(channel, key: key, limit: idleLimit)
+        } else {
+          channel.close(promise: nil)
+        }
+        return reply
+      } catch {
+        channel.close(promise: nil)
+        if reused, error is ClosedBeforeReply || error is ChannelError { continue }
+        if error is ClosedBeforeReply { throw TransportError.connectionLost("the server closed the connection") }
+        throw error
+      }
     }
   }
 
@@ -167,20 +112,6 @@ public final class NIOTransport: HTTPTransport {
   /// trusted), or one lost on the way.
   static func translate(_ error: any Error, host: String = "") -> any Error {
     if error is CancellationError || error is TransportError { return error }
-    if let error = error as? HTTPClientError {
-      switch error {
-      case .cancelled: return CancellationError()
-      case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
-        .getConnectionFromPoolTimeout:
-        return TransportError.timedOut
-      case .httpProxyHandshakeTimeout: return TransportError.cannotConnect("the proxy did not answer")
-      case .remoteConnectionClosed: return TransportError.connectionLost("the server closed the connection")
-      case .invalidProxyResponse, .proxyAuthenticationRequired, .invalidProxyConfiguration:
-        return TransportError.cannotConnect("the proxy refused: \(error)")
-      default:
-        return TransportError.failed("\(error)")
-      }
-    }
     if let error = error as? NIOSSLError {
       switch error {
       case .handshakeFailed(let reason) where "\(reason)".contains("CERTIFICATE_VERIFY_FAILED"):
@@ -211,61 +142,75 @@ public final class NIOTransport: HTTPTransport {
     }
     return TransportError.failed(text)
   }
+}
 
-  /// Clients live as long as the process: AsyncHTTPClient wants a shutdown before a client is
-  /// released, and scansh's transports are few (one per configuration) and used to the end.
-  final class Clients: Sendable {
-    struct Key: Hashable {
-      var settings: NetworkSettings
-      var connections: Int
-    }
+/// Connections kept open between requests, per destination and trust: at most the limit a
+/// transport gives, each dropped from the pool as soon as it closes.
+final class ConnectionPool: Sendable {
+  struct Key: Hashable, Sendable {
+    var destination: Destination
+    var trust: String?
+  }
 
-    static let shared = Clients()
-    private let made = Mutex<[Key: (HTTPClient, HTTPClient?)]>([:])
+  static let shared = ConnectionPool()
+  private let idle = Mutex<[Key: [any Channel]]>([:])
 
-    func clients(for key: Key) -> (HTTPClient, HTTPClient?) {
-      made.withLock { made in
-        if let clients = made[key] { return clients }
-        let direct = HTTPClient(
-          eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration(key, proxy: nil))
-        let proxied = key.settings.proxy.map { proxy in
-          HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration(key, proxy: proxy))
-        }
-        made[key] = (direct, proxied)
-        return (direct, proxied)
+  /// An open idle connection, most recently used first.
+  func take(_ key: Key) -> (any Channel)? {
+    idle.withLock { idle in
+      while let channel = idle[key]?.popLast() {
+        if channel.isActive { return channel }
       }
+      return nil
     }
+  }
 
-    /// A bundle file as it is; a folder's PEM files each read (not only the hashed names OpenSSL's
-    /// `c_rehash` makes), so a folder of CA files works as users expect.
-    static func trustRoots(_ path: String) -> NIOSSLTrustRoots {
-      var isFolder: ObjCBool = false
-      guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
-        return .file(path)
-      }
-      let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-      let certificates = names.sorted().flatMap { name -> [NIOSSLCertificate] in
-        (try? NIOSSLCertificate.fromPEMFile((path as NSString).appendingPathComponent(name))) ?? []
-      }
-      return .certificates(certificates)
+  /// A new connection: once closed, it leaves the pool.
+  func adopt(_ channel: any Channel, key: Key) {
+    channel.closeFuture.whenComplete { [self] _ in
+      idle.withLock { $0[key]?.removeAll { $0 === channel } }
     }
+  }
 
-    private func configuration(_ key: Key, proxy: NetworkSettings.Proxy?) -> HTTPClient.Configuration {
-      var tls = TLSConfiguration.makeClientConfiguration()
-      if let trust = key.settings.trust { tls.trustRoots = Self.trustRoots(trust.path) }
-      var pool = HTTPClient.Configuration.ConnectionPool(
-        idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: key.connections)
-      pool.retryConnectionEstablishment = false
-      var configuration = HTTPClient.Configuration(
-        tlsConfiguration: tls, redirectConfiguration: .disallow,
-        timeout: .init(connect: .seconds(10), read: nil), connectionPool: pool,
-        proxy: proxy.map { proxy in
-          .server(
-            host: proxy.host, port: proxy.port,
-            authorization: proxy.username.map { .basic(username: $0, password: proxy.password ?? "") })
-        })
-      configuration.httpVersion = .http1Only
-      return configuration
+  /// A connection done with its exchange: kept when the pool has room, else closed.
+  func give(_ channel: any Channel, key: Key, limit: Int) {
+    let kept = idle.withLock { idle in
+      guard channel.isActive, idle[key, default: []].count < limit else { return false }
+      idle[key, default: []].append(channel)
+      return true
     }
+    if !kept { channel.close(promise: nil) }
+  }
+}
+
+/// One TLS context per trust store, made when the first https request needs it (loading a store
+/// is the slow part) and kept.
+final class TLSContexts: Sendable {
+  static let shared = TLSContexts()
+  private let made = Mutex<[String: NIOSSLContext]>([:])
+
+  func context(trust: String?) throws -> NIOSSLContext {
+    try made.withLock { made in
+      if let context = made[trust ?? ""] { return context }
+      var configuration = TLSConfiguration.makeClientConfiguration()
+      if let trust { configuration.trustRoots = Self.trustRoots(trust) }
+      let context = try NIOSSLContext(configuration: configuration)
+      made[trust ?? ""] = context
+      return context
+    }
+  }
+
+  /// A bundle file as it is; a folder's PEM files each read (not only the hashed names OpenSSL's
+  /// `c_rehash` makes), so a folder of CA files works as users expect.
+  static func trustRoots(_ path: String) -> NIOSSLTrustRoots {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+      return .file(path)
+    }
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+    let certificates = names.sorted().flatMap { name -> [NIOSSLCertificate] in
+      (try? NIOSSLCertificate.fromPEMFile((path as NSString).appendingPathComponent(name))) ?? []
+    }
+    return .certificates(certificates)
   }
 }
