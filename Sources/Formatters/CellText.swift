@@ -1,5 +1,13 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// How a value reads in a table: times in the chosen zone, RunPercent as a percentage, named codes
 /// (a finding's Severity) by name, lists joined.

@@ -1,5 +1,10 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `json`: one array, an object per line. `ndjson`: one object per line. Field names and values
 /// are the API's own; after `select`, only the selected fields.
@@ -44,7 +49,7 @@ struct JSONFormatter: RowFormatter {
   private static func isDocument(_ text: String) -> Bool {
     guard let first = text.utf8.first(where: { $0 > 0x20 }), first == UInt8(ascii: "{") || first == UInt8(ascii: "[")
     else { return false }
-    return (try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])) != nil
+    return JSONValue.parse(Data(text.utf8)) != nil
   }
 
   mutating func finish() -> String {
@@ -79,7 +84,7 @@ struct DelimitedFormatter: RowFormatter {
       guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\r" || $0 == "\n" || $0 == "\r\n" }) else {
         return text
       }
-      return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+      return "\"" + text.replacingScalars("\"", with: "\"\"") + "\""
     }
     var escaped = ""
     for character in text {
@@ -107,7 +112,7 @@ struct DelimitedFormatter: RowFormatter {
   }
 
   mutating func format(_ row: Row) -> String? {
-    if context.isCount { return row.values.first??.text.appending("\n") ?? "0\n" }
+    if context.isCount { return (row.values.first??.text).map { $0 + "\n" } ?? "0\n" }
     return header() + Self.line(of: row, separator: separator)
   }
 

@@ -1,8 +1,13 @@
-import Foundation
 import QueryLanguage
 import ScanAPI
 import Synchronization
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Resolves fields against the schema at each point of a pipeline, types literals, and checks the
 /// shape of the pipeline, reporting every problem with its span before anything is sent.

@@ -1,7 +1,12 @@
-import Foundation
 import QueryLanguage
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A pipeline whose names are resolved and whose literals are typed: ready to plan.
 public struct BoundPipeline: Sendable {

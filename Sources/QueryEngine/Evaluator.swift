@@ -1,7 +1,12 @@
-import Foundation
 import QueryLanguage
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// An account a statement reads: its name (the `Account` of its rows) and its client.
 public struct AccountClient: Sendable {

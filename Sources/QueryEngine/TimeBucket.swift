@@ -1,6 +1,14 @@
-import Foundation
 import QueryLanguage
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Time buckets for `group … by`, on the session's local clock (or UTC): a bucket starts at a
 /// multiple of its interval (`by 1d` at midnight), at an hour, a day, a Monday or a month's first

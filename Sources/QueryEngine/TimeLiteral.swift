@@ -1,5 +1,10 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Times as the language writes them: `now`, `now-1d`, `now+2h`, `2024-07-10`,
 /// `2024-07-10T10:00`, `2024-07-10T10:00:00Z`, `2024-07-10T10:00:00+08:00` (UTC unless a zone is given).

@@ -1,6 +1,11 @@
-import Foundation
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A request's answer when it is turned away: the HTTP status and the API's code and message.
 struct Rejection: Sendable, Equatable, Error {

@@ -77,7 +77,7 @@ struct ControlAPI {
     default:
       return SimulatorResponder.plain(
         .notFound,
-        "{\"error\":\"unknown control call; try: \(Self.usage.replacingOccurrences(of: "\n", with: " | "))\"}")
+        "{\"error\":\"unknown control call; try: \(Self.usage.replacingScalars("\n", with: " | "))\"}")
     }
   }
 

@@ -1,5 +1,13 @@
-import Foundation
 import ScanAPI
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Generates a realistic, deterministic set of scan tasks around a simulated epoch: names and
 /// targets as teams write them (some in Chinese), a status mix with some running and waiting,

@@ -1,6 +1,11 @@
-import Foundation
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The simulator's data and its simulated clock: scans newest first, advanced as simulated time
 /// passes (running scans progress and finish, waiting ones start), filtered and paged as

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Simulated time: starts at `epoch`, runs `speed` times as fast as real time, and can be pushed
 /// forward by the control API. A held clock stands at its epoch until `start()`. The timestamp and

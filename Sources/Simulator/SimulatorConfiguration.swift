@@ -1,5 +1,10 @@
-import Foundation
 import ScanAPI
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Everything `scansh sim` can be told.
 public struct SimulatorConfiguration: Sendable {

@@ -1,6 +1,11 @@
-import Foundation
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// STS (AssumeRole, AssumeRoleWithOIDC) and the ECS instance metadata service on the simulator's
 /// port, issuing short-lived credentials that DescribeScans accepts until they expire.
@@ -85,9 +90,9 @@ extension SimulatorCore {
 
   /// New temporary credentials, remembered so DescribeScans accepts them; their JSON document.
   private func issue(lifetime seconds: Int, account: Int = 0) -> String {
-    let id = "STS.\(random.uuid().replacingOccurrences(of: "-", with: "").prefix(20))"
+    let id = "STS.\(random.uuid().replacingScalars("-", with: "").prefix(20))"
     let secret = random.uuid()
-    let token = "CAIS" + random.uuid().replacingOccurrences(of: "-", with: "")
+    let token = "CAIS" + random.uuid().replacingScalars("-", with: "")
     let expires = wallClock().addingTimeInterval(TimeInterval(seconds))
     authenticator.issue(id: id, .init(secret: secret, token: token, expires: expires, account: account))
     stsIssued += 1

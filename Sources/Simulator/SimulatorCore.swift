@@ -1,6 +1,11 @@
-import Foundation
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// DescribeScans apart from HTTP, in the real service's order: the request's shape, then
 /// authentication (`Authenticator`), the operation's parameters (`Query`), faults

@@ -1,4 +1,3 @@
-import Foundation
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -6,6 +5,12 @@ import Logging
 import NIOCore
 import NIOSSL
 import ScanAPI
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `scansh sim` as a value: a Hummingbird HTTP server over a `SimulatorCore`.
 public struct SimulatorServer: Sendable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Webhook URLs carry their secret in them (DingTalk's `access_token=…`, Slack's and Feishu's last
 /// path segment): where a statement is shown back (errors, check names, history), its URLs are
@@ -12,14 +16,7 @@ public enum SecretText {
   public static func maskURLs(in text: String, keepLength: Bool = false) -> String {
     var output = ""
     var rest = Substring(text)
-    while let start = rest.range(of: "http://", options: .caseInsensitive)?.lowerBound
-      ?? rest.range(of: "https://", options: .caseInsensitive)?.lowerBound
-    {
-      // The earlier of the two schemes, if both occur.
-      var from = start
-      for scheme in ["http://", "https://"] {
-        if let other = rest.range(of: scheme, options: .caseInsensitive)?.lowerBound, other < from { from = other }
-      }
+    while let from = nextURL(in: rest) {
       output += rest[..<from]
       let end =
         rest[from...].firstIndex { $0 == " " || $0 == "\"" || $0 == "'" || $0 == "\n" || $0 == "\t" }
@@ -30,9 +27,22 @@ public enum SecretText {
     return output + rest
   }
 
+  /// Where the next `http://` or `https://`, in any case, starts.
+  private static func nextURL(in text: Substring) -> Substring.Index? {
+    var index = text.startIndex
+    while index < text.endIndex {
+      if text[index] == "h" || text[index] == "H" {
+        let head = text[index...].prefix(8).lowercased()
+        if head.hasPrefix("http://") || head.hasPrefix("https://") { return index }
+      }
+      index = text.index(after: index)
+    }
+    return nil
+  }
+
   private static func mask(_ url: String, keepLength: Bool) -> String {
     func hidden(_ part: Substring) -> String { keepLength ? String(repeating: "*", count: part.count) : "****" }
-    guard let schemeEnd = url.range(of: "://") else { return url }
+    guard let schemeEnd = url.firstRange(of: "://") else { return url }
     let scheme = url[..<schemeEnd.upperBound]
     var rest = url[schemeEnd.upperBound...]
     let query = rest.firstIndex(of: "?").map { rest[$0...] }

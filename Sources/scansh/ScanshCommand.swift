@@ -1,8 +1,17 @@
 import ArgumentParser
-import Foundation
 import QueryLanguage
 import ScanAPI
 import Shell
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 @main
 struct ScanshCommand: ParsableCommand {
@@ -62,17 +71,17 @@ struct ScanshCommand: ParsableCommand {
       try parsed.run()
     } catch let code as ArgumentParser.ExitCode {
       // How every statement run ends: no message to build (ArgumentParser's would lay out help).
-      Foundation.exit(code.rawValue)
+      Glibc.exit(code.rawValue)
     } catch {
       let code = Self.exitCode(for: error)
       let message = Self.fullMessage(for: error)
       if code == .success {
         // --help and --version.
         if !message.isEmpty { print(message) }
-        Foundation.exit(0)
+        Glibc.exit(0)
       }
-      FileHandle.standardError.write(Data((message + "\n").utf8))
-      Foundation.exit(Shell.ExitCode.usage.rawValue)
+      FileDescriptorSink.standardError.write(message + "\n")
+      Glibc.exit(Shell.ExitCode.usage.rawValue)
     }
   }
 
@@ -90,7 +99,7 @@ struct ScanshCommand: ParsableCommand {
     } else if !files.isEmpty {
       sources = try files.map { SourceText(try Session.readScript($0), name: $0) }
     } else if isatty(0) == 0 {
-      let data = FileHandle.standardInput.readDataToEndOfFile()
+      let data = ReadableFile(descriptor: 0, owned: false).readToEnd()
       sources = [SourceText(String(decoding: data, as: UTF8.self), name: "<stdin>")]
     } else {
       sources = nil

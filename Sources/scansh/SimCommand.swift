@@ -1,9 +1,14 @@
 import ArgumentParser
-import Foundation
 import ScanAPI
 import Shell
 import Simulator
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `scansh sim`: the local DescribeScans server.
 struct SimCommand: ParsableCommand {
@@ -136,7 +141,7 @@ struct SimCommand: ParsableCommand {
     let scheme = tlsCert == nil ? "http" : "https"
     try Blocking.run {
       try await server.run { port in
-        StandardOutput.write("listening on \(scheme)://\(host):\(port)\n")
+        FileDescriptorSink.standardOutput.write("listening on \(scheme)://\(host):\(port)\n")
       }
     }.result.get()
   }

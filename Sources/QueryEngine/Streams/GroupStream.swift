@@ -1,7 +1,12 @@
-import Foundation
 import QueryLanguage
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `group`: one row per combination of key values, with its count and aggregates. Largest count
 /// first, ties by the keys; with a time bucket, in time order instead, and when the bucket is the

@@ -1,6 +1,11 @@
-import Foundation
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A pulled stream of rows: each stage asks the one before it for the next row.
 public protocol RowStream: AnyObject {

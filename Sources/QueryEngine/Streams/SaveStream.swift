@@ -1,6 +1,14 @@
-import Foundation
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Writes the rows passing through to PATH as ndjson: into a temporary file beside it, renamed over
 /// PATH only once every row is written. An error or a Ctrl-C leaves PATH as it was.

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Time as scansh needs it: wall time (the client's `Timestamp`, what `watch` prints), a monotonic
 /// reading (retry budgets, watch schedules), and sleeping. Tests inject a clock that does not

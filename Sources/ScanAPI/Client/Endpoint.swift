@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Where requests go. Plain `http://` is allowed to loopback addresses only: anywhere else the
 /// AccessKey ID, token and signatures would cross the network unencrypted.

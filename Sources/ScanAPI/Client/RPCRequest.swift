@@ -1,5 +1,10 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// One call of an Alibaba Cloud RPC API as the official SDKs send it, for every operation scansh
 /// calls (DescribeScans, STS's AssumeRole and AssumeRoleWithOIDC): the common parameters, the

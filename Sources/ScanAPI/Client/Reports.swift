@@ -1,4 +1,10 @@
-import Foundation
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A downloaded report: its bytes and what the storage service said they are.
 public struct ReportFile: Sendable {
@@ -12,10 +18,10 @@ public struct ReportFile: Sendable {
 
   /// The file name's extension, from the content type (else the link's own, else `bin`).
   public func fileExtension(link: String) -> String {
-    let type = (contentType ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+    let type = (contentType ?? "").split(separator: ";").first.map { $0.trimmed(.blanks) } ?? ""
     if let known = Self.extensions[type.lowercased()] { return known }
     let path = URLComponents(string: link)?.path ?? ""
-    let own = (path as NSString).pathExtension.lowercased()
+    let own = PathText.pathExtension(of: path).lowercased()
     if !own.isEmpty, own.count <= 5, own.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) { return own }
     return "bin"
   }

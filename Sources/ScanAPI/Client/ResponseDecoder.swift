@@ -1,5 +1,10 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Turns DescribeScans bodies into pages, accepting both envelope shapes (the reference's wrapped
 /// `requestId`/`data`/`code`/`success` and the SDK's flat PascalCase) in JSON and XML, and rejecting
@@ -262,7 +267,7 @@ public enum ResponseDecoder {
     for character in head where text.count < 60 {
       text.append(character.isNewline || character == "\t" ? " " : character)
     }
-    text = text.replacingOccurrences(of: "\u{FFFD}", with: "?")
+    text = text.replacingScalars("\u{FFFD}", with: "?")
     return "'" + text + (bytes.count > 60 ? "…" : "") + "'"
   }
 }

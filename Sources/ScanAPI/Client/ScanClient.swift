@@ -1,5 +1,10 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Calls the scanner's read operations (the listings DescribeScans, DescribeScanSessions and
 /// DescribeAllVulnerabilities, and DescribeVulnerability): builds and signs each request (a fresh
@@ -213,8 +218,8 @@ public struct ScanClient: Sendable {
   private func redacted(_ error: APIError, _ credentials: Credentials) -> APIError {
     var error = error
     for secret in credentials.secrets where !secret.isEmpty {
-      error.message = error.message.replacing(secret, with: "****")
-      error.recommend = error.recommend?.replacing(secret, with: "****")
+      error.message = error.message.replacingScalars(secret, with: "****")
+      error.recommend = error.recommend?.replacingScalars(secret, with: "****")
     }
     return error
   }

@@ -1,4 +1,10 @@
-import Foundation
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The parts of aliyun-cli's `~/.aliyun/config.json` that scansh reads.
 struct AliyunConfigFile: Decodable {
@@ -103,16 +109,16 @@ struct CredentialsINIFile {
     var section: String?
     for raw in text.split(whereSeparator: \.isNewline) {
       let line = raw.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false)[0]
-        .trimmingCharacters(in: .whitespaces)
+        .trimmed(.blanks)
       if line.isEmpty || line.hasPrefix(";") { continue }
       if line.hasPrefix("["), line.hasSuffix("]") {
-        section = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        section = String(line.dropFirst().dropLast()).trimmed(.blanks)
         if let section { sections[section, default: [:]] = sections[section] ?? [:] }
         continue
       }
       guard let section, let equals = line.firstIndex(of: "=") else { continue }
-      let key = line[..<equals].trimmingCharacters(in: .whitespaces)
-      let value = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+      let key = line[..<equals].trimmed(.blanks)
+      let value = line[line.index(after: equals)...].trimmed(.blanks)
       sections[section]?[key] = value
     }
   }

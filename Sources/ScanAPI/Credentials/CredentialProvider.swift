@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Supplies the credentials each request is signed with. Static ones never change; temporary ones
 /// are refreshed before they expire.

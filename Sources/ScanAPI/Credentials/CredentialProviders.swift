@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Carries out a `CredentialSpec`: the provider that signs requests with what it describes.
 public enum CredentialProviders {

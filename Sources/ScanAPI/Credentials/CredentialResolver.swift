@@ -1,5 +1,14 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Resolves credentials the way the official SDKs do, with aliyun-cli's `--profile` in front:
 ///
@@ -152,9 +161,8 @@ public struct CredentialResolver: Sendable {
 
   private func loadConfig(warnings: inout [String]) throws -> AliyunConfigFile? {
     guard let data = FileManager.default.contents(atPath: configPath) else { return nil }
-    if let attributes = try? FileManager.default.attributesOfItem(atPath: configPath),
-      let mode = (attributes[.posixPermissions] as? NSNumber)?.intValue, mode & 0o077 != 0
-    {
+    var info = stat()
+    if stat(configPath, &info) == 0, case let mode = Int(info.st_mode), mode & 0o077 != 0 {
       warnings.append(
         "\(shownConfigPath) is readable by others (mode \(String(mode & 0o777, radix: 8))); "
           + "run: chmod 600 \(shownConfigPath)")

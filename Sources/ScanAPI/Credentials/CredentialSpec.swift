@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// How to obtain credentials, decided by the chain without any network call: a plan that can be
 /// read (and tested) before anything connects. `CredentialProviders.make` carries it out.

@@ -1,4 +1,10 @@
-import Foundation
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `ALIBABA_CLOUD_CREDENTIALS_URI` or a CredentialsURI profile: one GET, answered with HTTP 200 and
 /// a `"Code": "Success"` credentials document.
@@ -24,8 +30,8 @@ public struct CredentialsURIClient: Sendable {
       throw ScanAPIError.network(endpoint: endpoint.description, reason: "the credentials URI: \(error.reason)")
     }
     guard response.status == 200,
-      let document = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any],
-      document["Code"] as? String == "Success", let credentials = TemporaryCredentials(document: document)
+      let document = JSONValue.parse(response.body), document["Code"]?.string == "Success",
+      let credentials = TemporaryCredentials(document: document)
     else {
       throw ScanAPIError.credentialCall(
         "the credentials URI \(endpoint) answered HTTP \(response.status) without a Success credentials document")

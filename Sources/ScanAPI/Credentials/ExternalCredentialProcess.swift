@@ -1,5 +1,14 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// aliyun-cli's External mode: runs `process_command` without a shell (stderr passes through), at
 /// most 60 s, and reads its stdout as a profile: `{"mode":"AK"|"StsToken","access_key_id",
@@ -11,24 +20,21 @@ public enum ExternalCredentialProcess {
     guard let program = command.first else {
       throw ScanAPIError.credentials("the External profile has an empty process_command")
     }
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: program.contains("/") ? program : "/usr/bin/env")
-    process.arguments = program.contains("/") ? Array(command.dropFirst()) : command
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardInput = FileHandle.nullDevice
-    do {
-      try process.run()
-    } catch {
+    // A name is looked up on PATH by env(1), as aliyun-cli's exec does.
+    let spawned = ChildProcess.spawn(
+      program.contains("/") ? program : "/usr/bin/env",
+      arguments: program.contains("/") ? Array(command.dropFirst()) : command, stdin: .null, stdout: .pipe)
+    guard case .success(let child) = spawned, let output = child.output else {
       throw ScanAPIError.credentials("the External profile's process_command '\(program)' cannot be run")
     }
-    let data: Data = try await withThrowingTaskGroup(of: Data?.self) { group in
+    let finished: (data: [UInt8], status: Int32)? = try await withThrowingTaskGroup(
+      of: (data: [UInt8], status: Int32)?.self
+    ) { group in
       group.addTask {
         await withCheckedContinuation { done in
-          Thread.detachNewThread {
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            done.resume(returning: data)
+          detachThread {
+            let data = ReadableFile(descriptor: output, owned: true).readToEnd()
+            done.resume(returning: (data, child.wait()))
           }
         }
       }
@@ -38,32 +44,36 @@ public enum ExternalCredentialProcess {
       }
       let first = try await group.next()!
       group.cancelAll()
-      guard let first else {
-        process.terminate()
-        throw ScanAPIError.credentialCall(
-          "the External profile's process_command '\(program)' did not finish within \(DurationText.format(timeout))")
-      }
+      if first == nil { kill(child.pid, SIGTERM) }
       return first
     }
-    guard process.terminationStatus == 0 else {
+    guard let (bytes, status) = finished else {
       throw ScanAPIError.credentialCall(
-        "the External profile's process_command '\(program)' failed (exit \(process.terminationStatus))")
+        "the External profile's process_command '\(program)' did not finish within \(DurationText.format(timeout))")
     }
-    guard let profile = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-      let id = profile["access_key_id"] as? String, let secret = profile["access_key_secret"] as? String,
+    let data = Data(bytes)
+    // Its exit code, or the number of the signal that ended it (as Foundation's Process said it).
+    let terminationStatus = status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
+    guard terminationStatus == 0 else {
+      throw ScanAPIError.credentialCall(
+        "the External profile's process_command '\(program)' failed (exit \(terminationStatus))")
+    }
+    guard let profile = JSONValue.parse(data), profile.isObject,
+      let id = profile["access_key_id"]?.string, let secret = profile["access_key_secret"]?.string,
       !id.isEmpty, !secret.isEmpty
     else {
       throw ScanAPIError.credentialCall(
         "the External profile's process_command '\(program)' printed no profile with access_key_id and access_key_secret"
       )
     }
-    let mode = (profile["mode"] as? String ?? "AK").lowercased()
+    let mode = (profile["mode"]?.string ?? "AK").lowercased()
     guard mode == "ak" || mode == "ststoken" else {
       throw ScanAPIError.credentialCall(
-        "the External profile's process_command printed mode '\(profile["mode"] ?? "")'; scansh takes AK or StsToken")
+        "the External profile's process_command printed mode '\(profile["mode"]?.string ?? "")'; scansh takes AK or StsToken"
+      )
     }
-    let token = mode == "ststoken" ? profile["sts_token"] as? String : nil
-    let expiration = (profile["expiration"] as? Double ?? (profile["expiration"] as? Int).map(Double.init)).map {
+    let token = mode == "ststoken" ? profile["sts_token"]?.string : nil
+    let expiration = profile["expiration"]?.number.map {
       Date(timeIntervalSince1970: $0)
     }
     return TemporaryCredentials(

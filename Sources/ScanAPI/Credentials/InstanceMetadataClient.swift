@@ -1,4 +1,10 @@
-import Foundation
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The ECS instance metadata service's RAM role credentials: IMDSv2 (a token from `PUT
 /// /latest/api/token`, sent with each `GET`), falling back to v1 unless that is disabled; the role
@@ -28,14 +34,14 @@ public struct InstanceMetadataClient: Sendable {
       role = roleName
     } else {
       role = try await get(Self.credentialsPath, what: "the instance's RAM role")
-        .trimmingCharacters(in: .whitespacesAndNewlines)
+        .trimmed()
       guard !role.isEmpty else {
         throw ScanAPIError.credentialCall("the instance metadata service names no RAM role for this instance")
       }
     }
     let text = try await get(Self.credentialsPath + role, what: "the credentials of RAM role '\(role)'")
-    guard let document = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any],
-      document["Code"] as? String == "Success", let credentials = TemporaryCredentials(document: document)
+    guard let document = JSONValue.parse(Data(text.utf8)), document["Code"]?.string == "Success",
+      let credentials = TemporaryCredentials(document: document)
     else {
       throw ScanAPIError.credentialCall(
         "the instance metadata service's credentials for RAM role '\(role)' are not a Success document")
@@ -74,7 +80,9 @@ public struct InstanceMetadataClient: Sendable {
   }
 
   private func url(_ path: String) -> URL {
-    URL(string: endpoint.url.absoluteString.trimmingCharacters(in: CharacterSet(charactersIn: "/")) + path)!
+    var base = Substring(endpoint.url.absoluteString)
+    while base.hasSuffix("/") { base = base.dropLast() }
+    return URL(string: base + path)!
   }
 
   private func send(_ request: HTTPRequest, path: String) async throws -> HTTPResponse {

@@ -1,5 +1,10 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// STS (version 2015-04-01) as the official SDKs call it: POST, the common parameters in the
 /// query, the operation's in a form body; AssumeRole signed v1 with the source credentials (the
@@ -64,16 +69,16 @@ public struct STSClient: Sendable {
       report(action, shown, status: nil, code: nil, since: started)
       throw ScanAPIError.network(endpoint: endpoint.description, reason: "\(what) failed: \(error.reason)")
     }
-    let object = try? JSONSerialization.jsonObject(with: response.body) as? [String: Any]
+    let object = JSONValue.parse(response.body)
     guard response.status == 200 else {
-      let code = object?["Code"] as? String ?? "HTTP\(response.status)"
-      var message = object?["Message"] as? String ?? "HTTP \(response.status)"
-      for secret in secrets where !secret.isEmpty { message = message.replacing(secret, with: "****") }
+      let code = object?["Code"]?.string ?? "HTTP\(response.status)"
+      var message = object?["Message"]?.string ?? "HTTP \(response.status)"
+      for secret in secrets where !secret.isEmpty { message = message.replacingScalars(secret, with: "****") }
       report(action, shown, status: response.status, code: code, since: started)
       throw ScanAPIError.credentialCall("\(what) failed: \(code): \(message)")
     }
     report(action, shown, status: response.status, code: nil, since: started)
-    guard let document = object?["Credentials"] as? [String: Any],
+    guard let document = object?["Credentials"],
       let credentials = TemporaryCredentials(document: document)
     else {
       throw ScanAPIError.credentialCall("\(what) failed: the answer has no complete Credentials")
@@ -95,12 +100,12 @@ public struct STSClient: Sendable {
 extension TemporaryCredentials {
   /// `{"AccessKeyId","AccessKeySecret","SecurityToken","Expiration":"yyyy-MM-ddTHH:mm:ssZ"}`, as
   /// STS, the instance metadata service and credentials URIs all answer.
-  init?(document: [String: Any]) {
-    guard let id = document["AccessKeyId"] as? String, !id.isEmpty,
-      let secret = document["AccessKeySecret"] as? String, !secret.isEmpty,
-      let token = document["SecurityToken"] as? String, !token.isEmpty
+  init?(document: JSONValue) {
+    guard let id = document["AccessKeyId"]?.string, !id.isEmpty,
+      let secret = document["AccessKeySecret"]?.string, !secret.isEmpty,
+      let token = document["SecurityToken"]?.string, !token.isEmpty
     else { return nil }
-    let expiration = (document["Expiration"] as? String).flatMap(WireTimestamp.parse).map {
+    let expiration = document["Expiration"]?.string.flatMap(WireTimestamp.parse).map {
       Date(timeIntervalSince1970: TimeInterval($0))
     }
     self.init(Credentials(accessKeyId: id, accessKeySecret: secret, securityToken: token), expiration: expiration)

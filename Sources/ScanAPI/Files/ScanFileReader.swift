@@ -1,4 +1,14 @@
-import Foundation
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Reads scans from a file, streamed: ndjson (one scan object per line, as `save` writes) is read in
 /// chunks and never held whole; a saved DescribeScans response or a JSON array of scans is read up
@@ -23,7 +33,7 @@ public struct ScanFileReader {
   /// Whose rows the file holds: what `save` wrote (scans, runs or findings), told by the first
   /// line's keys.
   public private(set) var resource: Resource = .scans
-  private let handle: FileHandle
+  private let handle: ReadableFile
   private var buffer: [UInt8] = []
   private var start = 0
   private var line = 0
@@ -38,13 +48,10 @@ public struct ScanFileReader {
   public init(path: String, wanted: FieldSet = .all) throws {
     self.path = path
     self.wanted = wanted
-    guard let handle = FileHandle(forReadingAtPath: path) else {
-      var isDirectory: ObjCBool = false
-      let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
-      throw Failure(
-        path: path, line: 0,
-        message: exists ? (isDirectory.boolValue ? "is a folder" : "cannot be read") : "no such file")
+    guard let handle = ReadableFile(path: path) else {
+      throw Failure(path: path, line: 0, message: errno == ENOENT ? "no such file" : "cannot be read")
     }
+    guard !handle.isFolder else { throw Failure(path: path, line: 0, message: "is a folder") }
     self.handle = handle
     try fill()
     resource = Self.sniff(buffer)
@@ -174,11 +181,11 @@ public struct ScanFileReader {
     guard buffer.count < Self.maxDocumentBytes else {
       throw Failure(path: path, line: line + 1, message: "a line longer than 32 MiB")
     }
-    let chunk: Data
+    let chunk: [UInt8]
     do {
-      chunk = try handle.read(upToCount: Self.chunkSize) ?? Data()
+      chunk = try handle.read(upTo: Self.chunkSize)
     } catch {
-      throw Failure(path: path, line: 0, message: "cannot be read (\(error.localizedDescription))")
+      throw Failure(path: path, line: 0, message: "cannot be read (\(error.reason))")
     }
     if chunk.isEmpty { atEOF = true }
     buffer.append(contentsOf: chunk)
@@ -226,9 +233,8 @@ public struct ScanFileReader {
 
   /// Whose rows the file at `path` holds; scans when it cannot be read (the read says why).
   public static func resource(ofFileAt path: String) -> Resource {
-    guard let handle = FileHandle(forReadingAtPath: path) else { return .scans }
-    defer { try? handle.close() }
-    return sniff(Array((try? handle.read(upToCount: 1 << 16)) ?? Data()))
+    guard let handle = ReadableFile(path: path) else { return .scans }
+    return sniff((try? handle.read(upTo: 1 << 16)) ?? [])
   }
 
   /// A file that starts with `[`, or whose first object is a response envelope, is a document.

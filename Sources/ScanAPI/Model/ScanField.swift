@@ -1,5 +1,10 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The fields of a scan task as DescribeScans returns them, in the reference's order.
 public enum ScanField: Int, CaseIterable, Sendable, Hashable {

@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Alibaba Cloud RPC signature version 1.0 (HMAC-SHA1).
 public enum Signer {

@@ -1,9 +1,14 @@
-import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import NIOTLS
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Where a connection goes: the server, whether TLS wraps it, and the proxy that tunnels to it.
 struct Destination: Hashable, Sendable {

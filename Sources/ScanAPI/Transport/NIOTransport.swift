@@ -1,9 +1,15 @@
-import Foundation
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
 import Synchronization
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The production transport: HTTP/1.1 on SwiftNIO, with a keep-alive pool per server (and per
 /// proxy tunnel), a deadline per request, cancellation, and TLS trusting what `NetworkSettings`
@@ -203,13 +209,10 @@ final class TLSContexts: Sendable {
   /// A bundle file as it is; a folder's PEM files each read (not only the hashed names OpenSSL's
   /// `c_rehash` makes), so a folder of CA files works as users expect.
   static func trustRoots(_ path: String) -> NIOSSLTrustRoots {
-    var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
-      return .file(path)
-    }
+    guard let file = ReadableFile(path: path), file.isFolder else { return .file(path) }
     let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
     let certificates = names.sorted().flatMap { name -> [NIOSSLCertificate] in
-      (try? NIOSSLCertificate.fromPEMFile((path as NSString).appendingPathComponent(name))) ?? []
+      (try? NIOSSLCertificate.fromPEMFile(PathText.appending(name, to: path))) ?? []
     }
     return .certificates(certificates)
   }

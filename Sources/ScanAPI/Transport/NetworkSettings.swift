@@ -1,4 +1,10 @@
-import Foundation
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// How requests leave the machine, as the user's environment says: a proxy for https
 /// (`HTTPS_PROXY`/`https_proxy`, with credentials in its URL), the hosts that bypass it
@@ -48,7 +54,7 @@ public struct NetworkSettings: Sendable, Hashable {
     for name in ["NO_PROXY", "no_proxy"] {
       guard let value = environment[name] else { continue }
       noProxy = value.split(separator: ",").map {
-        var entry = $0.trimmingCharacters(in: .whitespaces).lowercased()
+        var entry = $0.trimmed(.blanks).lowercased()
         while entry.hasPrefix(".") { entry.removeFirst() }
         // A port on an entry is ignored: hosts are matched by name.
         if !entry.hasPrefix("["), let colon = entry.lastIndex(of: ":"), entry.filter({ $0 == ":" }).count == 1 {
@@ -75,8 +81,9 @@ public struct NetworkSettings: Sendable, Hashable {
     }
     return Proxy(
       host: host, port: components.port ?? (components.scheme?.lowercased() == "https" ? 443 : 80),
-      username: components.percentEncodedUser?.removingPercentEncoding,
-      password: components.percentEncodedPassword?.removingPercentEncoding, source: source)
+      username: components.percentEncodedUser.flatMap { PercentEncoding.decode(Substring($0), plusIsSpace: false) },
+      password: components.percentEncodedPassword.flatMap { PercentEncoding.decode(Substring($0), plusIsSpace: false) },
+      source: source)
   }
 
   /// Whether a request to `host` goes through the proxy.

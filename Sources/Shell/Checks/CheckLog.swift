@@ -1,8 +1,13 @@
-import Foundation
 import QueryEngine
 import QueryLanguage
 import Synchronization
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// What a run's checks did — every `expect` and `watch … until`, and every statement that failed
 /// with an error — for the reports a CI system reads: JUnit XML, GitHub's annotations and summary.
@@ -90,7 +95,7 @@ public final class CheckLog: Sendable {
     if let error = error as? ShellError, case .watchActionsFailed = error {
       return .failed(message: error.description, rows: [])
     }
-    var text = report.text.trimmingCharacters(in: .whitespacesAndNewlines)
+    var text = report.text.trimmed()
     if text.hasPrefix("error: ") { text.removeFirst("error: ".count) }
     return .error(message: text.isEmpty ? "exit \(report.code.rawValue)" : text)
   }
@@ -115,14 +120,14 @@ public final class CheckLog: Sendable {
     let lineStart = source.lineRange(containing: statement.span.start).lowerBound
     if lineStart > 0 {
       let above = source.slice(Span(source.lineRange(containing: lineStart - 1).lowerBound, lineStart - 1))
-      let trimmed = above.trimmingCharacters(in: .whitespaces)
+      let trimmed = above.trimmed(.blanks)
       if trimmed.hasPrefix("#") {
-        let comment = trimmed.drop { $0 == "#" }.trimmingCharacters(in: .whitespaces)
+        let comment = trimmed.drop { $0 == "#" }.trimmed(.blanks)
         if !comment.isEmpty { return comment }
       }
     }
     return SecretText.maskURLs(
       in: source.slice(statement.span).split(whereSeparator: \.isNewline)
-        .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " "))
+        .map { $0.trimmed(.blanks) }.joined(separator: " "))
   }
 }

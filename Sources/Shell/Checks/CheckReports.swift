@@ -1,5 +1,11 @@
-import Foundation
 import QueryLanguage
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The reports a script run leaves for CI, from its `CheckLog`: `--junit FILE`, and under GitHub
 /// Actions (`GITHUB_ACTIONS=true`) annotations on stdout and the job summary. Written once, when
@@ -52,7 +58,7 @@ struct CheckReports {
     if let first = log.scripts.first {
       log.recordInvalid(
         SourceText("", name: first), name: "scansh connects",
-        message: report.text.trimmingCharacters(in: .whitespacesAndNewlines), line: 1, column: 1)
+        message: report.text.trimmed(), line: 1, column: 1)
     }
     return max(report.code, write(output: output, errors: errors))
   }

@@ -1,5 +1,13 @@
 import Formatters
-import Foundation
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// GitHub Actions' view of a run's checks, used only under `GITHUB_ACTIONS=true`: an `::error`
 /// workflow command per failed check (an annotation on the run, pointing at the statement), and a
@@ -109,13 +117,13 @@ public enum GitHubReport {
 
   /// A workflow command's message (actions/toolkit's `escapeData`).
   public static func escapeData(_ text: String) -> String {
-    text.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-      .replacingOccurrences(of: "\n", with: "%0A")
+    text.replacingScalars("%", with: "%25").replacingScalars("\r", with: "%0D")
+      .replacingScalars("\n", with: "%0A")
   }
 
   /// A workflow command's property value (actions/toolkit's `escapeProperty`).
   public static func escapeProperty(_ text: String) -> String {
-    escapeData(text).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    escapeData(text).replacingScalars(":", with: "%3A").replacingScalars(",", with: "%2C")
   }
 
   private static func longestRun(of character: Character, in text: String) -> Int {

@@ -1,4 +1,10 @@
-import Foundation
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A run's checks as JUnit XML: one `testsuite` per script, one `testcase` per check. Only what the
 /// strictest common schema (Jenkins' junit-4.xsd, which GitLab's and junitparser's readers accept
@@ -8,8 +14,7 @@ public enum JUnitReport {
     let cases = log.cases
     var scripts = log.scripts
     for item in cases where !scripts.contains(item.script) { scripts.append(item.script) }
-    let stamp = ISO8601DateFormatter.string(
-      from: timestamp, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withInternetDateTime])
+    let stamp = WireTimestamp.format(secondsSince1970: timestamp.timeIntervalSince1970)
     var suites = ""
     for (index, script) in scripts.enumerated() {
       let mine = cases.filter { $0.script == script }
@@ -73,7 +78,7 @@ public enum JUnitReport {
     }
   }
 
-  private static func seconds(_ value: Double) -> String { String(format: "%.3f", value) }
+  private static func seconds(_ value: Double) -> String { DecimalText.fixed(value, places: 3) }
 
   /// Text content: markup escaped, and characters XML 1.0 cannot hold at all replaced.
   static func text(_ value: String) -> String {

@@ -1,8 +1,13 @@
-import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Session {
   func run(_ command: Command, source: SourceText) async throws -> Flow {

@@ -1,7 +1,12 @@
-import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Tab completion as a pure function of the line, the cursor and the values seen in earlier
 /// results: no API call per keystroke. What fits at the cursor is the parser's answer
@@ -135,7 +140,7 @@ public enum Completer {
     if value == "|" { return value }
     let bare = !value.isEmpty && value.utf8.allSatisfy { !Lexer.isDelimiter($0) && $0 != UInt8(ascii: "#") }
     if bare, !forceQuote { return value }
-    return "'" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    return "'" + value.replacingScalars("\\", with: "\\\\").replacingScalars("'", with: "\\'") + "'"
   }
 
   /// The longest prefix all share, ignoring ASCII case, in the first one's case, cut at a

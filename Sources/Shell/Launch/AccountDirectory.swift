@@ -1,6 +1,12 @@
-import Foundation
 import QueryEngine
 import ScanAPI
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The accounts a session reads: one connection per account, made when first named, and the
 /// current selection (`--profile a,b`, `--all-profiles`, `use …`). Demo mode's accounts share one
@@ -46,14 +52,14 @@ public actor AccountDirectory {
 
   /// `a, b` or `a,b` as names.
   static func split(_ text: String) -> [String] {
-    text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    text.split(separator: ",").map { $0.trimmed(.blanks) }.filter { !$0.isEmpty }
   }
 
   /// Every profile of aliyun-cli's config file; in demo mode, demo's accounts.
   static func allProfiles(options: LaunchOptions, environment: [String: String]) throws -> [String] {
     if options.demo { return DemoSettings.accountNames }
     let resolver = CredentialResolver(
-      environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory())
+      environment: environment, homeDirectory: environment["HOME"] ?? PathText.accountHome)
     let names = try resolver.profileNames()
     guard !names.isEmpty else {
       throw ScanAPIError.credentials("--all-profiles: \(resolver.shownConfigPath) has no profiles")
@@ -68,7 +74,7 @@ public actor AccountDirectory {
     own.profile = name
     own.demo = options.demo || isDemo
     let plan = try ConnectionPlan.make(
-      options: own, environment: environment, homeDirectory: environment["HOME"] ?? NSHomeDirectory(),
+      options: own, environment: environment, homeDirectory: environment["HOME"] ?? PathText.accountHome,
       warn: warn)
     if let known = connections[plan.accountName] { return known }
     isDemo = isDemo || plan.demo != nil

@@ -1,6 +1,14 @@
 import Dispatch
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The one bridge from synchronous code (the executable's `run()`, the REPL's loop) to async work.
 /// The work runs as a task on the cooperative pool while the calling thread waits in `poll` for it

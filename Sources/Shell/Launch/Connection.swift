@@ -1,6 +1,11 @@
-import Foundation
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A simulator demo mode started: where it listens, how to let its held clock run, how to stop it.
 public struct DemoServer: Sendable {

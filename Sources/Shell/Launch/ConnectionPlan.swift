@@ -1,5 +1,10 @@
-import Foundation
 import ScanAPI
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// What scansh will connect to, decided before anything connects: the demo simulator or an
 /// endpoint with credentials, the summary the prompt and `show config` show, and the transport's

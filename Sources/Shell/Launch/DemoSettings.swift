@@ -1,5 +1,10 @@
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Demo mode's simulator and its clock: fixed data (seed, count) generated around a fixed `epoch`,
 /// with simulated time standing there until the first pipeline has read its rows (DemoClock) and

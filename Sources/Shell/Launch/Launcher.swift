@@ -1,7 +1,15 @@
-import Foundation
 import QueryLanguage
 import ScanAPI
 import Synchronization
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Wires a session from the command line's options and runs scripts, or the REPL when `scripts`
 /// is nil. The executable parses options and calls this; everything with a rule in it is here.

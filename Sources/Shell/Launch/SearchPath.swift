@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Finding a program by name on `PATH`, as a shell would: the pager's `less`, an `exec` stage's
 /// program, `notify-send`.

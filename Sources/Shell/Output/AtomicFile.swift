@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Whole-file writes that never leave half a file: a temporary file beside the target, synced,
 /// then renamed over it.
@@ -22,7 +29,7 @@ public enum AtomicFile {
     data.withUnsafeBytes { bytes in
       var offset = 0
       while offset < bytes.count {
-        let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
         if written < 0, errno == EINTR { continue }
         if written <= 0 {
           failure = errno == 0 ? EIO : errno

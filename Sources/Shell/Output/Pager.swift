@@ -1,5 +1,14 @@
-import Foundation
 import Synchronization
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Sends a result taller than the terminal through a pager, as psql and git do: text is held
 /// until it is taller than the screen (a short result is printed as it is), then the pager is
@@ -63,7 +72,7 @@ final class Pager: TextSink, @unchecked Sendable {
     await withTaskCancellationHandler {
       await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
         // Waiting is blocking: a thread of its own, not one of the cooperative pool's.
-        Thread.detachNewThread {
+        detachThread {
           Self.wait(for: process)
           done.resume()
         }
@@ -99,49 +108,24 @@ final class Pager: TextSink, @unchecked Sendable {
   }
 
   /// `/bin/sh -c COMMAND` with its stdin on a pipe, in our process group, so that it owns the
-  /// terminal as we do (Foundation's `Process` would start it in a group of its own).
+  /// terminal as we do. The pool thread that spawns has every signal blocked (and the shell may
+  /// ignore some): the pager starts with none blocked and each at its default, so Ctrl-C and
+  /// SIGTERM reach it.
   private func start() {
-    var pipe: [Int32] = [-1, -1]
-    var pid: pid_t = 0
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
     // `exec`: the shell becomes the pager, so the process Ctrl-C ends is the pager itself.
-    let words: [String] = ["/bin/sh", "-c", "exec " + command]
-    let arguments: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
-    defer { for argument in arguments { free(argument) } }
-    // The pool thread that spawns has every signal blocked (and the shell may ignore some): the
-    // pager starts with none blocked and each at its default, so Ctrl-C and SIGTERM reach it.
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var none = sigset_t()
-    sigemptyset(&none)
-    posix_spawnattr_setsigmask(&attributes, &none)
-    var defaults = sigset_t()
-    sigemptyset(&defaults)
-    for number in [SIGINT, SIGTERM, SIGQUIT, SIGPIPE, SIGHUP, SIGTSTP, SIGWINCH] { sigaddset(&defaults, number) }
-    posix_spawnattr_setsigdefault(&attributes, &defaults)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    var spawned: Int32 = -1
-    if Foundation.pipe(&pipe) == 0 {
-      posix_spawn_file_actions_adddup2(&actions, pipe[0], 0)
-      posix_spawn_file_actions_addclose(&actions, pipe[0])
-      posix_spawn_file_actions_addclose(&actions, pipe[1])
-      spawned = posix_spawn(&pid, "/bin/sh", &actions, &attributes, arguments, environ)
-      close(pipe[0])
-    }
-    guard spawned == 0 else {
+    let spawned = ChildProcess.spawn(
+      "/bin/sh", arguments: ["-c", "exec " + command], stdin: .pipe,
+      defaultSignals: [SIGINT, SIGTERM, SIGQUIT, SIGPIPE, SIGHUP, SIGTSTP, SIGWINCH])
+    guard case .success(let child) = spawned, let pipe = child.input else {
       // No pager after all: print as if there were none.
-      if pipe[1] >= 0 { close(pipe[1]) }
       direct = true
       output.write(held)
       held = ""
       return
     }
-    process = pid
-    input = pipe[1]
-    send(held, to: pipe[1])
+    process = child.pid
+    input = pipe
+    send(held, to: pipe)
     held = ""
   }
 

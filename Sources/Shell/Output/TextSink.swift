@@ -1,5 +1,13 @@
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Where text goes: stdout, stderr, or a buffer in tests.
 public protocol TextSink: Sendable {
@@ -24,7 +32,7 @@ public struct FileDescriptorSink: TextSink {
     return text.withUTF8 { bytes in
       var offset = 0
       while offset < bytes.count {
-        let written = Foundation.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
         if written < 0, errno == EINTR { continue }
         if written <= 0 { return false }
         offset += written

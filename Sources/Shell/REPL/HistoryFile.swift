@@ -1,4 +1,13 @@
-import Foundation
+import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// The REPL's history on disk: `$XDG_STATE_HOME/scansh/history` (default
 /// `~/.local/state/scansh/history`), mode 0600 in a 0700 folder, one statement per line, capped,
@@ -15,7 +24,7 @@ public struct HistoryFile: Sendable {
 
   public static func defaultPath(environment: [String: String]) -> String {
     if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") { return state + "/scansh/history" }
-    return (environment["HOME"] ?? NSHomeDirectory()) + "/.local/state/scansh/history"
+    return (environment["HOME"] ?? PathText.accountHome) + "/.local/state/scansh/history"
   }
 
   public func load() -> [String] { read().entries }
@@ -42,11 +51,10 @@ public struct HistoryFile: Sendable {
   /// same history lose no line. Returns the entries now in the file.
   @discardableResult
   public func append(_ statement: String) throws -> [String] {
-    let folder = (path as NSString).deletingLastPathComponent
-    try FileManager.default.createDirectory(
-      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    let folder = PathText.deletingLastComponent(of: path)
+    try PathText.makeFolders(folder, mode: 0o700)
     let lock = open(path + ".lock", O_WRONLY | O_CREAT | O_CLOEXEC, 0o600)
-    guard lock >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    guard lock >= 0 else { throw SystemError(errno) }
     defer { close(lock) }
     while flock(lock, LOCK_EX) != 0, errno == EINTR {}
     defer { flock(lock, LOCK_UN) }
@@ -66,21 +74,20 @@ public struct HistoryFile: Sendable {
   /// joined with a space.
   public static func flatten(_ statement: String) -> String {
     statement.split(separator: "\n", omittingEmptySubsequences: true).map { line -> String in
-      var text = line.trimmingCharacters(in: .whitespaces)
+      var text = line.trimmed(.blanks)
       if text.hasSuffix("\\") { text.removeLast() }
-      return text.trimmingCharacters(in: .whitespaces)
+      return text.trimmed(.blanks)
     }.filter { !$0.isEmpty }.joined(separator: " ")
   }
 
   public func save(_ entries: [String]) throws {
-    let folder = (path as NSString).deletingLastPathComponent
-    try FileManager.default.createDirectory(
-      atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+    let folder = PathText.deletingLastComponent(of: path)
+    try PathText.makeFolders(folder, mode: 0o700)
     let text = entries.suffix(Self.capacity).map { $0 + "\n" }.joined()
     do {
       try AtomicFile.write(Data(text.utf8), to: path, mode: 0o600)
     } catch {
-      throw POSIXError(POSIXErrorCode(rawValue: error.code) ?? .EIO)
+      throw SystemError(error.code)
     }
   }
 }

@@ -1,7 +1,15 @@
 import CEditLine
 import Formatters
-import Foundation
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// Owns a libedit `EditLine` and its `History`. libedit is not thread-safe and calls back on the
 /// thread inside `el_gets`, so one thread (the REPL's) does all of this. Callbacks find this
@@ -119,7 +127,7 @@ final class LineEditor {
     var search = ReverseSearch(entries: historyEntries())
     writeListing((row > 0 ? "\u{1B}[\(row)A" : "") + "\r\u{1B}[J")
     while true {
-      let shown = (search.match ?? "").replacingOccurrences(of: "\n", with: " ")
+      let shown = (search.match ?? "").replacingScalars("\n", with: " ")
       writeListing("\r\u{1B}[K" + CellText.truncate(search.prompt + shown, to: columns - 1))
       var key: wchar_t = 0
       guard el_wgetc(editLine, &key) == 1, let scalar = Unicode.Scalar(UInt32(key)) else {

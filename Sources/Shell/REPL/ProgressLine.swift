@@ -1,5 +1,10 @@
-import Foundation
 import Synchronization
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// A status line on stderr while a slow statement reads pages: `reading page 3 of 17 · 250 scans`.
 /// It appears only once a statement has taken longer than a moment, is cleared before any result is

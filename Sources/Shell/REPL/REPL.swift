@@ -1,9 +1,14 @@
 import CEditLine
-import Foundation
 import QueryLanguage
 import ScanAPI
 import Synchronization
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The interactive shell: a libedit prompt, history that survives sessions, Tab completion,
 /// continuation lines for unfinished statements, and Ctrl-C that cancels instead of quitting.
@@ -126,7 +131,7 @@ public final class REPL {
       guard !historyWarned else { return }
       historyWarned = true
       errors.write(
-        "warning: cannot save history to \(historyFile?.path ?? "?"): \(error.localizedDescription); "
+        "warning: cannot save history to \(historyFile?.path ?? "?"): \((error as? SystemError)?.reason ?? "\(error)"); "
           + "this session's statements are kept in memory only\n")
     }
   }

@@ -1,8 +1,16 @@
-import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// `report TASKID… to DIR` and `sessions … | report to DIR`: GenerateVulReport for the runs, then
 /// DescribeScanSessions (by each run's ScanId) with backoff until every run's `ReportStatus` is
@@ -89,9 +97,9 @@ extension Session {
     let limit = limit ?? Self.defaultReportLimit
     let folder = evaluator.resolve(directory)
     do {
-      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      try PathText.makeFolders(folder)
     } catch {
-      throw EvaluationError.save(path: directory, reason: "cannot make the folder (\(error.localizedDescription))")
+      throw EvaluationError.save(path: directory, reason: "cannot make the folder (\(error.reason))")
     }
     let clients = Dictionary(try await evaluator.accounts().map { ($0.name, $0.client) }) { first, _ in first }
     func client(_ run: ReportRun) throws -> ScanClient {
@@ -136,13 +144,13 @@ extension Session {
           status.clear()
           let file = try await client(run).download(link)
           let name = "\(run.taskId).\(file.fileExtension(link: link))"
-          let path = (folder as NSString).appendingPathComponent(name)
+          let path = PathText.appending(name, to: folder)
           do {
             try AtomicFile.write(file.data, to: path)
           } catch {
-            throw EvaluationError.save(path: (directory as NSString).appendingPathComponent(name), reason: error.reason)
+            throw EvaluationError.save(path: PathText.appending(name, to: directory), reason: error.reason)
           }
-          let shown = (directory as NSString).appendingPathComponent(name)
+          let shown = PathText.appending(name, to: directory)
           states[run] = .saved(path: shown, bytes: file.data.count)
           errors.write("saved the report of run \(run.taskId) to \(shown) (\(Self.bytes(file.data.count)))\n")
         case ("failed", _):
@@ -193,8 +201,8 @@ extension Session {
 
   static func bytes(_ count: Int) -> String {
     if count < 1024 { return "\(count) bytes" }
-    if count < 1 << 20 { return String(format: "%.1f KiB", Double(count) / 1024) }
-    return String(format: "%.1f MiB", Double(count) / Double(1 << 20))
+    if count < 1 << 20 { return DecimalText.fixed(Double(count) / 1024, places: 1) + " KiB" }
+    return DecimalText.fixed(Double(count) / Double(1 << 20), places: 1) + " MiB"
   }
 }
 

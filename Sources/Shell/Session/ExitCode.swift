@@ -1,4 +1,11 @@
-import Foundation
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// scansh's exit codes (docs/design.md §2).
 public enum ExitCode: Int32, Sendable, Comparable {

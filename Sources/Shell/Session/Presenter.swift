@@ -1,7 +1,12 @@
-import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The one place an error becomes text and an exit code. Each layer throws its own small set of
 /// errors (README "Errors and exit codes"); every case of each is mapped here, by name.

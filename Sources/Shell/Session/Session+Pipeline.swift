@@ -1,9 +1,14 @@
 import Formatters
-import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Session {
   func runPipeline(_ pipeline: Pipeline, source: SourceText) async throws {

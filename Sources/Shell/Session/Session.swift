@@ -1,9 +1,14 @@
 import Formatters
-import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// Runs statements: parses and checks them, plans and evaluates pipelines, runs commands, prints
 /// results and reports failures. One statement at a time; the REPL and scripts both drive it.
@@ -116,7 +121,7 @@ public final class Session: @unchecked Sendable {
       errors.write(rendered)
       if let first = diagnostics.first {
         let (line, column) = source.location(of: first.span.start)
-        checks?.recordInvalid(source, message: rendered.trimmingCharacters(in: .newlines), line: line, column: column)
+        checks?.recordInvalid(source, message: rendered.trimmed(.newlines), line: line, column: column)
         checks?.skip(script.statements, in: source)
       }
       return Result(code: .usage, exited: false)
@@ -205,7 +210,7 @@ public final class Session: @unchecked Sendable {
   private func locate(_ text: String, statement: Statement, source: SourceText, error: any Error) -> String {
     guard let name = source.name, !(error is Diagnostic), !(error is Diagnostics) else { return text }
     let line = source.location(of: statement.span.start).line
-    let statementText = SecretText.maskURLs(in: source.slice(statement.span).replacingOccurrences(of: "\n", with: " "))
+    let statementText = SecretText.maskURLs(in: source.slice(statement.span).replacingScalars("\n", with: " "))
     if error is ExpectationFailure { return "\(name):\(line): \(text)" }
     return text + "  in \(name):\(line): \(statementText)\n"
   }

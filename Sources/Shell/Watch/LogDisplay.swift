@@ -1,7 +1,15 @@
 import Formatters
-import Foundation
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// `watch` in a log: one line per change, `03:52:10  2018071010171127450  test_0710-2  RunPercent 40 → 55`;
 /// the first tick lists the rows. With ndjson, one JSON event per line instead.

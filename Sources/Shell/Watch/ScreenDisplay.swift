@@ -1,8 +1,13 @@
 import Formatters
-import Foundation
 import ScanAPI
 import Synchronization
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// `watch` on a terminal: the alternate screen, redrawn in place. A header (query, time, countdown,
 /// requests, throttling), then the rows with RunPercent as a bar and an ETA, changed cells

@@ -1,9 +1,15 @@
 import Formatters
-import Foundation
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+import Synchronization
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 extension Session {
   /// Rows a watch holds per tick.
@@ -170,21 +176,18 @@ final class EventWriter: @unchecked Sendable {
 
 /// Where actions' own output goes: stderr, until a watch's screen takes it.
 final class ActionOutput: TextSink, @unchecked Sendable {
-  private let lock = NSLock()
+  /// Guards `target`: it is read and set only while this is held.
+  private let lock = Mutex(())
   private var target: (String) -> Void
 
   init(_ errors: any TextSink) { target = { errors.write($0) } }
 
   func forward(_ target: @escaping (String) -> Void) {
-    lock.lock()
-    self.target = target
-    lock.unlock()
+    lock.withLock { _ in self.target = target }
   }
 
   func write(_ text: String) {
-    lock.lock()
-    let target = self.target
-    lock.unlock()
+    let target = lock.withLock { _ in self.target }
     target(text)
   }
 }
@@ -232,7 +235,7 @@ extension Session {
         "watch gave up after \(limit) (\(ticks) \(ticks == 1 ? "tick" : "ticks")): until \(watch.until?.text ?? "") did not hold"
       )
     case .failed(let ticks, let error, let code):
-      throw ShellError.watchFailedTicks(ticks, error.trimmingCharacters(in: .whitespacesAndNewlines), code)
+      throw ShellError.watchFailedTicks(ticks, error.trimmed(), code)
     }
   }
 

@@ -1,7 +1,16 @@
-import Foundation
+import Dispatch
 import ScanAPI
 import Synchronization
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// `exec PROGRAM ARG…`: the program run for an event, without a shell, the event as a JSON line on
 /// its stdin and as `SCANSH_*` variables; its output passed through on stderr, each line prefixed
@@ -18,18 +27,25 @@ struct ExecAction: Sendable {
   /// Nil when it ran and exited 0; else what went wrong.
   func run(stdin: String, environment extra: [String: String]) async -> String? {
     guard let executable = resolve() else { return "exec: cannot run '\(program)': no such program" }
-    let name = (program as NSString).lastPathComponent
-    guard let child = Child.spawn(executable, arguments, environment.merging(extra) { $1 }, directory: directory) else {
-      return "exec: cannot run '\(program)': \(String(cString: strerror(errno)))"
+    let name = PathText.lastComponent(of: program)
+    // In a process group of its own, so that stopping it reaches what it starts.
+    let spawned = ChildProcess.spawn(
+      executable, arguments: arguments, environment: environment.merging(extra) { $1 }, stdin: .pipe, stdout: .pipe,
+      stderr: .output, ownGroup: true)
+    let child: ChildProcess
+    switch spawned {
+    case .success(let started): child = started
+    case .failure(let error): return "exec: cannot run '\(program)': \(error.reason)"
     }
+    guard let input = child.input, let output = child.output else { return "exec \(name): lost" }
     let errors = errors
     let passed = DispatchSemaphore(value: 0)
-    Thread.detachNewThread {
+    detachThread {
       // Line by line, as they come, so a slow program's progress shows.
       var pending: [UInt8] = []
       var buffer = [UInt8](repeating: 0, count: 4096)
       while true {
-        let count = read(child.output, &buffer, buffer.count)
+        let count = read(output, &buffer, buffer.count)
         if count < 0, errno == EINTR { continue }
         if count <= 0 { break }
         pending += buffer[0..<count]
@@ -39,18 +55,18 @@ struct ExecAction: Sendable {
         }
       }
       if !pending.isEmpty { errors.write("\(name): " + String(decoding: pending, as: UTF8.self) + "\n") }
-      close(child.output)
+      close(output)
       passed.signal()
     }
-    Thread.detachNewThread {
+    detachThread {
       // A program that does not read its stdin must not stop us: SIGPIPE is blocked on this
       // thread, so a closed pipe is an error here, not the end of scansh.
       var set = sigset_t()
       sigemptyset(&set)
       sigaddset(&set, SIGPIPE)
       pthread_sigmask(SIG_BLOCK, &set, nil)
-      _ = FileDescriptorSink.write(stdin + "\n", to: child.input)
-      close(child.input)
+      _ = FileDescriptorSink.write(stdin + "\n", to: input)
+      close(input)
     }
     let deadline = ContinuousClock.now + timeout
     var status: Int32?
@@ -76,85 +92,6 @@ struct ExecAction: Sendable {
     if status & 0x7F != 0 { return "exec \(name): killed by signal \(status & 0x7F)" }
     let code = (status >> 8) & 0xFF
     return code == 0 ? nil : "exec \(name): exited with \(code)"
-  }
-
-  /// A spawned program in a process group of its own, its stdin and output as pipes.
-  struct Child {
-    let pid: pid_t
-    let input: Int32
-    let output: Int32
-
-    static func spawn(_ path: String, _ arguments: [String], _ environment: [String: String], directory: URL?)
-      -> Child?
-    {
-      var toChild: [Int32] = [0, 0]
-      var fromChild: [Int32] = [0, 0]
-      guard pipe(&toChild) == 0 else { return nil }
-      guard pipe(&fromChild) == 0 else {
-        close(toChild[0])
-        close(toChild[1])
-        return nil
-      }
-      var actions = posix_spawn_file_actions_t()
-      posix_spawn_file_actions_init(&actions)
-      defer { posix_spawn_file_actions_destroy(&actions) }
-      posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
-      posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
-      posix_spawn_file_actions_adddup2(&actions, fromChild[1], 2)
-      for fd in toChild + fromChild { posix_spawn_file_actions_addclose(&actions, fd) }
-      var attributes = posix_spawnattr_t()
-      posix_spawnattr_init(&attributes)
-      defer { posix_spawnattr_destroy(&attributes) }
-      posix_spawnattr_setflags(
-        &attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-      posix_spawnattr_setpgroup(&attributes, 0)
-      var none = sigset_t()
-      sigemptyset(&none)
-      posix_spawnattr_setsigmask(&attributes, &none)
-      var defaults = sigset_t()
-      sigemptyset(&defaults)
-      for signal in [SIGPIPE, SIGINT, SIGTERM, SIGHUP, SIGQUIT] { sigaddset(&defaults, signal) }
-      posix_spawnattr_setsigdefault(&attributes, &defaults)
-      let argv = ([path] + arguments).map { strdup($0) } + [nil]
-      let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-      defer { for pointer in argv + envp { free(pointer) } }
-      var pid: pid_t = 0
-      let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
-      close(toChild[0])
-      close(fromChild[1])
-      guard spawned == 0 else {
-        close(toChild[1])
-        close(fromChild[0])
-        errno = spawned
-        return nil
-      }
-      // Ours only: a later program must not inherit them.
-      _ = fcntl(toChild[1], F_SETFD, FD_CLOEXEC)
-      _ = fcntl(fromChild[0], F_SETFD, FD_CLOEXEC)
-      return Child(pid: pid, input: toChild[1], output: fromChild[0])
-    }
-
-    /// The wait status once it has exited; nil while it runs.
-    func exitStatus() -> Int32? {
-      var status: Int32 = 0
-      let result = waitpid(pid, &status, WNOHANG)
-      return result == pid ? status : (result < 0 ? 0 : nil)
-    }
-
-    /// SIGTERM to its process group, SIGKILL a moment later if it is still there, then reaped.
-    func stop() {
-      kill(-pid, SIGTERM)
-      for _ in 0..<100 {
-        if exitStatus() != nil {
-          kill(-pid, SIGKILL)
-          return
-        }
-        usleep(20_000)
-      }
-      kill(-pid, SIGKILL)
-      var status: Int32 = 0
-      waitpid(pid, &status, 0)
-    }
   }
 
   /// A name with a `/` is a path (relative to the session's folder); else it is looked up on PATH.
@@ -242,10 +179,10 @@ struct PostAction: Sendable {
 
   /// `errcode` (DingTalk, WeCom) or `code`/`StatusCode` (Feishu) other than 0, with its message.
   static func refusal(in body: Data) -> String? {
-    guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return nil }
+    guard let object = JSONValue.parse(body) else { return nil }
     for key in ["errcode", "code", "StatusCode"] {
-      if let code = object[key] as? Int, code != 0 {
-        let message = (object["errmsg"] ?? object["msg"] ?? object["StatusMessage"]) as? String ?? ""
+      if let code = object[key]?.integer, code != 0 {
+        let message = (object["errmsg"] ?? object["msg"] ?? object["StatusMessage"])?.string ?? ""
         return "refused: \(key) \(code)" + (message.isEmpty ? "" : " (\(message))")
       }
     }
@@ -306,23 +243,22 @@ struct Notifier: Sendable {
     let sequence: String
     switch method {
     case .osc9: sequence = "\u{1B}]9;\(title): \(body)\u{07}"
-    case .osc777: sequence = "\u{1B}]777;notify;\(title.replacingOccurrences(of: ";", with: ","));\(body)\u{07}"
+    case .osc777: sequence = "\u{1B}]777;notify;\(title.replacingScalars(";", with: ","));\(body)\u{07}"
     case .bell: return "\u{07}"
     case .notifySend, .none: return nil
     }
     guard tmux else { return sequence }
     // tmux passes a DCS through to the outer terminal, its ESCs doubled.
-    return "\u{1B}Ptmux;" + sequence.replacingOccurrences(of: "\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
+    return "\u{1B}Ptmux;" + sequence.replacingScalars("\u{1B}", with: "\u{1B}\u{1B}") + "\u{1B}\\"
   }
 
   func notify(title: String, body: String) {
     if case .notifySend(let path) = method {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: path)
-      process.arguments = ["--app-name=scansh", Self.clean(title), Self.clean(body)]
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try? process.run()
+      // Not waited for, but reaped: a desktop notification is best effort.
+      let spawned = ChildProcess.spawn(
+        path, arguments: ["--app-name=scansh", Self.clean(title), Self.clean(body)], stdout: .null, stderr: .null,
+        ownGroup: true)
+      if case .success(let child) = spawned { detachThread { child.wait() } }
       return
     }
     if let bytes = escape(title: title, body: body) { output.write(bytes) }

@@ -1,8 +1,16 @@
 import Formatters
-import Foundation
 import QueryEngine
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// What comes after a watch: its changes as rows (the watched row's fields, new values, then
 /// `Change`, `Changed` and `Reason`), through `where` and `select`, out as a stream, appended to a

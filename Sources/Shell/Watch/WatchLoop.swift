@@ -1,7 +1,12 @@
-import Foundation
 import QueryEngine
 import ScanAPI
 import Vocabulary
+
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
 
 /// The schedule and stopping rules of `watch`, apart from fetching and drawing, so they can be
 /// tested with a clock that does not sleep. Ticks run on a fixed schedule (a slow fetch does not
