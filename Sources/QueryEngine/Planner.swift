@@ -137,7 +137,8 @@ public struct Planner: Sendable {
         case .first(let limit) = stages[firstIndex], onlyPushedBefore(firstIndex)
       {
         options.limit = limit
-        let pages = max(1, (limit + settings.pageSize - 1) / settings.pageSize) * listings.count
+        // The limit's pages at the page size asked for, as the paging reads them at most.
+        let pages = max(1, options.paging.pages(total: limit, pageSize: settings.pageSize)) * listings.count
         requests = pages == 1 ? "1 (first \(limit) fits one page)" : "at most \(pages) (first \(limit))"
       }
       // The source's own `where` runs on the client too: pushed conditions are checked again.

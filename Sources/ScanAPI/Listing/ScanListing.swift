@@ -1,7 +1,10 @@
-/// Every row matching a listing request (scans, runs or findings), read page by page: page 1 at
-/// the largest page size, then the remaining pages concurrently (at most `concurrency` in flight),
-/// yielded in page order and deduplicated by the resource's key (ScanId, TaskId, Id). Iteration is pulled: pages are fetched only a window ahead of the
-/// consumer, and a consumer that stops or is cancelled cancels what is in flight.
+import Synchronization
+
+/// Every row matching a listing request (scans, runs or findings), read page by page as `Paging`
+/// says: page 1 at the largest page size, then the remaining pages concurrently, yielded in page
+/// order and deduplicated by the resource's key (ScanId, TaskId, Id). Iteration is pulled: pages
+/// are fetched a bounded distance ahead of the consumer, and a consumer that stops or is cancelled
+/// cancels what is in flight.
 public struct ScanListing: AsyncSequence, Sendable {
   public typealias Element = Scan
 
@@ -19,6 +22,8 @@ public struct ScanListing: AsyncSequence, Sendable {
       self.limit = limit
       self.wanted = wanted
     }
+
+    public var paging: Paging.Options { Paging.Options(pageSize: pageSize, concurrency: concurrency, limit: limit) }
   }
 
   let client: ScanClient
@@ -36,199 +41,179 @@ public struct ScanListing: AsyncSequence, Sendable {
   }
 
   public func makeAsyncIterator() -> Iterator {
-    Iterator(state: ListingState(client: client, request: request, options: options))
+    Iterator(driver: ListingDriver(client: client, request: request, options: options))
   }
 
+  /// One consumer's cursor. Copies share the listing (as an AsyncStream's iterators do) but each
+  /// keeps the rest of its own page.
   public struct Iterator: AsyncIteratorProtocol, Sendable {
-    let state: ListingState
+    let driver: ListingDriver
+    private var rows: ArraySlice<Scan> = []
+
+    init(driver: ListingDriver) { self.driver = driver }
 
     public mutating func next() async throws -> Scan? {
-      try await state.next()
+      while rows.isEmpty {
+        guard let page = try await driver.nextPage() else { return nil }
+        rows = page[...]
+      }
+      return rows.popFirst()
     }
 
     /// The rows ready now, in order: the rest of the page at hand, or the next page's once it is
     /// read; nil at the end. The same rows `next()` would give, without an await for each.
     public mutating func nextRows() async throws -> ArraySlice<Scan>? {
-      try await state.nextRows()
+      while rows.isEmpty {
+        guard let page = try await driver.nextPage() else { return nil }
+        rows = page[...]
+      }
+      defer { rows = [] }
+      return rows
     }
   }
 }
 
-/// The listing's cursor. Owned by one consumer; the page tasks it starts only return values.
-final class ListingState: @unchecked Sendable {
+/// Runs one listing's `Paging`: starts the fetches it asks for, tells it of each page the moment
+/// the page arrives (so the next fetch starts then, not when the consumer gets round to it), and
+/// hands the consumer its pages in order. The machine decides; this only does the I/O.
+final class ListingDriver: Sendable {
+  private struct State {
+    var paging: Paging
+    var started = false
+    var cancelled = false
+    var tasks: [Int: Task<Void, Never>] = [:]
+    /// A page whose fetch failed: its error is the consumer's when it reaches that page, after the
+    /// rows before it.
+    var failures: [Int: any Error] = [:]
+    var waiter: CheckedContinuation<Void, Never>?
+  }
+
   private let client: ScanClient
   private let request: ListRequest
-  private let options: Options
-  typealias Options = ScanListing.Options
+  private let wanted: FieldSet
+  private let state: Mutex<State>
 
-  private var rows: [Scan] = []
-  private var rowIndex = 0
-  private var seen = Set<String>()
-  private var yielded = 0
-  private var duplicates = 0
-  /// Rows accepted so far (rows without a key cannot be deduplicated and all count).
-  private var unique = 0
-  private var pagesRead = 0
-  /// The page whose rows are in `rows`; 0 before the first.
-  private var cursor = 0
-  private var pageSize = 0
-  private var firstTotal: Int?
-  private var latestTotal: Int?
-  private var window: Int
-  private var inFlight: [Int: Task<ScanClient.PageResult, any Error>] = [:]
-  private var finished = false
-
-  init(client: ScanClient, request: ListRequest, options: Options) {
+  init(client: ScanClient, request: ListRequest, options: ScanListing.Options) {
     self.client = client
     self.request = request
-    self.options = options
-    self.window = max(1, options.concurrency)
+    wanted = options.wanted
+    state = Mutex(State(paging: Paging(resource: request.resource, options: options.paging)))
   }
 
   deinit {
-    for task in inFlight.values { task.cancel() }
+    state.withLock { state in
+      for task in state.tasks.values { task.cancel() }
+    }
   }
 
-  func next() async throws -> Scan? {
+  private enum Step {
+    case rows([Scan], progress: (pages: Int, totalPages: Int?, rows: Int), warning: String?)
+    case wait
+    case end
+  }
+
+  /// The next page's new rows (perhaps none); nil at the end.
+  func nextPage() async throws -> [Scan]? {
     while true {
-      if let limit = options.limit, yielded >= limit {
-        stop()
-        return nil
-      }
-      if rowIndex < rows.count {
-        rowIndex += 1
-        yielded += 1
-        return rows[rowIndex - 1]
-      }
-      if finished { return nil }
-      do {
-        try await readNextPage()
-      } catch {
-        stop()
-        throw error
-      }
-    }
-  }
-
-  func nextRows() async throws -> ArraySlice<Scan>? {
-    guard try await next() != nil else { return nil }
-    let start = rowIndex - 1
-    var end = rows.count
-    if let limit = options.limit { end = min(end, rowIndex + (limit - yielded)) }
-    yielded += end - rowIndex
-    rowIndex = end
-    return rows[start..<end]
-  }
-
-  private func stop() {
-    finished = true
-    rows = []
-    for task in inFlight.values { task.cancel() }
-    inFlight = [:]
-  }
-
-  /// How many pages the listing needs, from the largest TotalCount seen (rows inserted while reading
-  /// push others onto later pages) and the limit.
-  private var lastPage: Int? {
-    guard let firstTotal else { return nil }
-    let total = max(firstTotal, latestTotal ?? firstTotal)
-    var pages = (total + pageSize - 1) / pageSize
-    if let limit = options.limit { pages = min(pages, (limit + pageSize - 1) / pageSize) }
-    return pages
-  }
-
-  private func readNextPage() async throws {
-    let number = cursor + 1
-    let result: ScanClient.PageResult
-    if number == 1 {
-      var first = request
-      first.currentPage = 1
-      first.pageSize = options.limit.map { min($0, options.pageSize) } ?? options.pageSize
-      result = try await client.list(first, wanted: options.wanted)
-      pageSize = max(1, result.page.pageSize ?? first.pageSize ?? options.pageSize)
-      firstTotal = result.page.totalCount
-    } else {
-      launchPages(from: number)
-      guard let task = inFlight[number] else {
-        finished = true
-        return
-      }
-      result = try await withTaskCancellationHandler {
-        try await task.value
-      } onCancel: { [inFlight] in
-        for task in inFlight.values { task.cancel() }
-      }
-      inFlight[number] = nil
-    }
-    cursor = number
-    pagesRead += 1
-    if result.wasThrottled { window = max(1, window / 2) }
-    if let total = result.page.totalCount { latestTotal = total }
-    try accept(result.page, number: number)
-    client.events(.progress(pages: pagesRead, totalPages: lastPage, rows: unique))
-  }
-
-  private func launchPages(from number: Int) {
-    guard let lastPage else {
-      // The server gave no TotalCount: read one page after another until a short page.
-      if inFlight[number] == nil { inFlight[number] = fetch(number) }
-      return
-    }
-    var page = number
-    while page <= lastPage, page < number + window {
-      if inFlight[page] == nil { inFlight[page] = fetch(page) }
-      page += 1
-    }
-  }
-
-  private func fetch(_ number: Int) -> Task<ScanClient.PageResult, any Error> {
-    var pageRequest = request
-    pageRequest.currentPage = number
-    pageRequest.pageSize = pageSize
-    let client = client
-    let wanted = options.wanted
-    return Task { try await client.list(pageRequest, wanted: wanted) }
-  }
-
-  private func accept(_ page: ScanPage, number: Int) throws {
-    var fresh: [Scan] = []
-    fresh.reserveCapacity(page.scans.count)
-    let key = request.resource.key
-    for scan in page.scans {
-      if let id = scan.values[key]?.text {
-        guard seen.insert(id).inserted else {
-          duplicates += 1
-          continue
+      let step = try state.withLock { state throws -> Step in
+        if state.cancelled { throw CancellationError() }
+        if !state.started {
+          state.started = true
+          launch(state.paging.start(), into: &state)
+        }
+        if let failure = state.failures[state.paging.progress.pages + 1] {
+          stop(&state)
+          throw failure
+        }
+        let (next, fetches): (Paging.Next, [Paging.Fetch])
+        do {
+          (next, fetches) = try state.paging.next()
+        } catch {
+          stop(&state)
+          throw error
+        }
+        launch(fetches, into: &state)
+        switch next {
+        case .rows(let rows): return .rows(rows, progress: state.paging.progress, warning: state.paging.takeWarning())
+        case .wait: return .wait
+        case .end:
+          stop(&state)
+          return .end
         }
       }
-      fresh.append(scan)
-    }
-    unique += fresh.count
-    rows = fresh
-    rowIndex = 0
-    let morePromised = lastPage.map { number < $0 } ?? (page.scans.count >= pageSize)
-    if !page.scans.isEmpty, fresh.isEmpty, morePromised {
-      throw ScanAPIError.malformedResponse(
-        "page \(number) repeated rows already read and added none, though TotalCount promises "
-          + "\(latestTotal ?? 0) \(request.resource); stopped instead of reading the same rows again")
-    }
-    if page.scans.isEmpty || !morePromised {
-      finished = true
-      warnIfChanged()
+      switch step {
+      case .rows(let rows, let progress, let warning):
+        if let warning { client.events(.warning(warning)) }
+        client.events(.progress(pages: progress.pages, totalPages: progress.totalPages, rows: progress.rows))
+        return rows
+      case .end:
+        return nil
+      case .wait:
+        await waitForPage()
+      }
     }
   }
 
-  private func warnIfChanged() {
-    guard options.limit == nil, let firstTotal else { return }
-    let total = latestTotal ?? firstTotal
-    let read = unique
-    if total != firstTotal || read != total {
-      let resource = request.resource
-      var message =
-        "the \(resource.noun) list changed while it was read: read \(read) \(resource), TotalCount said \(firstTotal)"
-      if total != firstTotal { message += " at first and \(total) at the end" }
-      if duplicates > 0 { message += " (\(duplicates) repeated \(duplicates == 1 ? "row" : "rows") skipped)" }
-      client.events(.warning(message))
+  /// Sleeps until a page arrives or fails, or the consumer is cancelled.
+  private func waitForPage() async {
+    await withTaskCancellationHandler {
+      await withCheckedContinuation { (waiter: CheckedContinuation<Void, Never>) in
+        let ready = state.withLock { state -> Bool in
+          if state.cancelled || state.paging.isReady || state.failures[state.paging.progress.pages + 1] != nil {
+            return true
+          }
+          state.waiter = waiter
+          return false
+        }
+        if ready { waiter.resume() }
+      }
+    } onCancel: {
+      let waiter = state.withLock { state in
+        state.cancelled = true
+        stop(&state)
+        defer { state.waiter = nil }
+        return state.waiter
+      }
+      waiter?.resume()
     }
+  }
+
+  private func launch(_ fetches: [Paging.Fetch], into state: inout State) {
+    for fetch in fetches {
+      var pageRequest = request
+      pageRequest.currentPage = fetch.page
+      pageRequest.pageSize = fetch.size
+      state.tasks[fetch.page] = Task { [client, wanted] in
+        let outcome: Result<ScanClient.PageResult, any Error>
+        do {
+          outcome = .success(try await client.list(pageRequest, wanted: wanted))
+        } catch {
+          outcome = .failure(error)
+        }
+        self.arrived(outcome, page: fetch.page)
+      }
+    }
+  }
+
+  private func arrived(_ outcome: Result<ScanClient.PageResult, any Error>, page: Int) {
+    let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+      state.tasks[page] = nil
+      switch outcome {
+      case .success(let result):
+        let arrival = Paging.Arrival(page: result.page, wasThrottled: result.wasThrottled)
+        launch(state.paging.received(arrival, page: page), into: &state)
+      case .failure(let error):
+        state.failures[page] = error
+      }
+      defer { state.waiter = nil }
+      return state.waiter
+    }
+    waiter?.resume()
+  }
+
+  /// The listing is over (ended, failed or abandoned): what is in flight is cancelled.
+  private func stop(_ state: inout State) {
+    for task in state.tasks.values { task.cancel() }
+    state.tasks = [:]
   }
 }

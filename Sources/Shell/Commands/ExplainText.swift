@@ -10,7 +10,7 @@ enum ExplainText {
     case .listing(let listings, let options):
       for listing in listings {
         var parameters = listing.request.parameters.map { "\($0.0)=\($0.1)" }
-        parameters.append("PageSize=\(options.limit.map { min($0, options.pageSize) } ?? options.pageSize)")
+        parameters.append("PageSize=\(options.paging.firstPageSize)")
         lines.append("api       \(listing.request.resource.action) " + parameters.joined(separator: " "))
       }
     case .totalCount(let listings, _):
