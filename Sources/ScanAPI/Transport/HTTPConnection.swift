@@ -215,11 +215,16 @@ final class ProxyTunnelHandler: ChannelInboundHandler, RemovableChannelHandler {
 
 /// Opens connections: TCP (to the proxy when there is one), the tunnel, TLS, then HTTP/1.1.
 enum HTTPConnection {
+  /// One event-loop thread for every connection, started with the first: a client of at most a
+  /// few dozen connections that does its decoding elsewhere needs no more, and each thread NIO's
+  /// shared group starts (one per core) is time before the first request.
+  static let loops = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+
   /// A connection ready for its first exchange; a failure or `deadline` closes it.
   static func open(
     _ destination: Destination, tls: NIOSSLContext?, connectTimeout: Duration, deadline: NIODeadline
   ) async throws -> any Channel {
-    let loop = MultiThreadedEventLoopGroup.singleton.next()
+    let loop = loops.next()
     let tunnel = destination.proxy.map { _ in loop.makePromise(of: Void.self) }
     let ready = tls.map { _ in loop.makePromise(of: Void.self) }
     let bootstrap = ClientBootstrap(group: loop)
@@ -236,8 +241,16 @@ enum HTTPConnection {
           }
         }
       }
-    let connecting = bootstrap.connect(
-      host: destination.proxy?.host ?? destination.host, port: destination.proxy?.port ?? destination.port)
+    let host = destination.proxy?.host ?? destination.host
+    let port = destination.proxy?.port ?? destination.port
+    // An address is connected to as it is: the resolver would hand it to getaddrinfo on a thread
+    // of its own first.
+    let connecting =
+      if let address = try? SocketAddress(ipAddress: host, port: port) {
+        bootstrap.connect(to: address)
+      } else {
+        bootstrap.connect(host: host, port: port)
+      }
     let channel = try await cancellable(connecting, on: loop)
     let timer = loop.scheduleTask(deadline: deadline) {
       tunnel?.fail(TransportError.timedOut)
