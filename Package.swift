@@ -31,8 +31,9 @@ let package = Package(
     .package(path: "Pins"),
   ],
   targets: [
-    // C shim over libedit: fixed-arity wrappers for its variadic functions.
-    .target(name: "CEditLine", linkerSettings: [.linkedLibrary("edit")]),
+    // C shim over libedit (opened at run time, for the interactive shell only): fixed-arity wrappers
+    // for its variadic functions, and the REPL's signal plumbing.
+    .target(name: "CEditLine"),
     // What every layer shares: rows and values, durations, display width, wire timestamps, JSON.
     .target(name: "Vocabulary", dependencies: [.product(name: "Pins", package: "Pins")], swiftSettings: strict),
     .target(

@@ -1,5 +1,6 @@
 #include "CEditLine.h"
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
@@ -7,56 +8,139 @@
 #include <poll.h>
 #include <wchar.h>
 #include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-EditLine *scansh_el_init(const char *program) { return el_init(program, stdin, stdout, stderr); }
+/// libedit, opened when the interactive shell starts (`scansh_editline_load`), not linked: scripts,
+/// `-c` and CI runs neither load it (nor its libtinfo, libbsd and libmd) nor need it installed.
+static struct {
+    EditLine *(*el_init)(const char *, FILE *, FILE *, FILE *);
+    void (*el_end)(EditLine *);
+    void (*el_reset)(EditLine *);
+    const char *(*el_gets)(EditLine *, int *);
+    int (*el_wgetc)(EditLine *, wchar_t *);
+    void (*el_push)(EditLine *, const char *);
+    int (*el_set)(EditLine *, int, ...);
+    int (*el_get)(EditLine *, int, ...);
+    int (*el_source)(EditLine *, const char *);
+    void (*el_resize)(EditLine *);
+    const LineInfo *(*el_line)(EditLine *);
+    int (*el_insertstr)(EditLine *, const char *);
+    void (*el_deletestr)(EditLine *, int);
+    int (*el_cursor)(EditLine *, int);
+    History *(*history_init)(void);
+    void (*history_end)(History *);
+    int (*history)(History *, HistEvent *, int, ...);
+} edit;
 
-int scansh_el_set_prompt(EditLine *el, scansh_prompt_fn prompt) { return el_set(el, EL_PROMPT, prompt); }
+static char load_error[512];
 
-int scansh_el_set_editor(EditLine *el, const char *mode) { return el_set(el, EL_EDITOR, mode); }
+const char *scansh_editline_load(void) {
+    if (edit.el_init != NULL) return NULL;
+    if (load_error[0] != '\0') return load_error;
+    void *library = dlopen("libedit.so.2", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) library = dlopen("libedit.so", RTLD_NOW | RTLD_LOCAL);
+    if (library == NULL) {
+        const char *why = dlerror();
+        snprintf(load_error, sizeof load_error, "%s", why != NULL ? why : "libedit.so.2 cannot be opened");
+        return load_error;
+    }
+#define SCANSH_FIND(name)                                                                    \
+    do {                                                                                     \
+        *(void **)&edit.name = dlsym(library, #name);                                        \
+        if (edit.name == NULL) {                                                             \
+            snprintf(load_error, sizeof load_error, "libedit has no %s", #name);             \
+            edit.el_init = NULL;                                                             \
+            return load_error;                                                               \
+        }                                                                                    \
+    } while (0)
+    SCANSH_FIND(el_end);
+    SCANSH_FIND(el_reset);
+    SCANSH_FIND(el_gets);
+    SCANSH_FIND(el_wgetc);
+    SCANSH_FIND(el_push);
+    SCANSH_FIND(el_set);
+    SCANSH_FIND(el_get);
+    SCANSH_FIND(el_source);
+    SCANSH_FIND(el_resize);
+    SCANSH_FIND(el_line);
+    SCANSH_FIND(el_insertstr);
+    SCANSH_FIND(el_deletestr);
+    SCANSH_FIND(el_cursor);
+    SCANSH_FIND(history_init);
+    SCANSH_FIND(history_end);
+    SCANSH_FIND(history);
+    // Last: a non-NULL el_init says every other one was found.
+    SCANSH_FIND(el_init);
+#undef SCANSH_FIND
+    return NULL;
+}
 
-int scansh_el_set_clientdata(EditLine *el, void *data) { return el_set(el, EL_CLIENTDATA, data); }
+EditLine *scansh_el_init(const char *program) {
+    if (scansh_editline_load() != NULL) return NULL;
+    return edit.el_init(program, stdin, stdout, stderr);
+}
+
+void scansh_el_end(EditLine *el) { edit.el_end(el); }
+void scansh_el_reset(EditLine *el) { edit.el_reset(el); }
+const char *scansh_el_gets(EditLine *el, int *count) { return edit.el_gets(el, count); }
+int scansh_el_wgetc(EditLine *el, wchar_t *key) { return edit.el_wgetc(el, key); }
+void scansh_el_push(EditLine *el, const char *text) { edit.el_push(el, text); }
+int scansh_el_source(EditLine *el, const char *file) { return edit.el_source(el, file); }
+void scansh_el_resize(EditLine *el) { edit.el_resize(el); }
+const LineInfo *scansh_el_line(EditLine *el) { return edit.el_line(el); }
+int scansh_el_insertstr(EditLine *el, const char *text) { return edit.el_insertstr(el, text); }
+void scansh_el_deletestr(EditLine *el, int count) { edit.el_deletestr(el, count); }
+int scansh_el_cursor(EditLine *el, int offset) { return edit.el_cursor(el, offset); }
+void scansh_history_end(History *h) { edit.history_end(h); }
+
+int scansh_el_set_prompt(EditLine *el, scansh_prompt_fn prompt) { return edit.el_set(el, EL_PROMPT, prompt); }
+
+int scansh_el_set_editor(EditLine *el, const char *mode) { return edit.el_set(el, EL_EDITOR, mode); }
+
+int scansh_el_set_clientdata(EditLine *el, void *data) { return edit.el_set(el, EL_CLIENTDATA, data); }
 
 void *scansh_el_get_clientdata(EditLine *el) {
     void *data = NULL;
-    if (el_get(el, EL_CLIENTDATA, &data) != 0) return NULL;
+    if (edit.el_get(el, EL_CLIENTDATA, &data) != 0) return NULL;
     return data;
 }
 
-int scansh_el_set_history(EditLine *el, History *h) { return el_set(el, EL_HIST, history, h); }
+int scansh_el_set_history(EditLine *el, History *h) { return edit.el_set(el, EL_HIST, edit.history, h); }
 
 int scansh_el_add_function(EditLine *el, const char *name, const char *help, scansh_command_fn function) {
-    return el_set(el, EL_ADDFN, name, help, function);
+    return edit.el_set(el, EL_ADDFN, name, help, function);
 }
 
 int scansh_el_bind(EditLine *el, const char *key, const char *command) {
-    return el_set(el, EL_BIND, key, command, NULL);
+    return edit.el_set(el, EL_BIND, key, command, NULL);
 }
 
-int scansh_el_refresh(EditLine *el) { return el_set(el, EL_REFRESH); }
+int scansh_el_refresh(EditLine *el) { return edit.el_set(el, EL_REFRESH); }
 
-int scansh_el_prepare_terminal(EditLine *el) { return el_set(el, EL_PREP_TERM, 1); }
+int scansh_el_prepare_terminal(EditLine *el) { return edit.el_set(el, EL_PREP_TERM, 1); }
 
 History *scansh_history_init(int size) {
-    History *h = history_init();
+    if (scansh_editline_load() != NULL) return NULL;
+    History *h = edit.history_init();
     if (h == NULL) return NULL;
     HistEvent event;
     // A fresh history has room for nothing; size it before anything is entered.
-    history(h, &event, H_SETSIZE, size);
-    history(h, &event, H_SETUNIQUE, 1);
+    edit.history(h, &event, H_SETSIZE, size);
+    edit.history(h, &event, H_SETUNIQUE, 1);
     return h;
 }
 
 int scansh_history_enter(History *h, const char *line) {
     HistEvent event;
-    return history(h, &event, H_ENTER, line);
+    return edit.history(h, &event, H_ENTER, line);
 }
 
 int scansh_history_clear(History *h) {
     HistEvent event;
-    return history(h, &event, H_CLEAR);
+    return edit.history(h, &event, H_CLEAR);
 }
 
 static volatile sig_atomic_t sigint_flag = 0;
@@ -185,4 +269,4 @@ static int signal_aware_read(EditLine *el, wchar_t *out) {
     }
 }
 
-int scansh_el_use_signal_aware_reader(EditLine *el) { return el_set(el, EL_GETCFN, signal_aware_read); }
+int scansh_el_use_signal_aware_reader(EditLine *el) { return edit.el_set(el, EL_GETCFN, signal_aware_read); }

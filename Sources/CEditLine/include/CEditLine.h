@@ -3,14 +3,31 @@
 
 #include <histedit.h>
 #include <stdio.h>
+#include <wchar.h>
 
-/// Fixed-arity wrappers over libedit's variadic el_set/el_get/history, which Swift cannot call,
-/// plus the signal plumbing the REPL needs (a SIGINT that interrupts reads instead of restarting).
+/// libedit, opened at run time, behind fixed-arity wrappers (Swift cannot call its variadic
+/// el_set/el_get/history), plus the signal plumbing the REPL needs (a SIGINT that interrupts reads
+/// instead of restarting).
 
 typedef char *_Nullable (*scansh_prompt_fn)(EditLine *_Nonnull);
 typedef unsigned char (*scansh_command_fn)(EditLine *_Nonnull, int);
 
+/// Opens libedit (it is not linked): NULL when it is ready, else why it cannot be had.
+const char *_Nullable scansh_editline_load(void);
+
 EditLine *_Nullable scansh_el_init(const char *_Nonnull program);
+void scansh_el_end(EditLine *_Nonnull el);
+void scansh_el_reset(EditLine *_Nonnull el);
+const char *_Nullable scansh_el_gets(EditLine *_Nonnull el, int *_Nonnull count);
+int scansh_el_wgetc(EditLine *_Nonnull el, wchar_t *_Nonnull key);
+void scansh_el_push(EditLine *_Nonnull el, const char *_Nonnull text);
+int scansh_el_source(EditLine *_Nonnull el, const char *_Nullable file);
+void scansh_el_resize(EditLine *_Nonnull el);
+const LineInfo *_Nullable scansh_el_line(EditLine *_Nonnull el);
+int scansh_el_insertstr(EditLine *_Nonnull el, const char *_Nonnull text);
+void scansh_el_deletestr(EditLine *_Nonnull el, int count);
+int scansh_el_cursor(EditLine *_Nonnull el, int offset);
+void scansh_history_end(History *_Nonnull h);
 int scansh_el_set_prompt(EditLine *_Nonnull el, scansh_prompt_fn _Nonnull prompt);
 int scansh_el_set_editor(EditLine *_Nonnull el, const char *_Nonnull mode);
 int scansh_el_set_clientdata(EditLine *_Nonnull el, void *_Nullable data);

@@ -66,12 +66,12 @@ final class LineEditor {
     }
     scansh_el_bind(editLine, "^R", "scansh-reverse-search")
     // ~/.editrc (or $EDITRC) last, so users can change any of the above.
-    el_source(editLine, nil)
+    scansh_el_source(editLine, nil)
   }
 
   deinit {
-    el_end(editLine)
-    history_end(history)
+    scansh_el_end(editLine)
+    scansh_history_end(history)
     free(promptText)
   }
 
@@ -86,7 +86,7 @@ final class LineEditor {
     promptWidth = DisplayWidth.of(prompt)
     if scansh_sigwinch_pending() != 0 {
       scansh_sigwinch_clear()
-      el_resize(editLine)
+      scansh_el_resize(editLine)
     }
     // A Ctrl-C that cancelled the last statement must not abort this prompt.
     scansh_sigint_clear()
@@ -94,12 +94,12 @@ final class LineEditor {
     scansh_el_prepare_terminal(editLine)
     var count: Int32 = 0
     errno = 0
-    guard let line = el_gets(editLine, &count) else {
+    guard let line = scansh_el_gets(editLine, &count) else {
       // SIGTERM or SIGHUP: leave as at the end of input; the caller says how the shell ended.
       if scansh_terminate_signal() != 0 { return .endOfInput }
       if count < 0 || scansh_sigint_pending() != 0 {
         scansh_sigint_clear()
-        el_reset(editLine)
+        scansh_el_reset(editLine)
         return .interrupted
       }
       return .endOfInput
@@ -130,7 +130,7 @@ final class LineEditor {
       let shown = (search.match ?? "").replacingScalars("\n", with: " ")
       writeListing("\r\u{1B}[K" + CellText.truncate(search.prompt + shown, to: columns - 1))
       var key: wchar_t = 0
-      guard el_wgetc(editLine, &key) == 1, let scalar = Unicode.Scalar(UInt32(key)) else {
+      guard scansh_el_wgetc(editLine, &key) == 1, let scalar = Unicode.Scalar(UInt32(key)) else {
         // Ctrl-C, a signal to end, or the end of input: LineEditor.read tells which.
         endSearch(showing: original)
         return UInt8(CC_EOF)
@@ -143,20 +143,20 @@ final class LineEditor {
         return UInt8(CC_REFRESH)
       case 0x0D, 0x0A:
         endSearch(showing: search.match ?? original)
-        el_push(editLine, "\r")
+        scansh_el_push(editLine, "\r")
         return UInt8(CC_REFRESH)
       case 0x1B:
         endSearch(showing: search.match ?? original)
         // An arrow or other escape sequence goes on to the editor; a lone Escape only ends the search.
         var next: wchar_t = 0
-        guard el_wgetc(editLine, &next) == 1, let following = Unicode.Scalar(UInt32(next)) else {
+        guard scansh_el_wgetc(editLine, &next) == 1, let following = Unicode.Scalar(UInt32(next)) else {
           return UInt8(CC_EOF)
         }
-        el_push(editLine, (following == "[" || following == "O" ? "\u{1B}" : "") + String(Character(following)))
+        scansh_el_push(editLine, (following == "[" || following == "O" ? "\u{1B}" : "") + String(Character(following)))
         return UInt8(CC_REFRESH)
       case 0..<0x20:
         endSearch(showing: search.match ?? original)
-        el_push(editLine, String(Character(scalar)))
+        scansh_el_push(editLine, String(Character(scalar)))
         return UInt8(CC_REFRESH)
       default:
         search.type(String(Character(scalar)))
@@ -166,7 +166,7 @@ final class LineEditor {
 
   /// The line being edited, and the part of it before the cursor.
   private func currentLine() -> (line: String, beforeCursor: String)? {
-    guard let info = el_line(editLine)?.pointee else { return nil }
+    guard let info = scansh_el_line(editLine)?.pointee else { return nil }
     let length = info.lastchar - info.buffer
     let cursor = info.cursor - info.buffer
     let bytes = UnsafeRawBufferPointer(start: info.buffer, count: max(0, length))
@@ -178,10 +178,10 @@ final class LineEditor {
   private func endSearch(showing text: String) {
     writeListing("\r\u{1B}[K")
     if let (line, beforeCursor) = currentLine() {
-      el_cursor(editLine, Int32(line.unicodeScalars.count - beforeCursor.unicodeScalars.count))
-      el_deletestr(editLine, Int32(line.unicodeScalars.count))
+      scansh_el_cursor(editLine, Int32(line.unicodeScalars.count - beforeCursor.unicodeScalars.count))
+      scansh_el_deletestr(editLine, Int32(line.unicodeScalars.count))
     }
-    el_insertstr(editLine, text)
+    scansh_el_insertstr(editLine, text)
     scansh_el_refresh(editLine)
   }
 
@@ -189,8 +189,8 @@ final class LineEditor {
     guard let (line, beforeCursor) = currentLine() else { return UInt8(CC_ERROR) }
     let completion = complete(line, beforeCursor.utf8.count)
     if let insertion = completion.insertion {
-      if completion.replacing > 0 { el_deletestr(editLine, Int32(completion.replacing)) }
-      el_insertstr(editLine, insertion)
+      if completion.replacing > 0 { scansh_el_deletestr(editLine, Int32(completion.replacing)) }
+      scansh_el_insertstr(editLine, insertion)
       if completion.candidates.count <= 1 { return UInt8(CC_REFRESH) }
     }
     if completion.candidates.count > 1 {

@@ -68,6 +68,14 @@ public final class REPL {
     }
     defer { scansh_signals_restore() }
     _ = scansh_set_utf8_locale()
+    // Only the interactive shell needs libedit; scripts and -c run without it.
+    if let why = scansh_editline_load() {
+      errors.write(
+        "error: the interactive shell needs libedit, which cannot be loaded (\(String(cString: why)))\n"
+          + "help: install it (Debian and Ubuntu: apt-get install -y libedit2), or run statements with -c or a script\n"
+      )
+      return .internalError
+    }
     let known = session.known
     editor = LineEditor(
       program: "scansh",
