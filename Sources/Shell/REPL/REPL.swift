@@ -116,10 +116,12 @@ public final class REPL {
           pending = []
           continue
         }
-        if Parser.parse(SourceText(statement)).diagnostics?.isIncomplete == true { continue }
+        // The parse that says whether the statement is complete is the one that runs.
+        let parsed = session.parse(SourceText(statement))
+        if parsed.isIncomplete { continue }
         pending = []
         remember(statement)
-        if run(statement).exited { return .success }
+        if run(parsed).exited { return .success }
         let signal = scansh_terminate_signal()
         if signal != 0 { return .signaled(signal) }
       }
@@ -146,7 +148,7 @@ public final class REPL {
 
   /// Runs a statement on the cooperative pool while this thread waits for it or for Ctrl-C, which
   /// cancels it: in-flight requests are cancelled and an unfinished `save` leaves nothing behind.
-  private func run(_ statement: String) -> Session.Result {
+  private func run(_ parsed: Session.Parsed) -> Session.Result {
     let session = session
     progress?.begin()
     defer { progress?.end() }
@@ -157,7 +159,7 @@ public final class REPL {
       scansh_sigint_clear()
       return true
     }
-    let (result, _) = Blocking.run(interruption: interruption) { await session.run(SourceText(statement)) }
+    let (result, _) = Blocking.run(interruption: interruption) { await session.run(parsed) }
     switch result {
     case .success(let outcome): return outcome
     case .failure(let error):

@@ -103,15 +103,37 @@ public final class Session: @unchecked Sendable {
       accounts: { [AccountClient(name: name, client: try await client())] }, now: now)
   }
 
-  /// Parses and checks every statement first; with any error, reports them all and runs nothing.
-  /// Then runs them in order. A failed `expect` is reported and the run goes on; any other error
-  /// stops it, unless `keepGoing`.
-  public func run(_ source: SourceText) async -> Result {
+  /// A statement or script parsed once, with the parameters in force: the REPL asks it whether
+  /// the statement is complete (else it reads another line), then runs that same parse.
+  public struct Parsed: Sendable {
+    let source: SourceText
+    let script: Script
+    let syntaxErrors: Diagnostics?
+    let scope: ParameterScope
+    let inForce: [String: ParameterValue]
+
+    /// The text ends inside a statement (an open quote or bracket, a trailing `|` or `\\`).
+    public var isIncomplete: Bool { syntaxErrors?.isIncomplete == true }
+  }
+
+  public func parse(_ source: SourceText) -> Parsed {
     let given = options.variables.mapValues { ParameterValue($0, origin: "--var") }
     let scope = ParameterScope(given: given, defined: parameters, checksGiven: !options.interactive)
     let (script, syntaxErrors, inForce) = Parser.parse(source, parameters: scope)
-    parametersInForce = inForce
-    var diagnostics = syntaxErrors?.items ?? []
+    return Parsed(source: source, script: script, syntaxErrors: syntaxErrors, scope: scope, inForce: inForce)
+  }
+
+  public func run(_ source: SourceText) async -> Result {
+    await run(parse(source))
+  }
+
+  /// Checks every statement first; with any error, reports them all and runs nothing. Then runs
+  /// them in order. A failed `expect` is reported and the run goes on; any other error stops it,
+  /// unless `keepGoing`.
+  public func run(_ parsed: Parsed) async -> Result {
+    let (source, script, scope) = (parsed.source, parsed.script, parsed.scope)
+    parametersInForce = parsed.inForce
+    var diagnostics = parsed.syntaxErrors?.items ?? []
     let checked = check(script, source: source)
     // What a `$name` stood for, where the binder found it wrong.
     diagnostics += checked.isEmpty ? [] : checked.map { Parser.explain($0, in: source, parameters: scope) }
