@@ -180,7 +180,7 @@ def full_listing():
     floor = floor_seconds(scans, 50, 0.025)
     ratio = medians['scansh'] / floor
     report(f'full listing ({scans} scans, 25 ms, pages of 50)', f"{medians['scansh']:.3f} s",
-           f"8-way floor {floor:.3f} s", f'{ratio:.2f}× floor', '≤ 1.2× floor', ratio <= 1.2)
+           f"8-way floor {floor:.3f} s", f'{ratio:.2f}× floor', '≤ 1.1× floor', ratio <= 1.1)
     report('  the same, official SDK pager', f"{medians['sdk']:.3f} s", f"scansh {medians['scansh']:.3f} s",
            f"scansh {medians['scansh'] / medians['sdk']:.3f}× SDK", '-', None)
 
@@ -208,7 +208,7 @@ def several_accounts():
         os.remove(config)
     ratio = medians['three'] / medians['one']
     report(f'three accounts ({scans} scans each, 25 ms, pages of 50)', f"{medians['three']:.3f} s",
-           f"one account {medians['one']:.3f} s", f'{ratio:.2f}× one account', '≤ 1.2× one account', ratio <= 1.2)
+           f"one account {medians['one']:.3f} s", f'{ratio:.2f}× one account', '≤ 1.1× one account', ratio <= 1.1)
 
 
 def big_file(count):
@@ -268,7 +268,8 @@ def startup():
             for index, result in enumerate(json.load(file)['results']):
                 times[index] += result['times']
     medians = [statistics.median(values) for values in times]
-    for label, median, goal in (('start-up: --version', medians[1], 1.5), ("start-up: -c 'help'", medians[2], None)):
+    # The network issue's goal: faster than a hello world that only imports Foundation.
+    for label, median, goal in (('start-up: --version', medians[1], 1.0), ("start-up: -c 'help'", medians[2], 1.0)):
         ratio = median / medians[0]
         report(label, f'{median * 1000:.1f} ms', f'hello {medians[0] * 1000:.1f} ms', f'{ratio:.2f}× hello',
                f'≤ {goal}× hello' if goal else '-', ratio <= goal if goal else None)
