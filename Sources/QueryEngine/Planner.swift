@@ -10,15 +10,15 @@ import Vocabulary
 /// severities is one listing per value, merged); `search` → `Search`; the `lang` setting → `Lang`.
 /// Pushed conditions are still checked on the client.
 public struct Planner: Sendable {
-  public var settings: Settings
+  public var settings: PlanSettings
 
-  public init(settings: Settings) {
+  public init(settings: PlanSettings) {
     self.settings = settings
   }
 
   public func plan(_ pipeline: BoundPipeline, source text: SourceText) -> Plan {
     var plan = route(pipeline, source: text)
-    plan.utc = settings.timeZone == .utc
+    plan.utc = settings.utc
     return plan
   }
 

@@ -28,7 +28,7 @@ func bindingErrors(_ text: String) -> String {
   }
 }
 
-func plan(_ text: String, settings: Settings = Settings()) throws -> Plan {
+func plan(_ text: String, settings: PlanSettings = PlanSettings()) throws -> Plan {
   try Planner(settings: settings).plan(bind(text), source: SourceText(text))
 }
 

@@ -6,7 +6,7 @@ import Testing
 
 struct PlannerTests {
   /// API parameters, then client stages, then expected requests.
-  static func summary(_ text: String, settings: Settings = Settings()) throws -> String {
+  static func summary(_ text: String, settings: PlanSettings = PlanSettings()) throws -> String {
     let plan = try plan(text, settings: settings)
     var parameters: [String]
     switch plan.input {
@@ -84,7 +84,7 @@ struct PlannerTests {
   }
 
   @Test func settingsReachTheRequest() throws {
-    var settings = Settings()
+    var settings = PlanSettings()
     settings.lang = "en"
     settings.pageSize = 50
     settings.concurrency = 2

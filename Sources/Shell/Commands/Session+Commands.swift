@@ -39,7 +39,7 @@ extension Session {
       }
     case .explain(let pipeline):
       let bound = try bindOrThrow(pipeline, source: source)
-      let plan = Planner(settings: settings).plan(bound, source: source)
+      let plan = Planner(settings: settings.plan).plan(bound, source: source)
       output.write(ExplainText.render(plan, pipeline: pipeline, source: source, accounts: options.accounts))
     case .history:
       guard let history else {

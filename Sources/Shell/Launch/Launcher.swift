@@ -52,6 +52,7 @@ public enum Launcher {
     }
     var sessionOptions = Session.Options(connection: primary.plan.summary, format: options.format)
     sessionOptions.accounts = accounts
+    sessionOptions.network = primary.plan.network
     sessionOptions.keepGoing = options.keepGoing
     sessionOptions.variables = options.variables
     sessionOptions.colorAllowed = !options.noColor && (environment["NO_COLOR"] ?? "").isEmpty

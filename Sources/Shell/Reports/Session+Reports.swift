@@ -43,7 +43,7 @@ extension Session {
     let taskColumn = bound.output.index(of: "TaskId")!
     let scanColumn = bound.output.index(of: "ScanId")!
     let accountColumn = bound.output.index(of: "Account")
-    let stream = try await evaluator.open(Planner(settings: settings).plan(bound, source: source))
+    let stream = try await evaluator.open(Planner(settings: settings.plan).plan(bound, source: source))
     while found.count < wanted.count, let row = try await stream.next() {
       guard let taskId = row.values[taskColumn]?.text, wanted.contains(taskId), found[taskId] == nil,
         let scanId = row.values[scanColumn]?.text
@@ -68,7 +68,7 @@ extension Session {
     upstream.stages = Array(upstream.stages[..<report.stageIndex])
     let before = try bindOrThrow(upstream, source: source)
     let accountColumn = before.output.index(of: "Account")
-    let stream = try await evaluator.open(Planner(settings: settings).plan(before, source: source))
+    let stream = try await evaluator.open(Planner(settings: settings.plan).plan(before, source: source))
     var runs: [ReportRun] = []
     var seen = Set<ReportRun>()
     while let row = try await stream.next() {

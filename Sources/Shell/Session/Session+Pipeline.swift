@@ -22,7 +22,7 @@ extension Session {
       try await runReportStage(bound, report: report, source: source)
       return
     }
-    let plan = Planner(settings: settings).plan(bound, source: source)
+    let plan = Planner(settings: settings.plan).plan(bound, source: source)
     do {
       try await print(plan)
     } catch {

@@ -39,6 +39,9 @@ public final class Session: @unchecked Sendable {
     public var pagerCommand: String?
     /// Told when a pipeline, or a watch's tick, has read its rows: demo mode starts its clock then.
     public var rowsRead: (@Sendable () async -> Void)?
+    /// The proxy and trust the connection plan read from the environment: webhooks (`post`) go
+    /// out as API requests do.
+    public var network = NetworkSettings()
 
     public init(connection: ConnectionSummary, format: OutputFormat? = nil) {
       self.connection = connection

@@ -1,7 +1,9 @@
+import QueryEngine
 import QueryLanguage
 import Vocabulary
 
-/// What `set NAME VALUE` changes, with defaults.
+/// What `set NAME VALUE` changes, with defaults: the session's settings, presentation ones (time
+/// zone, colour, pager) among them. The planner gets what it needs of them as `plan`.
 public struct Settings: Sendable, Equatable {
   public enum TimeZoneSetting: Sendable, Equatable {
     case local
@@ -30,6 +32,11 @@ public struct Settings: Sendable, Equatable {
   public var execTimeout = 30
 
   public init() {}
+
+  /// What planning and evaluating take from these.
+  public var plan: PlanSettings {
+    PlanSettings(pageSize: pageSize, concurrency: concurrency, lang: lang, sourceIp: sourceIp, utc: timeZone == .utc)
+  }
 
   /// Applies `set NAME VALUE`, checked against the setting's entry in the language reference, or
   /// explains what is wrong with a span.

@@ -43,7 +43,7 @@ extension Session {
       maxFailuresInARow: options.interactive ? nil : Self.maxFailedTicks, clock: watchClock)
     let fetch = { [self] () async throws -> WatchLoop.TickResult in
       let throttledBefore = requestStats.throttled
-      let plan = Planner(settings: settings).plan(try bindOrThrow(upstream, source: source), source: source)
+      let plan = Planner(settings: settings.plan).plan(try bindOrThrow(upstream, source: source), source: source)
       let stream = try await evaluator.open(plan)
       var rows: [Row] = []
       var recorder = known.recorder(columns: columns, everything: options.interactive)
@@ -123,8 +123,7 @@ extension Session {
       case .post(let service, let url):
         let action = PostAction(
           url: URL(string: url)!, service: service,
-          transport: NIOTransport(
-            timeout: .seconds(10), settings: (try? NetworkSettings(environment: environment)) ?? NetworkSettings()),
+          transport: NIOTransport(timeout: .seconds(10), settings: options.network),
           clock: watchClock)
         steps.append((.post(action), columns))
       case .notify:
@@ -222,7 +221,8 @@ extension Session {
     case .satisfied(let ticks):
       if options.outputIsTerminal {
         // The final state, printed where it stays once the watch screen is gone.
-        try await print(Planner(settings: settings).plan(try bindOrThrow(upstream, source: source), source: source))
+        try await print(
+          Planner(settings: settings.plan).plan(try bindOrThrow(upstream, source: source), source: source))
       }
       errors.write("watch: until \(watch.until?.text ?? "") held after \(ticks) \(ticks == 1 ? "tick" : "ticks")\n")
     case .gaveUp(let ticks) where watch.until == nil:
