@@ -24,6 +24,21 @@ public struct Binder: Sendable {
   public let seen: SeenValues
   public let fileResource: FileResource
   private let notes = Notes()
+  private let reads = Reads()
+
+  /// What binding read besides the statement (see `BoundPipeline.RunTimeFacts`).
+  final class Reads: Sendable {
+    private let facts = Mutex(BoundPipeline.RunTimeFacts())
+
+    func update(_ change: (inout BoundPipeline.RunTimeFacts) -> Void) { facts.withLock { change(&$0) } }
+
+    func take() -> BoundPipeline.RunTimeFacts {
+      facts.withLock { facts in
+        defer { facts = BoundPipeline.RunTimeFacts() }
+        return facts
+      }
+    }
+  }
 
   public init(
     now: Date, source: SourceText, seen: @escaping SeenValues = { _ in [] },
@@ -55,7 +70,10 @@ public struct Binder: Sendable {
     var schema = Schema.scans
     switch pipeline.source {
     case .listing(let name, _, _, _): schema = Schema(resource: Resource(name))
-    case .load(let path, _): schema = Schema(resource: fileResource(path.value))
+    case .load(let path, _):
+      let resource = fileResource(path.value)
+      reads.update { $0.file = (path.value, resource) }
+      schema = Schema(resource: resource)
     }
     let listed = schema.resource
     var read = FieldSet(indices: [listed.key])
@@ -115,11 +133,12 @@ public struct Binder: Sendable {
       schemas.append(schema)
     }
     let warnings = notes.take()
+    let facts = reads.take()
     guard diagnostics.isEmpty else { throw Diagnostics(source: source, items: diagnostics) }
     if schema.isScans || stages.contains(where: { if case .related = $0 { true } else { false } }) { read = .all }
     return BoundPipeline(
       syntax: pipeline, source: boundSource, stages: stages, schemas: schemas, readFields: read, warnings: warnings,
-      implicitDetails: implicitDetails)
+      implicitDetails: implicitDetails, dependsOn: facts)
   }
 
   /// The source's fields a stage reads, while rows are still the source's whole rows.
@@ -420,9 +439,13 @@ public struct Binder: Sendable {
       switch value.kind {
       case .number(let number): return .number(number)
       case .duration(let milliseconds):
+        reads.update { $0.now = true }
         return .number(Double(Int64(now.timeIntervalSince1970 * 1000) - milliseconds))
       case .word(let word), .quoted(let word):
-        if let milliseconds = TimeLiteral.parse(word, now: now) { return .number(Double(milliseconds)) }
+        if let milliseconds = TimeLiteral.parse(word, now: now) {
+          if word.lowercased().hasPrefix("now") { reads.update { $0.now = true } }
+          return .number(Double(milliseconds))
+        }
         throw Diagnostic(
           "'\(field)' is a time, but \(value.text) is not", at: value.span,
           help:
@@ -467,6 +490,7 @@ public struct Binder: Sendable {
   /// do, so one is matched as sent, with a warning unless it was seen in a result; a near miss of
   /// a documented value is taken for a typo.
   private func checkUndocumented(_ text: String, of field: String, known: [String], at span: Span) throws(Diagnostic) {
+    reads.update { $0.seenValues = true }
     let seenValues = ScanField(apiName: field).map(seen) ?? []
     if seenValues.contains(where: { $0.equalsIgnoringCase(text) }) { return }
     if let guess = Suggestion.closest(to: text, in: known) {

@@ -59,6 +59,26 @@ public struct BoundPipeline: Sendable {
   /// Stages before which details are fetched because they name a detail field (-1: the source's
   /// own `where`).
   public var implicitDetails: [Int] = []
+  /// What the binding read besides the statement, so that a statement bound ahead of running
+  /// (a script is checked whole first) is bound again only when one of these may have moved.
+  public var dependsOn = RunTimeFacts()
+
+  public struct RunTimeFacts: Sendable, Equatable {
+    /// A time relative to now (`2h`, `now-1d`): its value moves while a script runs.
+    public var now = false
+    /// Values seen in results were asked (an undocumented enum value): an earlier statement's
+    /// rows may make its warning go.
+    public var seenValues = false
+    /// The file a `load` names, and whose rows it held then: an earlier `save` may change them.
+    public var file: (path: String, resource: Resource)?
+
+    public init() {}
+
+    public static func == (a: RunTimeFacts, b: RunTimeFacts) -> Bool {
+      a.now == b.now && a.seenValues == b.seenValues && a.file?.path == b.file?.path
+        && a.file?.resource == b.file?.resource
+    }
+  }
 
   public var output: Schema { schemas[schemas.count - 1] }
 }

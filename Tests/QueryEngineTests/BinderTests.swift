@@ -138,4 +138,18 @@ struct BinderTests {
     }
     #expect(literals == [1_793_523_600_000, 1_720_569_600_000, 1_793_602_800_000, 1_720_576_800_000])
   }
+
+  /// What a binding read besides the statement, so a script's statements bound before it runs are
+  /// bound again only when one of these may have moved.
+  @Test func theBindingSaysWhatItReadBesidesTheStatement() throws {
+    let plain = try bind("scans where status = running | sort RunPercent desc | first 5")
+    #expect(plain.dependsOn == BoundPipeline.RunTimeFacts())
+    #expect(try bind("scans where start > 2h | count").dependsOn.now)
+    #expect(try bind("scans where start > now-1d | count").dependsOn.now)
+    #expect(try !bind("scans where start > 2024-07-10 | count").dependsOn.now)
+    let undocumented = try bind("scans where status = paused | count")
+    #expect(undocumented.dependsOn.seenValues && !undocumented.warnings.isEmpty)
+    let loaded = try bind("load saved.ndjson | count")
+    #expect(loaded.dependsOn.file?.path == "saved.ndjson" && loaded.dependsOn.file?.resource == .scans)
+  }
 }

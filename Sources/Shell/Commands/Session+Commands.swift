@@ -10,7 +10,7 @@ import Vocabulary
 #endif
 
 extension Session {
-  func run(_ command: Command, source: SourceText) async throws -> Flow {
+  func run(_ command: Command, source: SourceText, checked: BoundPipeline? = nil) async throws -> Flow {
     switch command {
     case .help(let topic):
       // Wrapped at words to the terminal, or to 80 columns when not on one.
@@ -38,7 +38,7 @@ extension Session {
         output.write(lines.map { $0 + "\n" }.joined())
       }
     case .explain(let pipeline):
-      let bound = try bindOrThrow(pipeline, source: source)
+      let bound = try binding(pipeline, source: source, checked: checked)
       let plan = Planner(settings: settings.plan).plan(bound, source: source)
       output.write(ExplainText.render(plan, pipeline: pipeline, source: source, accounts: options.accounts))
     case .history:

@@ -11,8 +11,8 @@ import Vocabulary
 #endif
 
 extension Session {
-  func runPipeline(_ pipeline: Pipeline, source: SourceText) async throws {
-    let bound = try bindOrThrow(pipeline, source: source)
+  func runPipeline(_ pipeline: Pipeline, source: SourceText, checked: BoundPipeline? = nil) async throws {
+    let bound = try binding(pipeline, source: source, checked: checked)
     for warning in bound.warnings { errors.write("warning: \(warning)\n") }
     if let watch = bound.stages.lazy.compactMap({ if case .watch(let spec) = $0 { spec } else { nil } }).first {
       try await runWatch(bound, watch: watch, source: source)
@@ -34,6 +34,23 @@ extension Session {
 
   func bindOrThrow(_ pipeline: Pipeline, source: SourceText) throws(Diagnostics) -> BoundPipeline {
     try binder(for: source).bind(pipeline)
+  }
+
+  /// The pipeline as the check before running bound it. It is bound again only when something
+  /// that binding read besides the statement may have moved since, as the binder records: a time
+  /// relative to now (a script's later statements run later), a warning about an undocumented
+  /// value (rows an earlier statement printed may have shown it), or a `load`ed file now holding
+  /// another resource's rows (an earlier statement may have saved them).
+  func binding(_ pipeline: Pipeline, source: SourceText, checked: BoundPipeline?) throws(Diagnostics)
+    -> BoundPipeline
+  {
+    guard let checked else { return try bindOrThrow(pipeline, source: source) }
+    let facts = checked.dependsOn
+    var moved = facts.now || (facts.seenValues && !checked.warnings.isEmpty)
+    if let file = facts.file, !moved {
+      moved = ScanFileReader.resource(ofFileAt: evaluator.resolve(file.path)) != file.resource
+    }
+    return moved ? try bindOrThrow(pipeline, source: source) : checked
   }
 
   /// A binder that knows the values seen in this session's results.

@@ -139,7 +139,7 @@ public final class Session: @unchecked Sendable {
     var diagnostics = parsed.syntaxErrors?.items ?? []
     let checked = check(script, source: source)
     // What a `$name` stood for, where the binder found it wrong.
-    diagnostics += checked.isEmpty ? [] : checked.map { Parser.explain($0, in: source, parameters: scope) }
+    diagnostics += checked.diagnostics.map { Parser.explain($0, in: source, parameters: scope) }
     checks?.begin(source)
     guard diagnostics.isEmpty else {
       let rendered = DiagnosticRenderer.render(Diagnostics(source: source, items: diagnostics))
@@ -157,7 +157,7 @@ public final class Session: @unchecked Sendable {
       let started = ContinuousClock.now
       let seconds = { DurationText.seconds(ContinuousClock.now - started) }
       do {
-        let flow = try await execute(statement, source: source)
+        let flow = try await execute(statement, source: source, checked: checked.bound[index])
         if CheckLog.isCheck(statement) { checks?.record(statement, in: source, seconds: seconds(), outcome: .passed) }
         if flow == .exit {
           checks?.skip(statements[(index + 1)...], in: source)
@@ -210,15 +210,17 @@ public final class Session: @unchecked Sendable {
     }
   }
 
-  /// Errors found before running: unknown fields, type clashes, bad settings.
-  func check(_ script: Script, source: SourceText) -> [Diagnostic] {
+  /// Errors found before running (unknown fields, type clashes, bad settings), and each
+  /// pipeline's binding by statement index, which running it uses (`binding(_:source:checked:)`).
+  func check(_ script: Script, source: SourceText) -> (diagnostics: [Diagnostic], bound: [Int: BoundPipeline]) {
     var diagnostics: [Diagnostic] = []
+    var bound: [Int: BoundPipeline] = [:]
     var scratch = settings
     let binder = binder(for: source)
-    for statement in script.statements {
+    for (index, statement) in script.statements.enumerated() {
       switch statement.kind {
       case .pipeline(let pipeline), .command(.explain(let pipeline)):
-        do throws(Diagnostics) { _ = try binder.bind(pipeline) } catch { diagnostics += error.items }
+        do throws(Diagnostics) { bound[index] = try binder.bind(pipeline) } catch { diagnostics += error.items }
       case .command(.set(let name, let value)):
         do throws(Diagnostic) { try scratch.apply(name: name, value: value) } catch { diagnostics.append(error) }
       case .command(.help(let topic?)):
@@ -228,7 +230,7 @@ public final class Session: @unchecked Sendable {
         break
       }
     }
-    return diagnostics
+    return (diagnostics, bound)
   }
 
   /// Scripts name the statement a runtime error stopped at; the REPL needs no reminder.
@@ -242,12 +244,12 @@ public final class Session: @unchecked Sendable {
 
   enum Flow { case next, exit }
 
-  func execute(_ statement: Statement, source: SourceText) async throws -> Flow {
+  func execute(_ statement: Statement, source: SourceText, checked: BoundPipeline? = nil) async throws -> Flow {
     switch statement.kind {
     case .pipeline(let pipeline):
-      try await runPipeline(pipeline, source: source)
+      try await runPipeline(pipeline, source: source, checked: checked)
     case .command(let command):
-      return try await run(command, source: source)
+      return try await run(command, source: source, checked: checked)
     }
     return .next
   }
