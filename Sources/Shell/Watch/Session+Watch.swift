@@ -41,9 +41,13 @@ extension Session {
     let loop = WatchLoop(
       interval: watch.interval, columns: columns, until: watch.until, limit: watch.limit,
       maxFailuresInARow: options.interactive ? nil : Self.maxFailedTicks, clock: watchClock)
+    // The stages before the watch, bound once; a tick binds them again only for what moves under
+    // it (a time relative to now: `where start > 1h` means the hour before each tick).
+    let watched = try bindOrThrow(upstream, source: source)
     let fetch = { [self] () async throws -> WatchLoop.TickResult in
       let throttledBefore = requestStats.throttled
-      let plan = Planner(settings: settings.plan).plan(try bindOrThrow(upstream, source: source), source: source)
+      let plan = Planner(settings: settings.plan).plan(
+        try binding(upstream, source: source, checked: watched), source: source)
       let stream = try await evaluator.open(plan)
       var rows: [Row] = []
       var recorder = known.recorder(columns: columns, everything: options.interactive)
