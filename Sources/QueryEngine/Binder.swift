@@ -322,7 +322,9 @@ public struct Binder: Sendable {
     var columns = keys.enumerated().map { position, index in
       let column = schema.columns[index]
       let kind: FieldKind = column.kind == .list || bucket?.key == position ? .string : column.kind
-      return Column(name: column.name, kind: kind)
+      // A group key is still the account it was (diff and watch match rows by it); its other
+      // roles were the whole row's.
+      return Column(name: column.name, kind: kind, roles: column.roles.intersection(.account))
     }
     columns.append(Column(name: "count", kind: .number))
     var aggregates: [BoundGroup.Aggregate] = []

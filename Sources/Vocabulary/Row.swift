@@ -12,6 +12,8 @@ public struct ColumnRoles: OptionSet, Sendable, Hashable {
   public static let severity = ColumnRoles(rawValue: 16)
   /// Text that holds a JSON document (a finding's `Data`, `Args`): JSON output shows the document.
   public static let json = ColumnRoles(rawValue: 32)
+  /// The account a row was read from (scansh's own column, not the API's).
+  public static let account = ColumnRoles(rawValue: 64)
 }
 
 /// A named, typed column of a result.

@@ -19,6 +19,8 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
   public let noun: String
   /// The column `Account`, which every resource has.
   public let account: Int
+  /// Its name, the one place it is written.
+  static let accountColumn = "Account"
   /// The detail columns of a finding row (what only DescribeVulnerability gives); none elsewhere.
   public let detailColumns: Set<Int>
   let names: FieldNameTable
@@ -32,6 +34,7 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     self.action = action
     self.columns = columns.map { column in
       var column = column
+      if column.name == Self.accountColumn { column.roles.insert(.account) }
       if let rank = layout.firstIndex(where: { $0.name == column.name }) {
         column.roles.formUnion(layout[rank].roles)
         column.tableRank = rank
@@ -41,7 +44,7 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     self.noun = noun
     names = FieldNameTable(columns.map(\.name))
     self.key = columns.firstIndex { $0.name == key }!
-    account = columns.firstIndex { $0.name == "Account" }!
+    account = columns.firstIndex { $0.name == Self.accountColumn }!
     detailColumns = id == .findings ? Set(columns.indices.filter { Self.detailFields.contains(columns[$0].name) }) : []
   }
 
@@ -86,7 +89,7 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
       Column(name: "TriggerType", kind: .enumeration(ScanField.triggerTypes)),
       Column(name: "Period", kind: .enumeration(["minute", "hour", "day", "week", "month"])),
       Column(name: "Interval", kind: .number), Column(name: "ReportStatus", kind: .enumeration(reportStatuses)),
-      Column(name: "ReportUrl", kind: .string), Column(name: "Account", kind: .string),
+      Column(name: "ReportUrl", kind: .string), Column(name: accountColumn, kind: .string),
     ], key: "TaskId", noun: "run",
     layout: [
       ("TaskId", .key), ("Name", .title), ("JobStatus", .status), ("RunPercent", .progress), ("CreatedAt", []),
@@ -125,7 +128,7 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
       Column(name: "ScanName", kind: .string),
     ]
       + detailFields.map { Column(name: $0, kind: .string, roles: $0 == "Data" || $0 == "Args" ? .json : []) }
-      + [Column(name: "Account", kind: .string)],
+      + [Column(name: accountColumn, kind: .string)],
     key: "Id", noun: "finding",
     layout: [
       ("Id", .key), ("Name", .title), ("Severity", .severity), ("Status", .status), ("Target", []),
