@@ -35,7 +35,7 @@ extension OutputContext {
   var shownColumns: [Int] {
     guard isScans else { return Array(columns.indices) }
     let ranked = columns.indices.filter { columns[$0].tableRank != nil }
-    let account = showAccount ? columns.firstIndex { $0.roles.contains(.account) } : nil
+    let account = showAccount ? columns.firstIndex(role: .account) : nil
     return (account.map { [$0] } ?? []) + ranked
   }
 }

@@ -82,11 +82,17 @@ public struct ChildProcess: Sendable {
     let envp = environment.map { $0.map { strdup("\($0.key)=\($0.value)") } + [nil] }
     defer { for pointer in argv + (envp ?? []) { free(pointer) } }
     var pid: pid_t = 0
-    let spawned: Int32
-    if var envp {
-      spawned = posix_spawn(&pid, path, &actions, &attributes, argv, &envp)
-    } else {
-      spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+    var spawned: Int32 = 0
+    // ETXTBSY: a script just written is still open for writing in some other process, often one
+    // that forked while the writer had it open; it passes in moments, as make and shells find.
+    for attempt in 0..<50 {
+      if var envp {
+        spawned = posix_spawn(&pid, path, &actions, &attributes, argv, &envp)
+      } else {
+        spawned = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+      }
+      guard spawned == ETXTBSY, attempt < 49 else { break }
+      usleep(10_000)
     }
     if toChild[0] >= 0 { close(toChild[0]) }
     if fromChild[1] >= 0 { close(fromChild[1]) }

@@ -35,7 +35,7 @@ final class DiffStream: StageStream {
     self.columns = columns
     self.keys = keys
     byFields = keys.count != 1 || columns[keys[0]].roles.contains(.key) == false
-    accountColumn = columns.firstIndex { $0.roles.contains(.account) }
+    accountColumn = columns.firstIndex(role: .account)
     super.init(upstream)
   }
 

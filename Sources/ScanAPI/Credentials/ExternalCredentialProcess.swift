@@ -24,7 +24,14 @@ public enum ExternalCredentialProcess {
     let spawned = ChildProcess.spawn(
       program.contains("/") ? program : "/usr/bin/env",
       arguments: program.contains("/") ? Array(command.dropFirst()) : command, stdin: .null, stdout: .pipe)
-    guard case .success(let child) = spawned, let output = child.output else {
+    let child: ChildProcess
+    switch spawned {
+    case .success(let started): child = started
+    case .failure(let error):
+      throw ScanAPIError.credentials(
+        "the External profile's process_command '\(program)' cannot be run (\(error.reason))")
+    }
+    guard let output = child.output else {
       throw ScanAPIError.credentials("the External profile's process_command '\(program)' cannot be run")
     }
     let finished: (data: [UInt8], status: Int32)? = try await withThrowingTaskGroup(

@@ -42,7 +42,7 @@ extension Session {
     var found: [String: ReportRun] = [:]
     let taskColumn = Resource.sessions.key
     let scanColumn = bound.output.index(of: "ScanId")!
-    let accountColumn = bound.output.columns.firstIndex { $0.roles.contains(.account) }
+    let accountColumn = bound.output.columns.firstIndex(role: .account)
     let stream = try await evaluator.open(Planner(settings: settings.plan).plan(bound, source: source))
     while found.count < wanted.count, let row = try await stream.next() {
       guard let taskId = row.values[taskColumn]?.text, wanted.contains(taskId), found[taskId] == nil,
@@ -67,7 +67,7 @@ extension Session {
     var upstream = bound.syntax
     upstream.stages = Array(upstream.stages[..<report.stageIndex])
     let before = try bindOrThrow(upstream, source: source)
-    let accountColumn = before.output.columns.firstIndex { $0.roles.contains(.account) }
+    let accountColumn = before.output.columns.firstIndex(role: .account)
     let stream = try await evaluator.open(Planner(settings: settings.plan).plan(before, source: source))
     var runs: [ReportRun] = []
     var seen = Set<ReportRun>()

@@ -263,7 +263,8 @@ extension Session {
             event.status = try await status(of: event, resource: resource, columns: columns, client: client)
             event.reason =
               event.status.map { value in
-                if case .coded(let codes) = resource.columns[resource.index(of: "Status") ?? 0].kind,
+                if let status = resource.columns.firstIndex(role: .status),
+                  case .coded(let codes) = resource.columns[status].kind,
                   let number = value.numberValue, let name = codes.name(of: number)
                 {
                   return name
@@ -292,16 +293,16 @@ extension Session {
       return page.scans.first { $0.scanId == event.key }?[.status]
     case .sessions:
       // The task's runs, by the row's ScanId.
-      guard let scanColumn = columns.firstIndex(where: { $0.name == "ScanId" }),
+      guard let scanColumn = columns.firstIndex(where: { $0.name == Resource.scans.columns[Resource.scans.key].name }),
         let scanId = event.row.values[scanColumn]?.text
       else { return nil }
       let runs = try await client.runs(ofScan: scanId, taskIds: [event.key], maxPages: 10)
-      return runs[event.key]?.values[resource.index(of: "JobStatus")!]
+      return resource.columns.firstIndex(role: .status).flatMap { runs[event.key]?.values[$0] }
     case .findings:
       do {
         let finding = try await client.describeVulnerability(
           id: event.key, lang: settings.lang, sourceIp: settings.sourceIp)
-        return finding.values[resource.index(of: "Status")!]
+        return resource.columns.firstIndex(role: .status).flatMap { finding.values[$0] }
       } catch let error as ScanAPIError {
         if case .api(let api, _) = error, api.httpStatus == 404 { return nil }
         throw error

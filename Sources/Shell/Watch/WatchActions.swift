@@ -164,7 +164,7 @@ enum EventText {
       variables["SCANSH_" + name] = text
     }
     if let key = columns.firstIndex(role: .key), let value = row.values[key] { variables["SCANSH_KEY"] = value.text }
-    if let account = columns.firstIndex(where: { $0.roles.contains(.account) }), let value = row.values[account] {
+    if let account = columns.firstIndex(role: .account), let value = row.values[account] {
       variables["SCANSH_ACCOUNT"] = value.text
     }
     return variables

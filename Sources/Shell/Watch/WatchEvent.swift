@@ -61,7 +61,7 @@ public enum WatchDiff {
 
   public static func events(previous: [Row]?, current: [Row], columns: [Column]) -> [WatchEvent] {
     let keyColumn = keyColumn(columns)
-    let accountColumn = columns.firstIndex { $0.roles.contains(.account) }
+    let accountColumn = columns.firstIndex(role: .account)
     func event(_ kind: WatchEvent.Kind, _ row: Row, _ identity: Identity, changes: [WatchEvent.Change] = [])
       -> WatchEvent
     {
