@@ -218,3 +218,17 @@ public final class ReadableFile {
     return data
   }
 }
+
+/// Writes all of `bytes` to `descriptor`, retrying short and interrupted writes: 0 when done, else
+/// the `errno` it stopped at (a closed pipe, a full disk). The one write loop of stdout and stderr,
+/// `save`, atomic files and event logs.
+public func writeAll(_ bytes: UnsafeRawBufferPointer, to descriptor: Int32) -> Int32 {
+  var offset = 0
+  while offset < bytes.count {
+    let written = write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+    if written < 0, errno == EINTR { continue }
+    if written <= 0 { return errno == 0 ? EIO : errno }
+    offset += written
+  }
+  return 0
+}

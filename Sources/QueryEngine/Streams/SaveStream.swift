@@ -59,13 +59,8 @@ final class SaveStream: StageStream {
   }
 
   private func flush() throws {
-    var offset = 0
-    let bytes = writer.bytes
-    while offset < bytes.count {
-      let written = bytes[offset...].withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-      guard written > 0 else { throw EvaluationError.save(path: path, reason: String(cString: strerror(errno))) }
-      offset += written
-    }
+    let failure = writer.bytes.withUnsafeBytes { writeAll($0, to: descriptor) }
+    guard failure == 0 else { throw EvaluationError.save(path: path, reason: String(cString: strerror(failure))) }
     writer.bytes.removeAll(keepingCapacity: true)
   }
 

@@ -1,3 +1,5 @@
+import Vocabulary
+
 #if canImport(FoundationEssentials)
   import FoundationEssentials
 #else
@@ -25,19 +27,7 @@ public enum AtomicFile {
     ).path
     let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
     guard descriptor >= 0 else { throw Failure(path: path, reason: String(cString: strerror(errno)), code: errno) }
-    var failure: Int32 = 0
-    data.withUnsafeBytes { bytes in
-      var offset = 0
-      while offset < bytes.count {
-        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0, errno == EINTR { continue }
-        if written <= 0 {
-          failure = errno == 0 ? EIO : errno
-          return
-        }
-        offset += written
-      }
-    }
+    var failure = data.withUnsafeBytes { writeAll($0, to: descriptor) }
     if failure == 0, fsync(descriptor) != 0 { failure = errno }
     if close(descriptor) != 0, failure == 0 { failure = errno }
     if failure == 0, rename(temporary, path) != 0 { failure = errno }

@@ -1,4 +1,5 @@
 import Synchronization
+import Vocabulary
 
 #if canImport(FoundationEssentials)
   import FoundationEssentials
@@ -29,16 +30,7 @@ public struct FileDescriptorSink: TextSink {
   /// refuses (a closed pipe, a full disk).
   static func write(_ text: String, to descriptor: Int32) -> Bool {
     var text = text
-    return text.withUTF8 { bytes in
-      var offset = 0
-      while offset < bytes.count {
-        let written = Glibc.write(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-        if written < 0, errno == EINTR { continue }
-        if written <= 0 { return false }
-        offset += written
-      }
-      return true
-    }
+    return text.withUTF8 { writeAll(UnsafeRawBufferPointer($0), to: descriptor) } == 0
   }
 }
 
