@@ -29,7 +29,7 @@ final class Pager: TextSink, @unchecked Sendable {
   private var held = ""
   private var lines = 0
   /// The pager's process and the write end of its stdin.
-  private var process: pid_t?
+  private var process: ChildProcess?
   private var input: Int32?
   /// The pager exited (the user quit it): the rest of the output has nowhere to go.
   private var closed = false
@@ -73,12 +73,12 @@ final class Pager: TextSink, @unchecked Sendable {
       await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
         // Waiting is blocking: a thread of its own, not one of the cooperative pool's.
         detachThread {
-          Self.wait(for: process)
+          process.wait()
           done.resume()
         }
       }
     } onCancel: {
-      kill(process, SIGTERM)
+      kill(process.pid, SIGTERM)
     }
     self.process = nil
     if Task.isCancelled { clearPagerPrompt() }
@@ -88,8 +88,8 @@ final class Pager: TextSink, @unchecked Sendable {
   func abandon() {
     guard let process else { return }
     closeInput()
-    kill(process, SIGTERM)
-    Self.wait(for: process)
+    kill(process.pid, SIGTERM)
+    process.wait()
     self.process = nil
     clearPagerPrompt()
   }
@@ -101,11 +101,6 @@ final class Pager: TextSink, @unchecked Sendable {
 
   /// A pager ended by a signal leaves its prompt (`:`) on the line; the next text starts clean.
   private func clearPagerPrompt() { output.write("\r\u{1B}[K") }
-
-  private static func wait(for process: pid_t) {
-    var status: Int32 = 0
-    while waitpid(process, &status, 0) < 0, errno == EINTR {}
-  }
 
   /// `/bin/sh -c COMMAND` with its stdin on a pipe, in our process group, so that it owns the
   /// terminal as we do. The pool thread that spawns has every signal blocked (and the shell may
@@ -123,7 +118,7 @@ final class Pager: TextSink, @unchecked Sendable {
       held = ""
       return
     }
-    process = child.pid
+    process = child
     input = pipe
     send(held, to: pipe)
     held = ""
