@@ -79,18 +79,18 @@ public final class NIOTransport: HTTPTransport {
     _ head: HTTPRequestHead, body: ByteBuffer?, destination: Destination, deadline: NIODeadline
   ) async throws -> Reply {
     let key = ConnectionPool.Key(destination: destination, trust: settings.trust?.path)
-    var reused = false
+    var retried = false
     while true {
       let channel: any Channel
-      if let idle = ConnectionPool.shared.take(key) {
+      // The retry takes a new connection: another kept one may have been closed the same way.
+      let idle = retried ? nil : ConnectionPool.shared.take(key)
+      if let idle {
         channel = idle
-        reused = true
       } else {
         let context = try destination.tls ? TLSContexts.shared.context(trust: settings.trust?.path) : nil
         channel = try await HTTPConnection.open(
           destination, tls: context, connectTimeout: min(timeout, .seconds(10)), deadline: deadline)
         ConnectionPool.shared.adopt(channel, key: key)
-        reused = false
       }
       let promise = channel.eventLoop.makePromise(of: Reply.self)
       channel.writeAndFlush(
@@ -106,7 +106,10 @@ public final class NIOTransport: HTTPTransport {
         return reply
       } catch {
         channel.close(promise: nil)
-        if reused, error is ClosedBeforeReply || error is ChannelError { continue }
+        if idle != nil, error is ClosedBeforeReply || error is ChannelError {
+          retried = true
+          continue
+        }
         if error is ClosedBeforeReply { throw TransportError.connectionLost("the server closed the connection") }
         throw error
       }
