@@ -238,7 +238,7 @@ public struct Value: Sendable, Hashable {
 public enum Command: Sendable, Hashable {
   case help(topic: Located<String>?)
   case set(name: Located<String>, value: Value)
-  case show(Located<String>)
+  case show(Located<LanguageReference.ShowTopic>)
   case explain(Pipeline)
   case history
   case source(Located<String>)

@@ -188,11 +188,11 @@ public struct Parser {
       let topics = LanguageReference.showTopics
       let usage = LanguageReference.list(topics.map { "show \($0)" })
       guard let topic = current.word else { throw unexpected("what to show", help: usage) }
-      guard topics.contains(topic.lowercased()) else {
+      guard let shown = LanguageReference.ShowTopic(rawValue: topic.lowercased()) else {
         throw Diagnostic(
           "cannot show '\(topic)'", at: current.span, help: Suggestion.didYouMean(topic, in: topics) ?? usage)
       }
-      kind = .command(.show(Located(topic.lowercased(), advance().span)))
+      kind = .command(.show(Located(shown, advance().span)))
     case .explain:
       _ = advance()
       note(.source)

@@ -105,7 +105,7 @@ enum ASTPrinter {
     switch command {
     case .help(let topic): "(help\(topic.map { " " + $0.value } ?? ""))"
     case .set(let name, let value): "(set \(name.value) \(print(value)))"
-    case .show(let topic): "(show \(topic.value))"
+    case .show(let topic): "(show \(topic.value.rawValue))"
     case .use(let names): "(use " + names.map(\.value).joined(separator: ", ") + ")"
     case .explain(let pipeline): "(explain \(print(pipeline)))"
     case .history: "(history)"

@@ -9,9 +9,7 @@ import Testing
 /// simulator, each mistake's message word for word.
 struct ParameterTests {
   static func harness(_ simulator: RunningSimulator, _ variables: [String: String]) throws -> SessionHarness {
-    let harness = try SessionHarness(simulator)
-    harness.session.options.variables = variables
-    return harness
+    try SessionHarness(simulator) { $0.variables = variables }
   }
 
   @Test func mistakesAreReportedBeforeAnythingRuns() async throws {

@@ -16,7 +16,7 @@ struct SessionHarness {
 
   init(
     _ simulator: RunningSimulator, format: OutputFormat? = nil, keepGoing: Bool = false, directory: URL? = nil,
-    connection: ConnectionSummary? = nil
+    connection: ConnectionSummary? = nil, configure: (inout Session.Options) -> Void = { _ in }
   ) throws {
     self.simulator = simulator
     var options = Session.Options(
@@ -25,6 +25,7 @@ struct SessionHarness {
       format: format)
     options.keepGoing = keepGoing
     options.directory = directory
+    configure(&options)
     let client = try simulator.client()
     session = Session(
       options: options, output: output, errors: errors, client: { client }, now: { TestSimulator.epoch })

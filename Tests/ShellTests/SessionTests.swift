@@ -176,17 +176,18 @@ struct SessionTests {
       #expect(await setup.run("scans where status = running | save running.ndjson").code == .success)
       for entry in LanguageReference.entries {
         for example in entry.examples {
-          let harness = try SessionHarness(simulator, directory: folder, connection: connection)
-          harness.session.watchClock = ManualClock()
-          if example.statement.contains("report") {
-            // Reports are made over the simulator's time: a sleep of the shell's moves it on.
-            harness.session.watchClock = ManualClock(onSleep: { duration in
-              _ = try? await simulator.control("POST", "/_sim/advance?by=\(duration / .milliseconds(1))ms")
-            })
+          let harness = try SessionHarness(simulator, directory: folder, connection: connection) { options in
+            options.watchClock = ManualClock()
+            if example.statement.contains("report") {
+              // Reports are made over the simulator's time: a sleep of the shell's moves it on.
+              options.watchClock = ManualClock(onSleep: { duration in
+                _ = try? await simulator.control("POST", "/_sim/advance?by=\(duration / .milliseconds(1))ms")
+              })
+            }
+            options.history = { ["scans | count"] }
+            options.useAccounts = { $0 }
+            options.settings.timeZone = .utc
           }
-          harness.session.history = { ["scans | count"] }
-          harness.session.options.useAccounts = { $0 }
-          harness.session.settings.timeZone = .utc
           let result = await harness.run(example.statement)
           // A watch whose `until` does not hold within its `for` ends with 1; nothing else may fail.
           let expected: ExitCode = example.statement.contains("until") ? .checkFailed : .success

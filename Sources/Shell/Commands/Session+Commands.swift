@@ -17,12 +17,13 @@ extension Session {
       let width = options.outputIsTerminal ? options.terminalWidth() ?? 80 : 80
       output.write(WordWrap.wrap(try topic.map(HelpText.topic) ?? HelpText.overview, width: width))
     case .set(let name, let value):
-      try settings.apply(name: name, value: value)
+      try change { (state) throws(Diagnostic) in try state.settings.apply(name: name, value: value) }
     case .show(let topic):
       switch topic.value {
-      case "settings": output.write(settings.lines.map { $0 + "\n" }.joined())
-      case "fields": output.write(HelpText.fields)
-      case "params":
+      case .settings: output.write(settings.lines.map { $0 + "\n" }.joined())
+      case .fields: output.write(HelpText.fields)
+      case .params:
+        let parametersInForce = change { $0.parametersInForce }
         let names = parametersInForce.keys.sorted()
         let width = max(5, names.map(\.count).max() ?? 0) + 2
         output.write(
@@ -33,16 +34,16 @@ extension Session {
               let shown = SecretText.maskURLs(in: value.text)
               return name.padded(to: width) + "'\(shown)'".padded(to: 16) + " from " + value.origin + "\n"
             }.joined())
-      default:
+      case .config:
         let lines = await options.describeConnection?() ?? options.connection.lines
         output.write(lines.map { $0 + "\n" }.joined())
       }
     case .explain(let pipeline):
       let bound = try binding(pipeline, source: source, checked: checked)
       let plan = Planner(settings: settings.plan).plan(bound, source: source)
-      output.write(ExplainText.render(plan, pipeline: pipeline, source: source, accounts: options.accounts))
+      output.write(ExplainText.render(plan, pipeline: pipeline, source: source, accounts: accounts))
     case .history:
-      guard let history else {
+      guard let history = options.history else {
         throw ShellError.notAvailable("history is kept by the interactive shell only")
       }
       let entries = history()
@@ -58,7 +59,8 @@ extension Session {
       guard let useAccounts = options.useAccounts else {
         throw ShellError.notAvailable("'use' needs accounts to choose from: aliyun-cli profiles, or demo mode")
       }
-      options.accounts = try await useAccounts(names.map(\.value))
+      let now = try await useAccounts(names.map(\.value))
+      change { $0.accounts = now }
     case .exit:
       return .exit
     case .report(let taskIds, let spec):
@@ -67,17 +69,18 @@ extension Session {
       // In a script, a declaration (its value was taken when the script was read); in the shell,
       // a definition for the rest of the session.
       if options.interactive, let value {
-        parameters[name.value] = ParameterValue(value.string, origin: "param in this session")
+        change { $0.parameters[name.value] = ParameterValue(value.string, origin: "param in this session") }
       }
     }
     return .next
   }
 
   private func runSourced(_ path: String) async throws {
-    guard sourceDepth < Self.maxSourceDepth else { throw ShellError.sourceTooDeep(Self.maxSourceDepth) }
+    let depth = change { $0.sourceDepth }
+    guard depth < Self.maxSourceDepth else { throw ShellError.sourceTooDeep(Self.maxSourceDepth) }
     let text = try Self.readScript(evaluator.resolve(path))
-    sourceDepth += 1
-    defer { sourceDepth -= 1 }
+    change { $0.sourceDepth += 1 }
+    defer { change { $0.sourceDepth -= 1 } }
     let result = await run(SourceText(text, name: path))
     if result.code != .success { throw ShellError.sourcedScriptFailed(result.code) }
   }

@@ -64,20 +64,24 @@ public enum Launcher {
     sessionOptions.useAccounts = { try await directory.use($0) }
     sessionOptions.rowsRead = { await directory.startDemoClock() }
     sessionOptions.pagerCommand = options.noPager ? nil : Pager.command(environment: environment)
+    sessionOptions.requestStats = stats
+    sessionOptions.checks = reports?.log
+    if let pageSize = options.pageSize { sessionOptions.settings.pageSize = pageSize }
+    if let concurrency = options.concurrency { sessionOptions.settings.concurrency = concurrency }
+    let historyFile = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
+    // The REPL reads the history and keeps it current; scripts list the file as it is.
+    let history = HistoryEntries(reading: scripts == nil ? historyFile : nil)
+    let interactive = scripts == nil
+    sessionOptions.history = { interactive ? history.all : historyFile.load() }
+    sessionOptions.progress = scripts == nil ? progress : nil
     let session = Session(
       options: sessionOptions, output: output, errors: errors, accounts: { try await directory.clients() },
       now: { primary.now() })
-    session.requestStats = stats
-    session.checks = reports?.log
-    let historyFile = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
-    // Scripts can list the interactive shell's history too; the REPL keeps it current.
-    session.history = { historyFile.load() }
-    if let pageSize = options.pageSize { session.settings.pageSize = pageSize }
-    if let concurrency = options.concurrency { session.settings.concurrency = concurrency }
 
     guard let scripts else {
-      session.progress = progress
-      let repl = REPL(session: session, historyFile: historyFile, output: output, errors: errors, progress: progress)
+      let repl = REPL(
+        session: session, history: history, historyFile: historyFile, output: output, errors: errors,
+        progress: progress)
       let code = repl.run()
       _ = Blocking.run { await directory.closeAll() }
       return code

@@ -22,30 +22,33 @@ public final class REPL {
   private let errors: any TextSink
   private let progress: ProgressLine?
   private var editor: LineEditor!
-  /// Lines of the history file that could not be read (said once, at start).
-  private let skippedHistory: Int
+  /// The accounts in use, as the last statement left them: the prompt names them.
+  private var accounts: [String]
   /// A history file that cannot be written is said once; the session goes on.
   private var historyWarned = false
 
+  /// `entries` is the history read from `historyFile` (`HistoryEntries(reading:)`), which the
+  /// session's `history` command lists too.
   public init(
-    session: Session, historyFile: HistoryFile?, output: any TextSink, errors: any TextSink, progress: ProgressLine?
+    session: Session, history entries: HistoryEntries, historyFile: HistoryFile?, output: any TextSink,
+    errors: any TextSink, progress: ProgressLine?
   ) {
     self.session = session
+    self.entries = entries
     self.historyFile = historyFile
     self.output = output
     self.errors = errors
     self.progress = progress
-    let history = historyFile?.read() ?? (entries: [], skipped: 0)
-    entries = HistoryEntries(history.entries)
-    skippedHistory = history.skipped
+    self.accounts = session.accounts
   }
 
-  public var primaryPrompt: String { "scansh(\(Self.promptName(session.options)))> " }
+  public var primaryPrompt: String {
+    "scansh(\(Self.promptName(session.options.connection, accounts: accounts)))> "
+  }
 
   /// `demo`, `prod@cn-hangzhou`; with several accounts `prod+staging`, and past three `prod+3`.
-  static func promptName(_ options: Session.Options) -> String {
-    let accounts = options.accounts
-    guard accounts.count > 1 else { return options.connection.promptName }
+  static func promptName(_ connection: ConnectionSummary, accounts: [String]) -> String {
+    guard accounts.count > 1 else { return connection.promptName }
     return accounts.count <= 3 ? accounts.joined(separator: "+") : "\(accounts[0])+\(accounts.count - 1)"
   }
 
@@ -87,12 +90,10 @@ public final class REPL {
       return .usage
     }
     for entry in entries.all { editor.remember(entry) }
-    let entries = entries
-    session.history = { entries.all }
     output.write(Self.banner(session.options.connection))
-    if skippedHistory > 0, let historyFile {
+    if entries.skipped > 0, let historyFile {
       errors.write(
-        "warning: skipped \(skippedHistory) unreadable \(skippedHistory == 1 ? "line" : "lines") of \(historyFile.path)\n"
+        "warning: skipped \(entries.skipped) unreadable \(entries.skipped == 1 ? "line" : "lines") of \(historyFile.path)\n"
       )
     }
 
@@ -121,7 +122,8 @@ public final class REPL {
         if parsed.isIncomplete { continue }
         pending = []
         remember(statement)
-        if run(parsed).exited { return .success }
+        let result = run(parsed)
+        if result.exited { return .success }
         let signal = scansh_terminate_signal()
         if signal != 0 { return .signaled(signal) }
       }
@@ -161,21 +163,35 @@ public final class REPL {
     }
     let (result, _) = Blocking.run(interruption: interruption) { await session.run(parsed) }
     switch result {
-    case .success(let outcome): return outcome
+    case .success(let outcome):
+      accounts = outcome.accounts
+      return outcome
     case .failure(let error):
       // The statement never ran: the bridge to it failed (its task reports everything else).
-      return Session.Result(code: Presenter.reported(error, to: errors), exited: false)
+      return Session.Result(
+        code: Presenter.reported(error, to: errors), exited: false, settings: session.settings, accounts: accounts)
     }
   }
 }
 
-/// The session's history, shared with the `history` command.
-final class HistoryEntries: Sendable {
+/// The interactive shell's history, shared with the session's `history` command.
+public final class HistoryEntries: Sendable {
   private let entries: Mutex<[String]>
+  /// Lines of the history file that could not be read (said once, at start).
+  public let skipped: Int
 
-  init(_ entries: [String]) { self.entries = Mutex(entries) }
+  public init(_ entries: [String], skipped: Int = 0) {
+    self.entries = Mutex(entries)
+    self.skipped = skipped
+  }
 
-  var all: [String] { entries.withLock { $0 } }
+  /// What `file` holds now; none without one.
+  public convenience init(reading file: HistoryFile?) {
+    let history = file?.read() ?? (entries: [], skipped: 0)
+    self.init(history.entries, skipped: history.skipped)
+  }
+
+  public var all: [String] { entries.withLock { $0 } }
 
   func set(_ new: [String]) { entries.withLock { $0 = new } }
 }

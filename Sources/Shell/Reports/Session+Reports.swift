@@ -48,7 +48,7 @@ extension Session {
       guard let taskId = row.values[taskColumn]?.text, wanted.contains(taskId), found[taskId] == nil,
         let scanId = row.values[scanColumn]?.text
       else { continue }
-      let account = accountColumn.flatMap { row.values[$0]?.text } ?? options.accounts.first ?? "env"
+      let account = accountColumn.flatMap { row.values[$0]?.text } ?? accounts.first ?? "env"
       found[taskId] = ReportRun(account: account, taskId: taskId, scanId: scanId)
     }
     await options.rowsRead?()
@@ -74,7 +74,7 @@ extension Session {
     while let row = try await stream.next() {
       guard let taskId = row.values[report.taskIdColumn]?.text, let scanId = row.values[report.scanIdColumn]?.text
       else { continue }
-      let account = accountColumn.flatMap { row.values[$0]?.text } ?? options.accounts.first ?? "env"
+      let account = accountColumn.flatMap { row.values[$0]?.text } ?? accounts.first ?? "env"
       let run = ReportRun(account: account, taskId: taskId, scanId: scanId)
       if seen.insert(run).inserted { runs.append(run) }
     }

@@ -78,7 +78,7 @@ extension Session {
     var context = OutputContext(
       columns: plan.output.columns, isScans: plan.output.isScans, isCount: isCount,
       width: options.outputIsTerminal ? options.terminalWidth() : nil, color: color, utc: settings.timeZone == .utc)
-    context.showAccount = options.accounts.count > 1
+    context.showAccount = accounts.count > 1
     if options.outputIsTerminal, plan.output.shape == .group {
       context.barColumn = plan.output.columns.firstIndex { $0.name == "count" }
     }

@@ -2,6 +2,7 @@ import Formatters
 import QueryEngine
 import QueryLanguage
 import ScanAPI
+import Synchronization
 import Vocabulary
 
 #if canImport(FoundationEssentials)
@@ -12,7 +13,11 @@ import Vocabulary
 
 /// Runs statements: parses and checks them, plans and evaluates pipelines, runs commands, prints
 /// results and reports failures. One statement at a time; the REPL and scripts both drive it.
-public final class Session: @unchecked Sendable {
+///
+/// What it is given (`Options`) is fixed at init; what statements change (settings, parameters,
+/// the accounts in use) is `State`, behind a lock, and each run returns it in its `Result`. Every
+/// stored property is a `let` of a `Sendable` type, so the compiler proves the class `Sendable`.
+public final class Session: Sendable {
   public struct Options: Sendable {
     public var connection: ConnectionSummary
     /// `--format`; `set format` and the `format` stage override it.
@@ -29,8 +34,11 @@ public final class Session: @unchecked Sendable {
     public var directory: URL?
     /// Running the REPL: a watch keeps trying after failed ticks until Ctrl-C.
     public var interactive = false
-    /// The accounts in use, in order (one, unless `--profile a,b`, `--all-profiles` or `use`).
+    /// The accounts in use at the start, in order (one, unless `--profile a,b` or `--all-profiles`);
+    /// `use` changes them (`Result.accounts`).
     public var accounts: [String] = []
+    /// The settings at the start (`--page-size`, `--concurrency`); `set` changes them.
+    public var settings = Settings()
     /// `show config`: each account's connection and credentials; nil for `connection.lines`.
     public var describeConnection: (@Sendable () async -> [String])?
     /// `use NAME, …`: switches the accounts and returns the names now in use.
@@ -42,6 +50,16 @@ public final class Session: @unchecked Sendable {
     /// The proxy and trust the connection plan read from the environment: webhooks (`post`) go
     /// out as API requests do.
     public var network = NetworkSettings()
+    /// The interactive shell's history, for the `history` command; nil where none is kept.
+    public var history: (@Sendable () -> [String])?
+    /// The REPL's status line, cleared before results are printed.
+    public var progress: ProgressLine?
+    /// Requests and throttling, counted by the client's event sink.
+    public var requestStats = RequestStats()
+    /// `--junit` and GitHub Actions: what each check did, recorded as statements end.
+    public var checks: CheckLog?
+    /// What a watch and report downloads wait on; nil for the system's clock over `now`.
+    public var watchClock: (any ClientClock)?
 
     public init(connection: ConnectionSummary, format: OutputFormat? = nil) {
       self.connection = connection
@@ -49,40 +67,46 @@ public final class Session: @unchecked Sendable {
     }
   }
 
-  /// How a run of statements ended.
+  /// How a run of statements ended, and what it left in force.
   public struct Result: Sendable, Equatable {
     public var code: ExitCode
     /// An `exit` or `quit` was run.
     public var exited: Bool
+    /// The settings in force after the run (`set` changes them).
+    public var settings: Settings
+    /// The accounts in use after the run (`use` changes them).
+    public var accounts: [String]
 
-    public init(code: ExitCode, exited: Bool) {
+    public init(code: ExitCode, exited: Bool, settings: Settings = Settings(), accounts: [String] = []) {
       self.code = code
       self.exited = exited
+      self.settings = settings
+      self.accounts = accounts
     }
+  }
+
+  /// What statements change, carried from one to the next.
+  struct State: Sendable {
+    var settings: Settings
+    /// The accounts in use, in order.
+    var accounts: [String]
+    /// Parameters the shell's `param` defined, and those in force in the last script run.
+    var parameters: [String: ParameterValue] = [:]
+    var parametersInForce: [String: ParameterValue] = [:]
+    /// How deep `source` has nested.
+    var sourceDepth = 0
   }
 
   public static let maxSourceDepth = 16
 
-  public var settings = Settings()
-  /// Parameters the shell's `param` defined, and those in force in the last script run.
-  var parameters: [String: ParameterValue] = [:]
-  var parametersInForce: [String: ParameterValue] = [:]
-  public var options: Options
+  public let options: Options
   public let known = KnownValues()
-  /// The REPL's history, for the `history` command.
-  public var history: (@Sendable () -> [String])?
-  /// The REPL's status line, cleared before results are printed.
-  public var progress: ProgressLine?
-  /// Requests and throttling, counted by the client's event sink.
-  public var requestStats = RequestStats()
-  /// `--junit` and GitHub Actions: what each check did, recorded as statements end.
-  public var checks: CheckLog?
-  public lazy var watchClock: any ClientClock = SystemClock(wallClock: now)
+  let watchClock: any ClientClock
   let output: any TextSink
   let errors: any TextSink
   let evaluator: Evaluator
   let now: @Sendable () -> Date
-  var sourceDepth = 0
+  private let state: Mutex<State>
 
   public init(
     options: Options, output: any TextSink, errors: any TextSink,
@@ -93,6 +117,8 @@ public final class Session: @unchecked Sendable {
     self.errors = errors
     self.evaluator = Evaluator(accounts: accounts, directory: options.directory)
     self.now = now
+    self.watchClock = options.watchClock ?? SystemClock(wallClock: now)
+    self.state = Mutex(State(settings: options.settings, accounts: options.accounts))
   }
 
   /// One account: its rows' `Account` is `options.accounts`' first name, else `env`.
@@ -104,6 +130,25 @@ public final class Session: @unchecked Sendable {
     self.init(
       options: options, output: output, errors: errors,
       accounts: { [AccountClient(name: name, client: try await client())] }, now: now)
+  }
+
+  /// The settings in force.
+  public var settings: Settings { state.withLock { $0.settings } }
+  /// The accounts in use.
+  public var accounts: [String] { state.withLock { $0.accounts } }
+  var progress: ProgressLine? { options.progress }
+  var checks: CheckLog? { options.checks }
+  var requestStats: RequestStats { options.requestStats }
+
+  /// Changes what statements carry; the one way they do.
+  func change<T>(_ body: (inout State) throws(Diagnostic) -> T) throws(Diagnostic) -> T {
+    try state.withLock { (state) throws(Diagnostic) -> T in try body(&state) }
+  }
+
+  func change<T>(_ body: (inout State) -> T) -> T { state.withLock { body(&$0) } }
+
+  private func result(_ code: ExitCode, exited: Bool) -> Result {
+    state.withLock { Result(code: code, exited: exited, settings: $0.settings, accounts: $0.accounts) }
   }
 
   /// A statement or script parsed once, with the parameters in force: the REPL asks it whether
@@ -121,7 +166,8 @@ public final class Session: @unchecked Sendable {
 
   public func parse(_ source: SourceText) -> Parsed {
     let given = options.variables.mapValues { ParameterValue($0, origin: "--var") }
-    let scope = ParameterScope(given: given, defined: parameters, checksGiven: !options.interactive)
+    let defined = state.withLock { $0.parameters }
+    let scope = ParameterScope(given: given, defined: defined, checksGiven: !options.interactive)
     let (script, syntaxErrors, inForce) = Parser.parse(source, parameters: scope)
     return Parsed(source: source, script: script, syntaxErrors: syntaxErrors, scope: scope, inForce: inForce)
   }
@@ -135,7 +181,7 @@ public final class Session: @unchecked Sendable {
   /// unless `keepGoing`.
   public func run(_ parsed: Parsed) async -> Result {
     let (source, script, scope) = (parsed.source, parsed.script, parsed.scope)
-    parametersInForce = parsed.inForce
+    change { $0.parametersInForce = parsed.inForce }
     var diagnostics = parsed.syntaxErrors?.items ?? []
     let checked = check(script, source: source)
     // What a `$name` stood for, where the binder found it wrong.
@@ -149,7 +195,7 @@ public final class Session: @unchecked Sendable {
         checks?.recordInvalid(source, message: rendered.trimmed(.newlines), line: line, column: column)
         checks?.skip(script.statements, in: source)
       }
-      return Result(code: .usage, exited: false)
+      return result(.usage, exited: false)
     }
     var code = ExitCode.success
     let statements = script.statements
@@ -161,7 +207,7 @@ public final class Session: @unchecked Sendable {
         if CheckLog.isCheck(statement) { checks?.record(statement, in: source, seconds: seconds(), outcome: .passed) }
         if flow == .exit {
           checks?.skip(statements[(index + 1)...], in: source)
-          return Result(code: code, exited: true)
+          return result(code, exited: true)
         }
       } catch {
         let report = Presenter.report(error, source: source)
@@ -175,11 +221,11 @@ public final class Session: @unchecked Sendable {
         }
         if stops(after: report.code) {
           checks?.skip(statements[(index + 1)...], in: source)
-          return Result(code: code, exited: false)
+          return result(code, exited: false)
         }
       }
     }
-    return Result(code: code, exited: false)
+    return result(code, exited: false)
   }
 
   /// Runs scripts in order, by the same rule as statements: on after a failed `expect`, on after
@@ -195,10 +241,10 @@ public final class Session: @unchecked Sendable {
           checks?.begin(later)
           checks?.skip(Parser.parse(later).script.statements, in: later)
         }
-        return Result(code: code, exited: result.exited)
+        return self.result(code, exited: result.exited)
       }
     }
-    return Result(code: code, exited: false)
+    return result(code, exited: false)
   }
 
   /// Whether a run of statements or scripts ends after one that ended with `code`.

@@ -5,9 +5,8 @@ import Vocabulary
 /// What `set NAME VALUE` changes, with defaults: the session's settings, presentation ones (time
 /// zone, colour, pager) among them. The planner gets what it needs of them as `plan`.
 public struct Settings: Sendable, Equatable {
-  public enum TimeZoneSetting: Sendable, Equatable {
-    case local
-    case utc
+  public enum TimeZoneSetting: String, Sendable, Equatable {
+    case local, utc
   }
 
   public enum ColorSetting: String, Sendable, Equatable {
@@ -47,21 +46,29 @@ public struct Settings: Sendable, Equatable {
         "unknown setting '\(name.value)'", at: name.span,
         help: Suggestion.didYouMean(name.value, in: names) ?? "settings: " + names.joined(separator: ", "))
     }
-    guard let text = spec.validate(value.string) else {
+    let rejection = {
       let rejection = spec.rejection(of: value.string)
-      throw Diagnostic(rejection.message, at: value.span, help: rejection.help)
+      return Diagnostic(rejection.message, at: value.span, help: rejection.help)
     }
+    guard let text = spec.validate(value.string) else { throw rejection() }
+    // The reference's words and these conversions are two lists; a word one has and the other
+    // lacks is rejected as any bad value is (`SettingsTests` applies every word it offers).
+    func converted<T>(_ make: (String) -> T?) throws(Diagnostic) -> T {
+      guard let made = make(text) else { throw rejection() }
+      return made
+    }
+    let onOff = { (text: String) in ["on": true, "off": false][text] }
     switch spec.name {
-    case .pagesize: pageSize = Int(text)!
-    case .concurrency: concurrency = Int(text)!
-    case .format: format = OutputFormat(rawValue: text)
+    case .pagesize: pageSize = try converted { Int($0) }
+    case .concurrency: concurrency = try converted { Int($0) }
+    case .format: format = try converted(OutputFormat.init(rawValue:))
     case .lang: lang = text
-    case .timezone: timeZone = text == "utc" ? .utc : .local
-    case .color: color = ColorSetting(rawValue: text)!
+    case .timezone: timeZone = try converted(TimeZoneSetting.init(rawValue:))
+    case .color: color = try converted(ColorSetting.init(rawValue:))
     case .sourceip: sourceIp = text == "off" ? nil : text
-    case .pager: pager = text == "on"
-    case .notify: notify = text == "on"
-    case .exectimeout: execTimeout = Int(text)!
+    case .pager: pager = try converted(onOff)
+    case .notify: notify = try converted(onOff)
+    case .exectimeout: execTimeout = try converted { Int($0) }
     }
   }
 
@@ -72,7 +79,7 @@ public struct Settings: Sendable, Equatable {
     case .concurrency: String(concurrency)
     case .format: format?.rawValue ?? LanguageReference.setting(.format).defaultValue
     case .lang: lang ?? LanguageReference.setting(.lang).defaultValue
-    case .timezone: timeZone == .utc ? "utc" : "local"
+    case .timezone: timeZone.rawValue
     case .color: color.rawValue
     case .sourceip: sourceIp ?? LanguageReference.setting(.sourceip).defaultValue
     case .pager: pager ? "on" : "off"
