@@ -141,11 +141,9 @@ public final class Session: Sendable {
   var requestStats: RequestStats { options.requestStats }
 
   /// Changes what statements carry; the one way they do.
-  func change<T>(_ body: (inout State) throws(Diagnostic) -> T) throws(Diagnostic) -> T {
-    try state.withLock { (state) throws(Diagnostic) -> T in try body(&state) }
+  func change<T: Sendable, E: Error>(_ body: (inout State) throws(E) -> T) throws(E) -> T {
+    try state.withLock { (state) throws(E) -> T in try body(&state) }
   }
-
-  func change<T>(_ body: (inout State) -> T) -> T { state.withLock { body(&$0) } }
 
   private func result(_ code: ExitCode, exited: Bool) -> Result {
     state.withLock { Result(code: code, exited: exited, settings: $0.settings, accounts: $0.accounts) }
