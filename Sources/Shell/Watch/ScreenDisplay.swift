@@ -25,10 +25,8 @@ final class ScreenDisplay: WatchLoop.Display {
   private let utc: Bool
   private let requests: () -> Int
   private let actionFailures: () -> Int
-  /// The latest lines of the actions after the watch (`exec`, `post`, …), newest last.
-  /// Written from an exec's output thread too, hence the lock.
-  private let notes = Mutex<[String]>([])
-  static let notesShown = 3
+  /// The latest lines of the actions after the watch (`exec`, `post`, …).
+  let notes: ActionNotes
   private let keyColumn: Int
   private var rows: [Row] = []
   private var events: [String: WatchEvent] = [:]
@@ -43,8 +41,9 @@ final class ScreenDisplay: WatchLoop.Display {
 
   init(
     query: String, columns: [Column], output: any TextSink, size: @escaping () -> (rows: Int, columns: Int), utc: Bool,
-    requests: @escaping () -> Int, actionFailures: @escaping () -> Int = { 0 }
+    requests: @escaping () -> Int, actionFailures: @escaping () -> Int = { 0 }, notes: ActionNotes = ActionNotes()
   ) {
+    self.notes = notes
     self.query = query
     self.columns = columns
     self.output = output
@@ -87,12 +86,7 @@ final class ScreenDisplay: WatchLoop.Display {
   }
 
   /// An action's line, shown under the header until newer ones push it out.
-  func note(_ text: String) {
-    notes.withLock { notes in
-      notes.append(text)
-      if notes.count > Self.notesShown { notes.removeFirst(notes.count - Self.notesShown) }
-    }
-  }
+  func note(_ text: String) { notes.add(text) }
 
   func failed(_ error: any Error, at date: Date, state: WatchLoop.State) {
     lastError = Presenter.report(error).text.split(separator: "\n").first.map(String.init)
@@ -131,7 +125,7 @@ final class ScreenDisplay: WatchLoop.Display {
         CellText.truncate(
           "ticks failing\(since) (\(count) in a row; the rows below are the last good ones): \(lastError)", to: width))
     }
-    for note in notes.withLock({ $0 }) { lines.append(CellText.truncate(note, to: width)) }
+    for note in notes.latest { lines.append(CellText.truncate(note, to: width)) }
     lines.append("")
     let table = self.table(width: width, now: date)
     let room = max(1, height - lines.count - 1)
@@ -232,4 +226,20 @@ final class ScreenDisplay: WatchLoop.Display {
       : milliseconds >= 60_000 ? .seconds(milliseconds / 60_000 * 60) : .seconds(max(1, milliseconds / 1000))
     return "~" + DurationText.format(rounded)
   }
+}
+
+/// The latest lines of a watch's actions, newest last, for its screen: written from an exec's
+/// output thread too, hence the lock.
+final class ActionNotes: Sendable {
+  static let shown = 3
+  private let lines = Mutex<[String]>([])
+
+  func add(_ line: String) {
+    lines.withLock { lines in
+      lines.append(line)
+      if lines.count > Self.shown { lines.removeFirst(lines.count - Self.shown) }
+    }
+  }
+
+  var latest: [String] { lines.withLock { $0 } }
 }

@@ -18,7 +18,7 @@ import Vocabulary
 /// news: its rows are no events here (a watch of findings does not post every finding it starts
 /// with). Events are handled one at a time, in order; an action that fails is warned about and
 /// counted, and the watch goes on.
-final class WatchActions: @unchecked Sendable {
+final class WatchActions {
   enum Step {
     case filter(QueryEngine.Predicate)
     case select([Int])
@@ -195,9 +195,9 @@ enum EventText {
 
 /// `save PATH` after a watch: each event appended as a JSON line and synced, so what was seen
 /// survives a crash; earlier lines are kept.
-final class EventFile: @unchecked Sendable {
+final class EventFile: Sendable {
   let path: String
-  private var descriptor: Int32 = -1
+  private let descriptor: Int32
   private let failure: String?
 
   init(path: String) {

@@ -77,9 +77,10 @@ extension Session {
         size: { [options] in (options.terminalHeight() ?? 24, options.terminalWidth() ?? 80) }, utc: utc,
         requests: { [requestStats] in requestStats.requests },
         actionFailures: { actions?.failureCount ?? 0 })
-      actions?.note = { [weak screen] in screen?.note($0) }
-      actionOutput.forward { [weak screen] text in
-        for line in text.split(separator: "\n") { screen?.note(String(line)) }
+      let notes = screen.notes
+      actions?.note = { notes.add($0) }
+      actionOutput.forward { text in
+        for line in text.split(separator: "\n") { notes.add(String(line)) }
       }
       screen.enter()
       do {
@@ -141,79 +142,6 @@ extension Session {
     return WatchActions(
       steps: steps, eventColumns: bound.schemas[first].columns, outputColumns: bound.output.columns)
   }
-}
-
-/// Events as the output: one JSON object a line for json and ndjson, csv or tsv rows under one
-/// header, else a log line (the time, then the row's cells).
-final class EventWriter: @unchecked Sendable {
-  private let format: OutputFormat
-  private let columns: [Column]
-  private let utc: Bool
-  private let output: any TextSink
-  private var formatter: any RowFormatter
-
-  init(format: OutputFormat, columns: [Column], utc: Bool, output: any TextSink) {
-    self.format = format
-    self.columns = columns
-    self.utc = utc
-    self.output = output
-    formatter = Formatting.make(format, OutputContext(columns: columns, isScans: false, utc: utc))
-  }
-
-  func write(_ rows: [Row], at date: Date) {
-    var text = ""
-    for row in rows {
-      switch format {
-      case .json, .ndjson:
-        text += EventText.json(row, columns: columns, at: date) + "\n"
-      case .csv, .tsv:
-        text += formatter.format(row) ?? ""
-      case .table, .markdown:
-        let cells = columns.indices.map { CellText.text(row.values[$0], column: columns[$0], utc: utc) }
-        text += ([LogDisplay.time(date, utc: utc)] + cells.filter { !$0.isEmpty }).joined(separator: "  ") + "\n"
-      }
-    }
-    if !text.isEmpty { output.write(text) }
-  }
-}
-
-/// Where actions' own output goes: stderr, until a watch's screen takes it.
-final class ActionOutput: TextSink, @unchecked Sendable {
-  /// Guards `target`: it is read and set only while this is held.
-  private let lock = Mutex(())
-  private var target: (String) -> Void
-
-  init(_ errors: any TextSink) { target = { errors.write($0) } }
-
-  func forward(_ target: @escaping (String) -> Void) {
-    lock.withLock { _ in self.target = target }
-  }
-
-  func write(_ text: String) {
-    let target = lock.withLock { _ in self.target }
-    target(text)
-  }
-}
-
-/// The display of a watch whose events are the output: it shows only failed ticks.
-final class EventStreamDisplay: WatchLoop.Display {
-  private let errors: any TextSink
-  private let utc: Bool
-
-  init(errors: any TextSink, utc: Bool) {
-    self.errors = errors
-    self.utc = utc
-  }
-
-  var wantsCountdown: Bool { false }
-
-  func tick(rows: [Row], events: [WatchEvent], at: Date, next: Duration?, state: WatchLoop.State) {}
-
-  func failed(_ error: any Error, at date: Date, state: WatchLoop.State) {
-    errors.write("\(LogDisplay.time(date, utc: utc))  tick \(state.ticks) failed: \(Presenter.report(error).text)")
-  }
-
-  func idle(at: Date, next: Duration, state: WatchLoop.State) {}
 }
 
 extension Session {
