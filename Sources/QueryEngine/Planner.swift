@@ -157,21 +157,26 @@ public struct Planner: Sendable {
     }
   }
 
-  /// The request as one listing, or one per pushed severity; findings filtered by VulType or
-  /// ScanId carry it, as the API's rows do not say.
+  /// The request as one listing, or one per pushed severity; a listing filtered by a column its
+  /// rows lack (findings by VulType or ScanId) stamps the value asked for on them.
   static func listings(_ request: ListRequest, severities: [Int]?) -> [PlannedListing] {
     let resource = request.resource
     var stamps: [(column: Int, value: FieldValue)] = []
-    if resource == .findings {
-      if let vulType = request["VulType"], let number = Double(vulType) {
-        stamps.append((resource.index(of: "VulType")!, .number(number)))
+    for (column, filter) in resource.filters.sorted(by: { $0.key < $1.key }) where filter.stamped {
+      guard let asked = request[filter.parameter] else { continue }
+      if case .coded = resource.columns[column].kind {
+        guard let number = Double(asked) else { continue }
+        stamps.append((column, .number(number)))
+      } else {
+        stamps.append((column, .string(asked)))
       }
-      if let scanId = request["ScanId"] { stamps.append((resource.index(of: "ScanId")!, .string(scanId))) }
     }
-    guard let severities else { return [PlannedListing(request, stamps: stamps)] }
+    guard let severities, let perRequest = resource.filters.values.first(where: { $0.form == .onePerRequest }) else {
+      return [PlannedListing(request, stamps: stamps)]
+    }
     return severities.sorted(by: >).map { severity in
       var one = request
-      one["Severity"] = String(severity)
+      one[perRequest.parameter] = String(severity)
       return PlannedListing(one, stamps: stamps)
     }
   }
@@ -213,29 +218,17 @@ public struct Planner: Sendable {
     case severities([Int])
   }
 
-  /// The parameter an equality on each column becomes, by resource; `StatusList` takes `in` too.
-  static func parameter(for column: String, in resource: Resource) -> String? {
-    switch resource.id {
-    case .scans:
-      ["Status": "StatusList", "ScanType": "ScanType", "TriggerType": "TriggerType", "ScanId": "ScanId"][column]
-    case .sessions:
-      ["JobStatus": "StatusList", "ScanId": "ScanId"][column]
-    case .findings:
-      ["ScanId": "ScanId", "TaskId": "TaskId", "Status": "Status", "VulType": "VulType", "Name": "Name"][column]
-    }
-  }
-
   /// Moves one conjunct into the request when the API filters it exactly.
   static func push(_ condition: Condition, into request: inout ListRequest) -> Pushdown {
     let resource = request.resource
-    func column(_ field: FieldName) -> Column? {
-      FieldCatalog.field(named: field.name, in: resource).map { resource.columns[$0] }
+    func column(_ field: FieldName) -> (column: Column, filter: Resource.Filter?)? {
+      FieldCatalog.field(named: field.name, in: resource).map { (resource.columns[$0], resource.filters[$0]) }
     }
     switch condition {
     case .comparison(let field, let op, let value):
-      guard let column = column(field) else { return .notFilteredByTheAPI }
+      guard let (column, filter) = column(field) else { return .notFilteredByTheAPI }
       if case .coded(let codes) = column.kind, let code = code(value, codes) {
-        if column.name == "Severity" {
+        if filter?.form == .onePerRequest {
           let selected = codes.codes.filter { candidate in
             switch op.value {
             case .equal: candidate == code
@@ -249,7 +242,7 @@ public struct Planner: Sendable {
           }
           return selected.isEmpty ? .notFilteredByTheAPI : .severities(selected)
         }
-        guard op.value == .equal, let name = parameter(for: column.name, in: resource), request[name] == nil else {
+        guard op.value == .equal, let name = filter?.parameter, request[name] == nil else {
           return .notFilteredByTheAPI
         }
         request[name] = String(code)
@@ -257,27 +250,27 @@ public struct Planner: Sendable {
       }
       guard op.value == .equal else { return .notFilteredByTheAPI }
       if let undocumented = undocumented([value], of: column) { return .undocumented(undocumented, column.name) }
-      guard let name = parameter(for: column.name, in: resource) else { return .notFilteredByTheAPI }
-      if name == "StatusList" {
-        guard request.list(name).isEmpty else { return .notFilteredByTheAPI }
-        request.setList(name, [value.string.lowercased()])
+      guard let filter else { return .notFilteredByTheAPI }
+      if filter.form == .list {
+        guard request.list(filter.parameter).isEmpty else { return .notFilteredByTheAPI }
+        request.setList(filter.parameter, [value.string.lowercased()])
         return .pushed
       }
-      guard request[name] == nil else { return .notFilteredByTheAPI }
+      guard request[filter.parameter] == nil else { return .notFilteredByTheAPI }
       let isEnumeration = !column.kind.knownValues.isEmpty
-      request[name] = isEnumeration ? value.string.lowercased() : value.string
+      request[filter.parameter] = isEnumeration ? value.string.lowercased() : value.string
       return .pushed
     case .membership(let field, false, let values, _):
-      guard let column = column(field) else { return .notFilteredByTheAPI }
-      if column.name == "Severity", case .coded(let codes) = column.kind {
+      guard let (column, filter) = column(field), let filter else { return .notFilteredByTheAPI }
+      if filter.form == .onePerRequest, case .coded(let codes) = column.kind {
         let selected = values.compactMap { code($0, codes) }
         return selected.count == values.count ? .severities(Array(Set(selected)).sorted()) : .notFilteredByTheAPI
       }
-      guard parameter(for: column.name, in: resource) == "StatusList", request.list("StatusList").isEmpty else {
+      guard filter.form == .list, request.list(filter.parameter).isEmpty else {
         return .notFilteredByTheAPI
       }
       if let undocumented = undocumented(values, of: column) { return .undocumented(undocumented, column.name) }
-      request.setList("StatusList", values.map { $0.string.lowercased() })
+      request.setList(filter.parameter, values.map { $0.string.lowercased() })
       return .pushed
     default:
       return .notFilteredByTheAPI

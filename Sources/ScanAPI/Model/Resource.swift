@@ -23,12 +23,37 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
   static let accountColumn = "Account"
   /// The detail columns of a finding row (what only DescribeVulnerability gives); none elsewhere.
   public let detailColumns: Set<Int>
+  /// What the listing filters by, exactly, by column: the pushdown table (docs/design.md §3).
+  public let filters: [Int: Filter]
   let names: FieldNameTable
+
+  /// A request parameter the listing filters a column by, exactly as the client would.
+  public struct Filter: Sendable, Hashable {
+    public enum Form: Sendable, Hashable {
+      /// `=` becomes `PARAMETER=value`.
+      case equal
+      /// `=` and `in` become `PARAMETER.1`, `PARAMETER.2`, … (`StatusList`).
+      case list
+      /// One value per request (findings' `Severity`): a set of values is a listing per value, merged.
+      case onePerRequest
+    }
+
+    public let parameter: String
+    public let form: Form
+    /// The rows of a listing filtered by it lack the column: the value asked for is stamped on them.
+    public let stamped: Bool
+
+    public init(_ parameter: String, _ form: Form = .equal, stamped: Bool = false) {
+      self.parameter = parameter
+      self.form = form
+      self.stamped = stamped
+    }
+  }
 
   /// `layout` gives each column shown in a default table its roles, in order of rank.
   init(
     _ id: ID, action: String, columns: [Column], key: String, noun: String,
-    layout: [(name: String, roles: ColumnRoles)]
+    layout: [(name: String, roles: ColumnRoles)], filters: [(name: String, filter: Filter)]
   ) {
     self.id = id
     self.action = action
@@ -45,6 +70,8 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     names = FieldNameTable(columns.map(\.name))
     self.key = columns.firstIndex { $0.name == key }!
     account = columns.firstIndex { $0.name == Self.accountColumn }!
+    self.filters = Dictionary(
+      uniqueKeysWithValues: filters.map { entry in (columns.firstIndex { $0.name == entry.name }!, entry.filter) })
     detailColumns = id == .findings ? Set(columns.indices.filter { Self.detailFields.contains(columns[$0].name) }) : []
   }
 
@@ -74,6 +101,10 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     layout: [
       ("ScanId", .key), ("Name", .title), ("Status", .status), ("RunPercent", .progress), ("StartDate", []),
       ("ScanType", []), ("Targets", []),
+    ],
+    filters: [
+      ("Status", Filter("StatusList", .list)), ("ScanType", Filter("ScanType")),
+      ("TriggerType", Filter("TriggerType")), ("ScanId", Filter("ScanId")),
     ])
 
   public static let sessionStatuses = ["waiting", "finished", "running", "aborted"]
@@ -94,7 +125,8 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     layout: [
       ("TaskId", .key), ("Name", .title), ("JobStatus", .status), ("RunPercent", .progress), ("CreatedAt", []),
       ("ReportStatus", []), ("ScanId", []),
-    ])
+    ],
+    filters: [("JobStatus", Filter("StatusList", .list)), ("ScanId", Filter("ScanId"))])
 
   public static let severities = CodeNames(["info", "low", "moderate", "important"])
   public static let findingStatuses = CodeNames(["unhandled", "handled", "whitelist", "ignore"])
@@ -133,5 +165,10 @@ public struct Resource: Sendable, Hashable, CustomStringConvertible {
     layout: [
       ("Id", .key), ("Name", .title), ("Severity", .severity), ("Status", .status), ("Target", []),
       ("LastDiscoveredAt", []), ("ScanName", []),
+    ],
+    filters: [
+      ("ScanId", Filter("ScanId", stamped: true)), ("TaskId", Filter("TaskId")), ("Status", Filter("Status")),
+      ("VulType", Filter("VulType", stamped: true)), ("Name", Filter("Name")),
+      ("Severity", Filter("Severity", .onePerRequest)),
     ])
 }
