@@ -136,9 +136,22 @@ public struct Binder: Sendable {
     let facts = reads.take()
     guard diagnostics.isEmpty else { throw Diagnostics(source: source, items: diagnostics) }
     if schema.isScans || stages.contains(where: { if case .related = $0 { true } else { false } }) { read = .all }
+    var pushable: BoundPipeline.Pushable?
+    if case .listing(_, _, let condition?, _) = pipeline.source {
+      pushable = .init(conjuncts: Self.conjuncts(condition), isStage: false)
+    } else if case .listing = pipeline.source, case .filter(let condition)? = pipeline.stages.first?.kind {
+      pushable = .init(conjuncts: Self.conjuncts(condition), isStage: true)
+    }
     return BoundPipeline(
       syntax: pipeline, source: boundSource, stages: stages, schemas: schemas, readFields: read, warnings: warnings,
-      implicitDetails: implicitDetails, dependsOn: facts)
+      implicitDetails: implicitDetails, dependsOn: facts, span: pipeline.span, stageSpans: pipeline.stages.map(\.span),
+      pushable: pushable)
+  }
+
+  /// The top-level terms of an `and`, or the condition itself.
+  static func conjuncts(_ condition: Condition) -> [Condition] {
+    if case .and(let terms, _) = condition { return terms }
+    return [condition]
   }
 
   /// The source's fields a stage reads, while rows are still the source's whole rows.

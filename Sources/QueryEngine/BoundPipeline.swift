@@ -47,6 +47,8 @@ public struct BoundPipeline: Sendable {
     public var descending: Bool
   }
 
+  /// The statement as written: kept only to bind it again when a fact it read has moved
+  /// (`dependsOn`); planning and running read the bound form.
   public var syntax: Pipeline
   public var source: Source
   public var stages: [Stage]
@@ -80,7 +82,38 @@ public struct BoundPipeline: Sendable {
     }
   }
 
+  /// Where the pipeline is written, and each stage: for messages and `explain`.
+  public var span: Span
+  public var stageSpans: [Span]
+  /// The first `where` (the source's own, or a `where` stage right after the source) cut into
+  /// its top-level conjuncts: what the planner may send to the API (docs/design.md §3).
+  public var pushable: Pushable?
+
+  public struct Pushable: Sendable {
+    public var conjuncts: [Condition]
+    /// A `where` stage (stage 0), not the source's own.
+    public var isStage: Bool
+  }
+
   public var output: Schema { schemas[schemas.count - 1] }
+
+  /// The pipeline up to (not including) stage `count`, as bound: what a watch's ticks and a
+  /// report stage read. What the binding read is the whole pipeline's, which may ask for a
+  /// rebind that the prefix alone would not need, never the other way. `BinderTests` checks it
+  /// against binding the prefix on its own.
+  public func prefix(_ count: Int) -> BoundPipeline {
+    var cut = self
+    cut.syntax.stages = Array(syntax.stages[..<count])
+    cut.stages = Array(stages[..<count])
+    cut.schemas = Array(schemas[...count])
+    cut.stageSpans = Array(stageSpans[..<count])
+    cut.implicitDetails = implicitDetails.filter { $0 < count }
+    if cut.pushable?.isStage == true, count == 0 { cut.pushable = nil }
+    cut.span = Span(span.start, (cut.stageSpans.last ?? syntax.source.span).end)
+    // Whole rows come out of the prefix: every field is read, as the binder reads for such a pipeline.
+    if cut.output.isScans { cut.readFields = .all }
+    return cut
+  }
 }
 
 /// `group`, resolved: key columns, the key cut into time buckets (if any), and aggregates.

@@ -31,13 +31,13 @@ public struct Planner: Sendable {
     for case .format(let name) in stages { format = name }
     let isSilent =
       stages.last.map { if case .expect = $0 { true } else if case .save = $0 { true } else { false } } ?? false
-    let clientText = { (stages: ArraySlice<Stage>) in stages.map { text.slice($0.span) } }
+    let clientStages = pipeline.stageSpans.map { text.slice($0) }
 
     switch pipeline.source {
     case .load(let path):
       return Plan(
         input: .file(path: path, wanted: pipeline.readFields), stages: planned, output: pipeline.output, format: format,
-        pushed: [], kept: [], clientStages: clientText(pipeline.syntax.stages[...]), requests: "none (reads \(path))",
+        pushed: [], kept: [], clientStages: clientStages, requests: "none (reads \(path))",
         isSilent: isSilent)
     case .listing(let resource, let search, let filter):
       var request = ListRequest(resource: resource)
@@ -45,20 +45,12 @@ public struct Planner: Sendable {
       if let search { request["Search"] = search }
       if let sourceIp = settings.sourceIp { request["SourceIp"] = sourceIp }
       var pushed: [String] = search.map { ["search \($0)"] } ?? []
-      // The first `where`: the source's own, or a `where` stage right after the source.
-      var firstWhere: Condition?
-      var firstWhereIsStage = false
-      if case .listing(_, _, let condition?, _) = pipeline.syntax.source {
-        firstWhere = condition
-      } else if case .filter(let condition)? = pipeline.syntax.stages.first?.kind {
-        firstWhere = condition
-        firstWhereIsStage = true
-      }
+      let firstWhereIsStage = pipeline.pushable?.isStage == true
       var fullyPushed = true
       var kept: [String] = []
       var severities: [Int]?
-      if let firstWhere {
-        for conjunct in Self.conjuncts(firstWhere) {
+      if let conjuncts = pipeline.pushable?.conjuncts {
+        for conjunct in conjuncts {
           switch Self.push(conjunct, into: &request) {
           case .pushed:
             pushed.append(text.slice(conjunct.span))
@@ -84,7 +76,8 @@ public struct Planner: Sendable {
         }
       }
       if resource == .findings, request["BeginTime"] == nil,
-        let firstWhere, Self.conjuncts(firstWhere).contains(where: { Self.names($0, "LastDiscoveredAt", in: resource) })
+        let conjuncts = pipeline.pushable?.conjuncts,
+        conjuncts.contains(where: { Self.names($0, "LastDiscoveredAt", in: resource) })
       {
         kept.append(
           "conditions on LastDiscoveredAt: the reference does not say which time BeginTime/EndTime filter, so a "
@@ -105,7 +98,6 @@ public struct Planner: Sendable {
           }
         }
       }
-      let clientStages = clientText(pipeline.syntax.stages[...])
       var options = ScanListing.Options(
         pageSize: settings.pageSize, concurrency: settings.concurrency, wanted: pipeline.readFields)
       if let countIndex = stages.firstIndex(where: { if case .count = $0 { true } else { false } }),
@@ -193,11 +185,6 @@ public struct Planner: Sendable {
       }
     }
     return text
-  }
-
-  static func conjuncts(_ condition: Condition) -> [Condition] {
-    if case .and(let terms, _) = condition { return terms }
-    return [condition]
   }
 
   /// The condition compares this column of the resource.

@@ -152,4 +152,26 @@ struct BinderTests {
     let loaded = try bind("load saved.ndjson | count")
     #expect(loaded.dependsOn.file?.path == "saved.ndjson" && loaded.dependsOn.file?.resource == .scans)
   }
+
+  /// What a watch's ticks and a report stage read is the statement's binding cut at the stage,
+  /// which must read what binding the stages before it alone would.
+  @Test(arguments: [
+    ("scans where status = running and RunPercent > 85 | watch 1m for 1h | where Change = removed | exec ./x", 0),
+    ("scans | where status = running | select name | watch 1m for 1h | where Change = added | notify", 2),
+    ("sessions where status = finished | first 3 | report to reports", 1),
+    ("findings | where severity = important | details | watch 1m for 1h | select Id", 2),
+  ])
+  func aPrefixReadsWhatItsOwnBindingWould(_ text: String, _ kept: Int) throws {
+    let whole = try bind(text)
+    let cut = whole.prefix(kept)
+    let stages = text.split(separator: "|").prefix(kept + 1).joined(separator: "|")
+    let alone = try bind(stages.trimmingCharacters(in: .whitespaces))
+    #expect(cut.readFields == alone.readFields, "\(text)")
+    #expect(cut.stages.count == alone.stages.count && cut.schemas.count == alone.schemas.count)
+    #expect(cut.output.columns.map(\.name) == alone.output.columns.map(\.name))
+    #expect(cut.stageSpans == alone.stageSpans && cut.span == alone.span)
+    #expect(cut.implicitDetails == alone.implicitDetails)
+    #expect(cut.pushable?.conjuncts.count == alone.pushable?.conjuncts.count)
+    #expect(cut.pushable?.isStage == alone.pushable?.isStage)
+  }
 }

@@ -64,9 +64,7 @@ extension Session {
 
   /// `… | report to DIR`: the runs are the rows before the stage.
   func runReportStage(_ bound: BoundPipeline, report: BoundReport, source: SourceText) async throws {
-    var upstream = bound.syntax
-    upstream.stages = Array(upstream.stages[..<report.stageIndex])
-    let before = try bindOrThrow(upstream, source: source)
+    let before = bound.prefix(report.stageIndex)
     let accountColumn = before.output.columns.firstIndex(role: .account)
     let stream = try await evaluator.open(Planner(settings: settings.plan).plan(before, source: source))
     var runs: [ReportRun] = []

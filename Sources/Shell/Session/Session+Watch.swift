@@ -19,14 +19,12 @@ extension Session {
 
   func runWatch(_ bound: BoundPipeline, watch: BoundWatch, source: SourceText) async throws {
     progress?.end()
-    var upstream = bound.syntax
-    upstream.stages = Array(upstream.stages[..<watch.stageIndex])
     var stageFormat: OutputFormat?
     for case .format(let format) in bound.stages[watch.stageIndex...] { stageFormat = format }
     let format = stageFormat ?? settings.format ?? options.format ?? .table
     let columns = bound.schemas[watch.stageIndex].columns
     let utc = settings.timeZone == .utc
-    let query = SecretText.maskURLs(in: source.slice(bound.syntax.span))
+    let query = SecretText.maskURLs(in: source.slice(bound.span))
     // What actions print (an exec's output) goes where the watch's own lines go: under the screen's
     // header on a terminal, else to stderr.
     let actionOutput = ActionOutput(errors)
@@ -41,13 +39,14 @@ extension Session {
     let loop = WatchLoop(
       interval: watch.interval, columns: columns, until: watch.until, limit: watch.limit,
       maxFailuresInARow: options.interactive ? nil : Self.maxFailedTicks, clock: watchClock)
-    // The stages before the watch, bound once; a tick binds them again only for what moves under
-    // it (a time relative to now: `where start > 1h` means the hour before each tick).
-    let watched = try bindOrThrow(upstream, source: source)
+    // The stages before the watch, as bound with the statement; a tick binds them again only for
+    // what moves under it (a time relative to now: `where start > 1h` means the hour before each
+    // tick). Binding is where a relative time gets its value, so that is what a tick redoes.
+    let watched = bound.prefix(watch.stageIndex)
     let fetch = { [self] () async throws -> WatchLoop.TickResult in
       let throttledBefore = requestStats.throttled
       let plan = Planner(settings: settings.plan).plan(
-        try binding(upstream, source: source, checked: watched), source: source)
+        try binding(watched.syntax, source: source, checked: watched), source: source)
       let stream = try await evaluator.open(plan)
       var rows: [Row] = []
       var recorder = known.recorder(columns: columns, everything: options.interactive)
@@ -97,7 +96,7 @@ extension Session {
       outcome = try await loop.run(display: log, fetch: fetch, enrich: enrich, act: act)
     }
     if let summary = actions?.summary { errors.write(summary + "\n") }
-    try await finish(outcome, watch: watch, query: query, upstream: upstream, source: source)
+    try await finish(outcome, watch: watch, query: query, watched: watched, source: source)
     if let actions, actions.failureCount > 0 {
       throw ShellError.watchActionsFailed(actions.failureCount, of: actions.runs.values.reduce(0, +))
     }
@@ -147,14 +146,15 @@ extension Session {
 extension Session {
 
   private func finish(
-    _ outcome: WatchLoop.Outcome, watch: BoundWatch, query: String, upstream: Pipeline, source: SourceText
+    _ outcome: WatchLoop.Outcome, watch: BoundWatch, query: String, watched: BoundPipeline, source: SourceText
   ) async throws {
     switch outcome {
     case .satisfied(let ticks):
       if options.outputIsTerminal {
         // The final state, printed where it stays once the watch screen is gone.
         try await print(
-          Planner(settings: settings.plan).plan(try bindOrThrow(upstream, source: source), source: source))
+          Planner(settings: settings.plan).plan(
+            try binding(watched.syntax, source: source, checked: watched), source: source))
       }
       errors.write("watch: until \(watch.until?.text ?? "") held after \(ticks) \(ticks == 1 ? "tick" : "ticks")\n")
     case .gaveUp(let ticks) where watch.until == nil:
