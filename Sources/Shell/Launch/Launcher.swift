@@ -50,6 +50,7 @@ public enum Launcher {
     case .failure(let error):
       return reports?.failedToStart(error, output: output, errors: errors) ?? Presenter.reported(error, to: errors)
     }
+    let interactive = scripts == nil
     var sessionOptions = Session.Options(connection: primary.plan.summary, format: options.format)
     sessionOptions.accounts = accounts
     sessionOptions.network = primary.plan.network
@@ -59,7 +60,7 @@ public enum Launcher {
     sessionOptions.outputIsTerminal = isatty(1) != 0
     sessionOptions.terminalWidth = { TerminalSize.columns() }
     sessionOptions.terminalHeight = { TerminalSize.rows() }
-    sessionOptions.interactive = scripts == nil
+    sessionOptions.interactive = interactive
     sessionOptions.describeConnection = { await directory.describe() }
     sessionOptions.useAccounts = { try await directory.use($0) }
     sessionOptions.rowsRead = { await directory.startDemoClock() }
@@ -70,10 +71,9 @@ public enum Launcher {
     if let concurrency = options.concurrency { sessionOptions.settings.concurrency = concurrency }
     let historyFile = HistoryFile(path: HistoryFile.defaultPath(environment: environment))
     // The REPL reads the history and keeps it current; scripts list the file as it is.
-    let history = HistoryEntries(reading: scripts == nil ? historyFile : nil)
-    let interactive = scripts == nil
+    let history = HistoryEntries(reading: interactive ? historyFile : nil)
     sessionOptions.history = { interactive ? history.all : historyFile.load() }
-    sessionOptions.progress = scripts == nil ? progress : nil
+    sessionOptions.progress = interactive ? progress : nil
     let session = Session(
       options: sessionOptions, output: output, errors: errors, accounts: { try await directory.clients() },
       now: { primary.now() })

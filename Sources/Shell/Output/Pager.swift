@@ -98,9 +98,10 @@ final class Pager: TextSink {
   /// Ends the pager, if one runs (the statement failed or was cancelled).
   func abandon() {
     let running = state.withLock { state -> ChildProcess? in
-      defer { state.process = nil }
-      if state.process != nil { Self.closeInput(&state) }
-      return state.process
+      guard let process = state.process else { return nil }
+      Self.closeInput(&state)
+      state.process = nil
+      return process
     }
     guard let process = running else { return }
     kill(process.pid, SIGTERM)

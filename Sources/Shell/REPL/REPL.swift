@@ -122,8 +122,7 @@ public final class REPL {
         if parsed.isIncomplete { continue }
         pending = []
         remember(statement)
-        let result = run(parsed)
-        if result.exited { return .success }
+        if run(parsed).exited { return .success }
         let signal = scansh_terminate_signal()
         if signal != 0 { return .signaled(signal) }
       }

@@ -23,7 +23,6 @@ extension Session {
       case .settings: output.write(settings.lines.map { $0 + "\n" }.joined())
       case .fields: output.write(HelpText.fields)
       case .params:
-        let parametersInForce = change { $0.parametersInForce }
         let names = parametersInForce.keys.sorted()
         let width = max(5, names.map(\.count).max() ?? 0) + 2
         output.write(

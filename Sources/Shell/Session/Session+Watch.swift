@@ -2,7 +2,6 @@ import Formatters
 import QueryEngine
 import QueryLanguage
 import ScanAPI
-import Synchronization
 import Vocabulary
 
 #if canImport(FoundationEssentials)

@@ -136,6 +136,8 @@ public final class Session: Sendable {
   public var settings: Settings { state.withLock { $0.settings } }
   /// The accounts in use.
   public var accounts: [String] { state.withLock { $0.accounts } }
+  /// The parameters in force in the last script run, for `show params`.
+  var parametersInForce: [String: ParameterValue] { state.withLock { $0.parametersInForce } }
   var progress: ProgressLine? { options.progress }
   var checks: CheckLog? { options.checks }
   var requestStats: RequestStats { options.requestStats }

@@ -25,8 +25,9 @@ final class ScreenDisplay: WatchLoop.Display {
   private let utc: Bool
   private let requests: () -> Int
   private let actionFailures: () -> Int
-  /// The latest lines of the actions after the watch (`exec`, `post`, …).
-  let notes: ActionNotes
+  /// The latest lines of the actions after the watch (`exec`, `post`, …): the watch hands the
+  /// board to the actions, which write it from their own threads.
+  let notes = ActionNotes()
   private let keyColumn: Int
   private var rows: [Row] = []
   private var events: [String: WatchEvent] = [:]
@@ -41,9 +42,8 @@ final class ScreenDisplay: WatchLoop.Display {
 
   init(
     query: String, columns: [Column], output: any TextSink, size: @escaping () -> (rows: Int, columns: Int), utc: Bool,
-    requests: @escaping () -> Int, actionFailures: @escaping () -> Int = { 0 }, notes: ActionNotes = ActionNotes()
+    requests: @escaping () -> Int, actionFailures: @escaping () -> Int = { 0 }
   ) {
-    self.notes = notes
     self.query = query
     self.columns = columns
     self.output = output
@@ -84,9 +84,6 @@ final class ScreenDisplay: WatchLoop.Display {
     }
     draw(at: date, next: next, state: state)
   }
-
-  /// An action's line, shown under the header until newer ones push it out.
-  func note(_ text: String) { notes.add(text) }
 
   func failed(_ error: any Error, at date: Date, state: WatchLoop.State) {
     lastError = Presenter.report(error).text.split(separator: "\n").first.map(String.init)
